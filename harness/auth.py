@@ -1,0 +1,108 @@
+"""Credential sources: a static key or token, or an Entra ID token from azure-identity."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from harness.config import Target
+
+USER_AGENT = "claude-harness/0.1.0"
+
+
+class TokenCredential(Protocol):
+    """The part of azure-core's TokenCredential the harness uses."""
+
+    def get_token(self, *scopes: str) -> Any: ...
+
+
+CredentialFactory = Callable[[], TokenCredential]
+
+
+def default_credential_factory() -> TokenCredential:
+    # Imported lazily: azure-identity is only needed for --auth entra.
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential()
+
+
+@dataclass
+class Credentials:
+    """What the credentials layer produced: headers to send, or why there are none."""
+
+    headers: dict[str, str] = field(default_factory=dict)
+    secret_values: list[str] = field(default_factory=list)
+    error: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def base_headers(target: Target) -> dict[str, str]:
+    headers = {"content-type": "application/json", "user-agent": USER_AGENT}
+    if target.provider.wire == "anthropic-messages":
+        headers["anthropic-version"] = target.anthropic_version
+    headers.update(dict(target.extra_headers))
+    return headers
+
+
+def auth_headers(mode: str, secret: str) -> dict[str, str]:
+    if mode == "api-key":
+        return {"api-key": secret}
+    if mode == "x-api-key":
+        return {"x-api-key": secret}
+    return {"Authorization": f"Bearer {secret}"}
+
+
+async def obtain_credentials(target: Target, factory: CredentialFactory | None = None) -> Credentials:
+    if target.auth != "entra":
+        assert target.secret is not None  # config guarantees a secret for key modes
+        value = target.secret.reveal()
+        return Credentials(headers=auth_headers(target.auth, value), secret_values=[value])
+    factory = factory or default_credential_factory
+    try:
+        token = await asyncio.to_thread(_get_token, factory, target.entra_scope)
+    except Exception as exc:  # azure-identity raises many types; all mean "no token"
+        return Credentials(error=f"{type(exc).__name__}: {_first_lines(str(exc))}")
+    details = {"scope": target.entra_scope, **token_claims(token)}
+    return Credentials(headers=auth_headers("bearer", token), secret_values=[token], details=details)
+
+
+def _get_token(factory: CredentialFactory, scope: str) -> str:
+    credential = factory()
+    try:
+        access = credential.get_token(scope)
+    finally:
+        close = getattr(credential, "close", None)
+        if callable(close):
+            close()
+    token = getattr(access, "token", None)
+    if not isinstance(token, str) or not token:
+        raise ValueError("the credential returned an empty token")
+    return token
+
+
+def token_claims(token: str) -> dict[str, Any]:
+    """Audience, tenant and expiry of a JWT, read without printing the token."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {"token_format": "opaque"}
+    try:
+        padded = parts[1] + "=" * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, TypeError):
+        return {"token_format": "opaque"}
+    if not isinstance(claims, dict):
+        return {"token_format": "opaque"}
+    keep = {k: claims[k] for k in ("aud", "tid", "exp", "iss", "appid") if k in claims}
+    return {"token_format": "jwt", "claims": keep}
+
+
+def _first_lines(text: str, limit: int = 6) -> str:
+    return "\n".join(text.strip().splitlines()[:limit])

@@ -1,0 +1,25 @@
+"""Checks: pure judges over observations. Each returns a Verdict, never raises."""
+
+from __future__ import annotations
+
+from harness.checks.basic import (
+    CHECK_LAYERS,
+    Verdict,
+    credentials_accepted,
+    endpoint_answers,
+    message_has_text_and_usage,
+    model_is_available,
+    model_listed,
+    stream_completes,
+)
+
+__all__ = [
+    "CHECK_LAYERS",
+    "Verdict",
+    "credentials_accepted",
+    "endpoint_answers",
+    "message_has_text_and_usage",
+    "model_is_available",
+    "model_listed",
+    "stream_completes",
+]

@@ -1,0 +1,274 @@
+"""The command line: check, emulate, explain. Only this module (and the pytest
+plugin) prints or writes files."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from harness import constants
+from harness.config import build_targets, infer_providers, load_toml_targets, no_target_error
+from harness.emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, fault_applies, unknown_faults
+from harness.emulator.tokens import mint
+from harness.errors import HarnessError
+from harness.providers import AUTH_MODES, PROVIDERS
+from harness.report import render_terminal
+from harness.report.writer import prepare_report_dir, write_report
+from harness.runner import run_and_report
+
+EMULATOR_KEY_ENV = "CLAUDE_HARNESS_EMULATOR_KEY"
+EMULATOR_DEPLOYMENT = "claude-sonnet-4-5"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claude-harness",
+        description="Connectivity and conformance checks for Claude through Foundry, OpenRouter and the Anthropic API.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="run the checks against one or more targets and write reports")
+    check.add_argument("--provider", help=f"one of: {', '.join(PROVIDERS)}")
+    check.add_argument("--base-url", help="endpoint root, e.g. https://RES.services.ai.azure.com/anthropic")
+    check.add_argument("--resource", help="Foundry resource name (instead of --base-url)")
+    check.add_argument("--model", help="model id, or the Foundry deployment name")
+    check.add_argument("--auth", help=f"one of: {', '.join(AUTH_MODES)}")
+    check.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the key or token")
+    check.add_argument("--entra-scope", help=f"Entra ID token scope (default {constants.DEFAULT_ENTRA_SCOPE})")
+    check.add_argument("--anthropic-version", help=f"anthropic-version header (default {constants.ANTHROPIC_VERSION})")
+    check.add_argument("--http-referer", help="OpenRouter attribution header HTTP-Referer")
+    check.add_argument("--x-title", help="OpenRouter attribution header X-Title")
+    check.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="extra request header")
+    check.add_argument("--profile", choices=("smoke", "full"), default="smoke")
+    check.add_argument("--config", type=Path, help="TOML file with [[targets]]")
+    check.add_argument("--emulator", action="store_true", help="start the built-in emulator and check against it")
+    check.add_argument("--mocked", action="store_true", help="like --emulator, in-process: no socket at all")
+    check.add_argument("--fault", action="append", default=[], metavar="NAME",
+                       help="with --emulator/--mocked: break the emulated targets this way (repeatable)")
+    check.add_argument("--report-dir", type=Path, default=Path(constants.DEFAULT_REPORT_DIR))
+    check.add_argument("--timeout", type=float, help=f"per-request timeout in seconds (default {constants.DEFAULT_TIMEOUT_S:g})")
+    check.add_argument("--max-tokens", type=int, help=f"max_tokens of billable probes (default {constants.DEFAULT_MAX_TOKENS})")
+    check.add_argument("--allow-insecure-http", action="store_true", help="allow plain http to a non-loopback host")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="what to print on stdout")
+    check.add_argument("--slow-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
+
+    emulate = sub.add_parser("emulate", help="serve the provider emulator on 127.0.0.1")
+    emulate.add_argument("--port", type=int, default=8765)
+    emulate.add_argument("--fault", action="append", default=[], metavar="NAME")
+    emulate.add_argument("--slow-seconds", type=float, default=3.0)
+
+    explain = sub.add_parser("explain", help="diagnose a pasted error offline")
+    explain.add_argument("text", nargs="?", help="the error text; read from standard input when absent")
+    explain.add_argument("--provider", default="anthropic", choices=list(PROVIDERS))
+    explain.add_argument("--auth", default=None, choices=list(AUTH_MODES))
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for key in ("provider", "base_url", "resource", "model", "auth", "api_key_env", "entra_scope",
+                "anthropic_version", "http_referer", "x_title", "timeout", "max_tokens"):
+        value = getattr(args, key, None)
+        if value is not None:
+            raw[key] = value
+    if args.allow_insecure_http:
+        raw["allow_insecure_http"] = True
+    headers: dict[str, str] = {}
+    for item in args.header:
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip():
+            raise HarnessError(f"--header {item!r} is not NAME:VALUE.")
+        headers[name.strip()] = value.strip()
+    if headers:
+        raw["headers"] = headers
+    return raw
+
+
+def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    if args.fault and not (args.emulator or args.mocked):
+        raise HarnessError("--fault only applies to the built-in emulator.", fix="Add --emulator (or --mocked).")
+    if args.emulator and args.mocked:
+        raise HarnessError("--emulator and --mocked are alternatives.", fix="Pick one.")
+    bad = unknown_faults(args.fault)
+    if bad:
+        raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
+    report_dir = prepare_report_dir(args.report_dir)
+    if args.emulator or args.mocked:
+        report = _check_emulated(args, env)
+    else:
+        report = _check_live(args, env)
+    renderings = {"terminal.txt": render_terminal(report)}
+    write_report(report_dir, report, renderings)
+    if args.format == "json":
+        print(json.dumps(report, indent=2))
+    else:
+        print(render_terminal(report, report_dir=str(report_dir)), end="")
+    return int(report["summary"]["exit_code"])
+
+
+def _check_live(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, Any]:
+    flags = _flag_target(args)
+    if args.config is not None:
+        if any(k in flags for k in ("provider", "base_url", "resource", "model", "auth", "api_key_env")):
+            raise HarnessError("--config and per-target flags (--provider, --base-url, ...) are alternatives.",
+                               fix="Put the settings in the TOML file, or drop --config.")
+        raws = load_toml_targets(args.config)
+        for raw in raws:  # flags such as --timeout apply to every target without its own value
+            for key in ("timeout", "max_tokens", "entra_scope", "anthropic_version"):
+                if key in flags:
+                    raw.setdefault(key, flags[key])
+    elif "provider" in flags:
+        raws = [flags]
+    else:
+        providers = infer_providers(env)
+        if not providers:
+            raise no_target_error()
+        raws = [{**flags, "provider": p, "name": p} for p in providers]
+    targets = build_targets(raws, env)
+    return run_and_report(targets, mode="live")
+
+
+def _check_emulated(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, Any]:
+    flags = _flag_target(args)
+    if args.config is not None or "base_url" in flags or "resource" in flags:
+        raise HarnessError("--emulator picks its own endpoints.", fix="Drop --config, --base-url and --resource.")
+    faults = frozenset(args.fault)
+    providers = [flags["provider"]] if "provider" in flags else list(PROVIDERS)
+    if flags.get("auth") == "entra" or faults & {"expired-token", "wrong-audience", "token-endpoint-down"}:
+        providers = [p for p in providers if p == "foundry"]
+        flags["auth"] = "entra"
+    providers = [p for p in providers if all(fault_applies(FAULTS[f], p) for f in faults)]
+    if not providers:
+        raise HarnessError(f"No emulated provider supports the fault(s) {', '.join(sorted(faults))} "
+                           "with these settings.", fix="Drop --provider or pick another fault.")
+    settings = EmulatorSettings(faults=faults, slow_seconds=args.slow_seconds)
+    local_env = {**env, EMULATOR_KEY_ENV: "emulator-key-0000"}
+    flags.pop("provider", None)
+    flags.setdefault("timeout", min(constants.DEFAULT_TIMEOUT_S, max(1.0, args.slow_seconds * 0.66))
+                     if faults & {"slow-first-byte", "slow-stream"} else constants.DEFAULT_TIMEOUT_S)
+
+    def raws(base: dict[str, str]) -> list[dict[str, Any]]:
+        out = []
+        for p in providers:
+            raw = {**flags, "provider": p, "name": f"emulated-{p}", "base_url": base[p]}
+            if p == "foundry":
+                raw.setdefault("model", EMULATOR_DEPLOYMENT)
+            if raw.get("auth") != "entra":
+                raw.setdefault("api_key_env", EMULATOR_KEY_ENV)
+                if raw.get("auth") not in PROVIDERS[p].auth_modes:
+                    raw.pop("auth", None)
+            out.append(raw)
+        return out
+
+    notes = [f"emulated fault(s): {', '.join(sorted(faults))}"] if faults else []
+    if args.mocked:
+        bases = {p: {"foundry": "http://emulator.invalid/anthropic", "anthropic": "http://emulator.invalid",
+                     "openrouter": "http://emulator.invalid/api/v1"}[p] for p in providers}
+        for raw in (raws_list := raws(bases)):
+            raw["allow_insecure_http"] = True
+        targets = build_targets(raws_list, local_env)
+        transport = httpx.ASGITransport(app=create_app(settings))
+        factory = _in_process_credential(settings, faults)
+        return run_and_report(targets, mode="mocked", transport=transport, credential_factory=factory, notes=notes)
+    with RunningEmulator(settings) as emu, _identity_env(emu):
+        targets = build_targets(raws({p: emu.base_url(p) for p in providers}), local_env)
+        notes.append(f"emulator served on {emu.url}")
+        return run_and_report(targets, mode="emulator", notes=notes)
+
+
+@contextlib.contextmanager
+def _identity_env(emu: RunningEmulator) -> Iterator[None]:
+    """Point azure-identity's managed-identity step at the emulator for the duration of the run."""
+    saved = {k: os.environ.get(k) for k in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER")}
+    os.environ["IDENTITY_ENDPOINT"] = emu.identity_endpoint
+    os.environ["IDENTITY_HEADER"] = emu.settings.identity_header
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _in_process_credential(settings: EmulatorSettings, faults: frozenset[str]) -> Any:
+    """For --mocked --auth entra: a credential that mints what the emulator's token endpoint would."""
+    from types import SimpleNamespace
+
+    class EmulatorCredential:
+        def get_token(self, *scopes: str) -> Any:
+            if "token-endpoint-down" in faults:
+                raise RuntimeError("the managed identity endpoint is not available (emulated)")
+            audience = "https://management.azure.com" if "wrong-audience" in faults else scopes[0].removesuffix("/.default")
+            token, exp = mint(settings.token_key, audience, lifetime_s=-60 if "expired-token" in faults else 3600)
+            return SimpleNamespace(token=token, expires_on=exp)
+
+    return EmulatorCredential
+
+
+def _emulate(args: argparse.Namespace) -> int:
+    from harness.emulator import serve_forever
+
+    bad = unknown_faults(args.fault)
+    if bad:
+        raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
+    if not 0 < args.port < 65536:
+        raise HarnessError(f"--port {args.port} is not a valid port.")
+    settings = EmulatorSettings(faults=frozenset(args.fault), slow_seconds=args.slow_seconds)
+    base = f"http://127.0.0.1:{args.port}"
+    print(f"claude-harness emulator on {base} (Ctrl-C to stop)")
+    print(f"  Foundry     base URL {base}/anthropic   (any key; Entra tokens from {base}/msi/token)")
+    print(f"  Anthropic   base URL {base}")
+    print(f"  OpenRouter  base URL {base}/api/v1")
+    print(f"  Managed identity: IDENTITY_ENDPOINT={base}/msi/token IDENTITY_HEADER={settings.identity_header}")
+    print("  Faults per request: header 'x-emulator-fault: NAME[,NAME]'; at start-up: --fault NAME")
+    for fault in FAULTS.values():
+        print(f"    {fault.name:<24} {fault.description}")
+    sys.stdout.flush()
+    serve_forever(settings, args.port)
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from harness.explain import explain_text, render_explanation
+
+    text = args.text if args.text is not None else sys.stdin.read()
+    if not text.strip():
+        raise HarnessError("Nothing to explain.", fix="Pass the error text as an argument or on standard input.")
+    result = explain_text(text, provider=args.provider, auth=args.auth)
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    else:
+        print(render_explanation(result), end="")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args, dict(os.environ))
+        if args.command == "emulate":
+            return _emulate(args)
+        return _explain(args)
+    except HarnessError as exc:
+        print(f"claude-harness: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("claude-harness: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,343 @@
+"""Targets from flags, environment variables or a TOML file, validated before anything is sent."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from harness import constants
+from harness.errors import ConfigError
+from harness.providers import PROVIDERS, AuthMode, ProviderSpec, resource_base_url
+from harness.redact import Secret
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+# The names a target accepts, in flags (with dashes) and in TOML (with underscores).
+TARGET_KEYS = frozenset(
+    {
+        "name",
+        "provider",
+        "base_url",
+        "resource",
+        "model",
+        "auth",
+        "api_key_env",
+        "entra_scope",
+        "anthropic_version",
+        "http_referer",
+        "x_title",
+        "headers",
+        "timeout",
+        "max_tokens",
+        "allow_insecure_http",
+    }
+)
+_MODEL_RE = re.compile(r"^[A-Za-z0-9._:/@\-]+$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One endpoint to check: provider, where, which model, how to authenticate."""
+
+    id: str
+    provider: ProviderSpec
+    base_url: str
+    model: str
+    auth: AuthMode
+    secret: Secret | None
+    entra_scope: str = constants.DEFAULT_ENTRA_SCOPE
+    anthropic_version: str = constants.ANTHROPIC_VERSION
+    extra_headers: tuple[tuple[str, str], ...] = ()
+    timeout: float = constants.DEFAULT_TIMEOUT_S
+    max_tokens: int = constants.DEFAULT_MAX_TOKENS
+    secret_env: str | None = None
+    insecure_http: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def describe(self) -> dict[str, Any]:
+        """The target as it appears in reports: no secret values."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "provider": self.provider.name,
+            "endpoint": self.base_url,
+            "model": self.model,
+            "auth": self.auth,
+        }
+        if self.secret is not None:
+            out["credential"] = self.secret.describe()
+        if self.auth == "entra":
+            out["entra_scope"] = self.entra_scope
+        if self.provider.wire == "anthropic-messages":
+            out["anthropic_version"] = self.anthropic_version
+        return out
+
+
+def load_toml_targets(path: Path) -> list[dict[str, Any]]:
+    """Read ``[[targets]]`` from a TOML file, naming what is wrong with it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"Config file {path} does not exist.", fix="Check the --config path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Config file {path} cannot be read ({exc}).", fix="Check the --config path.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}.", fix="Fix the syntax.") from None
+    unknown_top = sorted(set(data) - {"targets"})
+    if unknown_top:
+        raise ConfigError(
+            f"Config file {path} has unknown top-level keys: {', '.join(unknown_top)}.",
+            fix="Only [[targets]] tables are read.",
+        )
+    targets = data.get("targets")
+    if not isinstance(targets, list) or not targets:
+        raise ConfigError(f"Config file {path} lists no targets.", fix="Add at least one [[targets]] table.")
+    for index, entry in enumerate(targets, start=1):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"Config file {path}: target {index} is not a table.", fix="Use [[targets]].")
+        unknown = sorted(set(entry) - TARGET_KEYS)
+        if unknown:
+            raise ConfigError(
+                f"Config file {path}: target {index} has unknown keys: {', '.join(unknown)}.",
+                fix=f"Known keys: {', '.join(sorted(TARGET_KEYS))}.",
+            )
+    return targets
+
+
+def infer_providers(env: Mapping[str, str]) -> list[str]:
+    """Providers whose SDK environment variables are set, in a stable order."""
+    found = []
+    for spec in PROVIDERS.values():
+        names = [spec.key_env, spec.base_url_env, spec.resource_env]
+        if any(n and env.get(n) for n in names):
+            found.append(spec.name)
+    return found
+
+
+def no_target_error() -> ConfigError:
+    looked = ", ".join(sorted({v for p in PROVIDERS.values() for v in (p.key_env, p.resource_env) if v}))
+    return ConfigError(
+        f"No target is configured: none of {looked} is set and no --provider or --config was given.",
+        fix="Set one of those variables, pass --provider/--base-url/--model/--api-key-env, "
+        "or try the built-in emulator with `claude-harness check --emulator`.",
+    )
+
+
+def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: str) -> Target:
+    """Validate one target description (flags or a TOML table) against the environment."""
+    unknown = sorted(set(raw) - TARGET_KEYS)
+    if unknown:
+        raise ConfigError(f"Unknown target settings: {', '.join(unknown)}.")
+    provider_name = _text(raw, "provider")
+    if provider_name is None:
+        raise ConfigError("No provider given.", fix=f"Use --provider with one of: {', '.join(PROVIDERS)}.")
+    spec = PROVIDERS.get(provider_name.lower())
+    if spec is None:
+        raise ConfigError(
+            f"Unknown provider {provider_name!r}.", fix=f"Use --provider with one of: {', '.join(PROVIDERS)}."
+        )
+    target_id = _text(raw, "name") or default_id
+    allow_http = bool(raw.get("allow_insecure_http", False))
+    base_url = _resolve_base_url(spec, raw, env)
+    _validate_url(spec, base_url, allow_http)
+
+    auth = _text(raw, "auth") or spec.default_auth
+    if auth not in spec.auth_modes:
+        raise ConfigError(
+            f"Auth mode {auth!r} is not available for {spec.display_name}.",
+            fix=f"Use --auth with one of: {', '.join(spec.auth_modes)}.",
+        )
+
+    model = _text(raw, "model") or spec.default_model
+    if model is None:
+        raise ConfigError(
+            f"{spec.display_name} needs the deployment name as the model.",
+            fix="Pass --model with the name shown under Models + endpoints in the Foundry portal.",
+        )
+    if not _MODEL_RE.match(model):
+        raise ConfigError(
+            f"Model name {model!r} contains spaces or characters no provider accepts.",
+            fix="Pass --model with the exact model id or deployment name.",
+        )
+
+    secret, secret_env = _resolve_secret(spec, auth, raw, env)
+    headers = _extra_headers(spec, raw)
+    timeout = _number(raw, "timeout", constants.DEFAULT_TIMEOUT_S, minimum=0.001)
+    max_tokens = int(_number(raw, "max_tokens", constants.DEFAULT_MAX_TOKENS, minimum=1))
+    return Target(
+        id=target_id,
+        provider=spec,
+        base_url=base_url,
+        model=model,
+        auth=auth,  # type: ignore[arg-type]  # checked against spec.auth_modes above
+        secret=secret,
+        entra_scope=_text(raw, "entra_scope") or constants.DEFAULT_ENTRA_SCOPE,
+        anthropic_version=_text(raw, "anthropic_version") or constants.ANTHROPIC_VERSION,
+        extra_headers=headers,
+        timeout=timeout,
+        max_tokens=max_tokens,
+        secret_env=secret_env,
+        insecure_http=allow_http,
+    )
+
+
+def build_targets(
+    raws: Sequence[Mapping[str, Any]], env: Mapping[str, str]
+) -> list[Target]:
+    targets = [build_target(raw, env, default_id=f"t{i}") for i, raw in enumerate(raws, start=1)]
+    seen: set[str] = set()
+    for target in targets:
+        if target.id in seen:
+            raise ConfigError(f"Two targets are named {target.id!r}.", fix="Give each target a unique name.")
+        seen.add(target.id)
+    return targets
+
+
+def _text(raw: Mapping[str, Any], key: str) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"Setting {key!r} must be a string, got {type(value).__name__}.")
+    value = value.strip()
+    return value or None
+
+
+def _number(raw: Mapping[str, Any], key: str, default: float, *, minimum: float) -> float:
+    value = raw.get(key)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"Setting {key!r} must be a number, got {value!r}.") from None
+    if number < minimum:
+        raise ConfigError(f"Setting {key!r} must be at least {minimum:g}, got {value!r}.")
+    return number
+
+
+def _resolve_base_url(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str]) -> str:
+    base_url = _text(raw, "base_url")
+    resource = _text(raw, "resource")
+    base_source, resource_source = "--base-url", "--resource"
+    if base_url is None and spec.base_url_env:
+        base_url = env.get(spec.base_url_env, "").strip() or None
+        base_source = spec.base_url_env
+    if resource is not None and spec.resource_env is None:
+        raise ConfigError(f"--resource applies to Microsoft Foundry only, not {spec.display_name}.")
+    if resource is None and spec.resource_env:
+        resource = env.get(spec.resource_env, "").strip() or None
+        resource_source = spec.resource_env
+    if base_url and resource:
+        raise ConfigError(
+            f"Both a base URL ({base_source}) and a resource name ({resource_source}) are given; "
+            "they are mutually exclusive, as in the official Foundry SDK.",
+            fix="Keep one: the resource name builds https://NAME.services.ai.azure.com/anthropic.",
+        )
+    if resource:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9\-]*", resource):
+            raise ConfigError(
+                f"Resource name {resource!r} is not a valid Azure resource name.",
+                fix="Use only the name, e.g. --resource my-resource (not a URL).",
+            )
+        return resource_base_url(resource)
+    if base_url is None:
+        if spec.default_base_url is None:
+            names = " or ".join(n for n in (spec.resource_env, spec.base_url_env) if n)
+            raise ConfigError(
+                f"No endpoint for {spec.display_name}.",
+                fix=f"Pass --resource NAME or --base-url {spec.url_suffix_hint}, or set {names}.",
+            )
+        return spec.default_base_url
+    return base_url.rstrip("/")
+
+
+def _validate_url(spec: ProviderSpec, url: str, allow_http: bool) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"Base URL {url!r} is not an http(s) URL.", fix=f"Use a URL shaped like {spec.url_suffix_hint}."
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise ConfigError(f"Base URL {url!r} has an invalid port.") from None
+    if parts.query or parts.fragment:
+        raise ConfigError(f"Base URL {url!r} must not carry a query string or fragment.")
+    path = parts.path.rstrip("/")
+    if spec.url_suffix and not path.endswith(spec.url_suffix):
+        hint = ""
+        if spec.url_suffix in path:
+            hint = f" It continues past {spec.url_suffix}: the client adds /v1/messages itself."
+        raise ConfigError(
+            f"{spec.display_name} base URL {url!r} must end in {spec.url_suffix}.{hint}",
+            fix=f"Use {spec.url_suffix_hint}.",
+        )
+    if parts.scheme == "http" and not allow_http and not _is_loopback(parts.hostname):
+        raise ConfigError(
+            f"Base URL {url!r} uses plain http to a host that is not this machine; the key would cross the "
+            "network unencrypted.",
+            fix="Use https, or set allow_insecure_http (--allow-insecure-http) if you really mean it.",
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _resolve_secret(
+    spec: ProviderSpec, auth: str, raw: Mapping[str, Any], env: Mapping[str, str]
+) -> tuple[Secret | None, str | None]:
+    if auth == "entra":
+        return None, None
+    var = _text(raw, "api_key_env") or spec.key_env
+    value = env.get(var)
+    if value is None:
+        raise ConfigError(
+            f"The credential variable {var} is not set.",
+            fix=f"Export {var} with your {spec.display_name} key, or name another variable with --api-key-env.",
+        )
+    if not value.strip():
+        raise ConfigError(f"The credential variable {var} is empty.", fix=f"Put the key in {var}.")
+    if value != value.strip() or any(c.isspace() for c in value):
+        raise ConfigError(
+            f"The credential in {var} contains whitespace or a newline (often a copy-paste slip).",
+            fix=f"Remove the whitespace from {var}.",
+        )
+    kind = "bearer token" if auth == "bearer" else f"{auth} key"
+    return Secret(value, kind=kind, source=f"${var}"), var
+
+
+def _extra_headers(spec: ProviderSpec, raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    headers: list[tuple[str, str]] = []
+    referer = _text(raw, "http_referer")
+    title = _text(raw, "x_title")
+    if (referer or title) and spec.name != "openrouter":
+        raise ConfigError("--http-referer and --x-title are OpenRouter attribution headers.")
+    if referer:
+        headers.append(("HTTP-Referer", referer))
+    if title:
+        headers.append(("X-Title", title))
+    extra = raw.get("headers") or {}
+    if not isinstance(extra, Mapping):
+        raise ConfigError("Setting 'headers' must be a table of header names to values.")
+    for name, value in extra.items():
+        if str(name).lower() in {"authorization", "x-api-key", "api-key"}:
+            raise ConfigError(f"Header {name!r} carries a credential; use --auth and --api-key-env instead.")
+        headers.append((str(name), str(value)))
+    return tuple(headers)

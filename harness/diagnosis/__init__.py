@@ -1,0 +1,25 @@
+"""Diagnosis: a pure classifier and a catalogue of causes (data)."""
+
+from __future__ import annotations
+
+from harness.diagnosis.catalogue import CauseEntry, catalogue, entry
+from harness.diagnosis.classifier import (
+    TRANSIENT_CAUSES,
+    Classification,
+    ErrorInfo,
+    Evidence,
+    classify,
+    parse_error,
+)
+
+__all__ = [
+    "TRANSIENT_CAUSES",
+    "CauseEntry",
+    "Classification",
+    "ErrorInfo",
+    "Evidence",
+    "catalogue",
+    "classify",
+    "entry",
+    "parse_error",
+]

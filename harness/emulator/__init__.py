@@ -1,0 +1,19 @@
+"""The built-in provider emulator."""
+
+from __future__ import annotations
+
+from harness.emulator.app import FAULT_HEADER, EmulatorSettings, create_app, fault_applies, unknown_faults
+from harness.emulator.faults import FAULTS, Fault
+from harness.emulator.server import RunningEmulator, serve_forever
+
+__all__ = [
+    "FAULTS",
+    "FAULT_HEADER",
+    "EmulatorSettings",
+    "Fault",
+    "RunningEmulator",
+    "create_app",
+    "fault_applies",
+    "serve_forever",
+    "unknown_faults",
+]

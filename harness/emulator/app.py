@@ -1,0 +1,294 @@
+"""The emulator: Foundry, Anthropic and OpenRouter wire formats on one ASGI app.
+
+Foundry lives under /anthropic, Anthropic at the root (/v1/...), OpenRouter
+under /api/v1, and a managed-identity token endpoint at /msi/token. Faults are
+chosen at start-up or per request with the ``x-emulator-fault`` header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from harness.emulator import responses as r
+from harness.emulator.faults import FAULTS, Fault
+from harness.emulator.tokens import mint, verify
+from harness.resources import fill, load_error_fixture
+
+Provider = Literal["foundry", "anthropic", "openrouter"]
+Kind = Literal["count_tokens", "message", "stream", "key", "models"]
+FAULT_HEADER = "x-emulator-fault"
+_SCOPE_KINDS: dict[str, set[str]] = {
+    "auth": {"count_tokens", "message", "stream", "key", "models"},
+    "generate": {"count_tokens", "message", "stream"},
+    "message": {"message", "stream"},
+    "stream": {"stream"},
+}
+
+
+@dataclass
+class EmulatorSettings:
+    faults: frozenset[str] = frozenset()
+    slow_seconds: float = 3.0
+    identity_header: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    token_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+
+
+def fault_applies(fault: Fault, provider: str) -> bool:
+    if fault.scope == "token":
+        return provider == "foundry"
+    if fault.behaviour == "fixture":
+        return load_error_fixture(provider, fault.name) is not None
+    return True
+
+
+def unknown_faults(names: Iterable[str]) -> list[str]:
+    return sorted(n for n in names if n not in FAULTS)
+
+
+class Emulator:
+    def __init__(self, settings: EmulatorSettings) -> None:
+        self.settings = settings
+
+    # --- helpers -------------------------------------------------------------------------------
+    def _active(self, request: Request) -> list[Fault]:
+        names = set(self.settings.faults)
+        header = request.headers.get(FAULT_HEADER, "")
+        names.update(n.strip() for n in header.split(",") if n.strip())
+        order = {"auth": 0, "generate": 1, "message": 2, "stream": 3, "token": 4}
+        return sorted((FAULTS[n] for n in names if n in FAULTS), key=lambda f: order[f.scope])
+
+    @staticmethod
+    def _ids(provider: Provider) -> dict[str, str]:
+        if provider == "openrouter":
+            return {"x-generation-id": f"gen-{int(time.time())}-{secrets.token_hex(10)}"}
+        ids = {"request-id": f"req_emu{secrets.token_hex(12)}"}
+        if provider == "foundry":
+            ids["apim-request-id"] = str(uuid.uuid4())
+        return ids
+
+    @staticmethod
+    def _ratelimit_headers() -> dict[str, str]:
+        reset = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 60))
+        out: dict[str, str] = {}
+        for family, limit in (("requests", "4000"), ("tokens", "2000000"), ("input-tokens", "2000000"),
+                              ("output-tokens", "400000")):
+            out[f"anthropic-ratelimit-{family}-limit"] = limit
+            out[f"anthropic-ratelimit-{family}-remaining"] = str(int(limit) - 1000 if int(limit) > 10000 else int(limit) - 1)
+            out[f"anthropic-ratelimit-{family}-reset"] = reset
+        return out
+
+    def _headers(self, provider: Provider, ids: dict[str, str]) -> dict[str, str]:
+        headers = dict(ids)
+        if provider == "anthropic":
+            headers.update(self._ratelimit_headers())
+        return headers
+
+    def _fixture(self, provider: Provider, name: str, model: str, ids: dict[str, str]) -> Response | None:
+        data = load_error_fixture(provider, name)
+        if data is None:
+            return None
+        body = fill(data["body"], {"model": model, "request_id": ids.get("request-id", ids.get("x-generation-id", ""))})
+        headers = {**self._headers(provider, ids), **data.get("headers", {})}
+        content = body if isinstance(body, str) else json.dumps(body)
+        media = headers.pop("content-type", "application/json")
+        return Response(content, status_code=int(data["status"]), headers=headers, media_type=media)
+
+    def _authenticate(self, request: Request, provider: Provider, model: str, ids: dict[str, str]) -> Response | None:
+        h = request.headers
+        bearer = h.get("authorization", "")
+        token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else ""
+        key = h.get("x-api-key") or (h.get("api-key") if provider == "foundry" else None)
+        if provider == "openrouter":
+            if not token:
+                return self._fixture(provider, "missing-credentials", model, ids)
+            return None
+        if provider == "anthropic":
+            if not (token or key):
+                return self._fixture(provider, "missing-credentials", model, ids)
+            return None
+        if token and not key:  # Foundry: a bearer token must be an Entra token this emulator issued
+            valid, _reason, _claims = verify(self.settings.token_key, token)
+            return None if valid else self._fixture(provider, "token-invalid", model, ids)
+        if not key:
+            return self._fixture(provider, "missing-credentials", model, ids)
+        return None
+
+    async def _body(self, request: Request) -> dict[str, Any] | Response:
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return JSONResponse({"type": "error", "error": {"type": "invalid_request_error",
+                                 "message": "The request body is not valid JSON."}}, status_code=400)
+        return body
+
+    # --- the generic pipeline ------------------------------------------------------------------
+    async def handle(self, request: Request, provider: Provider, kind: Kind) -> Response:
+        body: dict[str, Any] = {}
+        if request.method == "POST":
+            parsed = await self._body(request)
+            if isinstance(parsed, Response):
+                return parsed
+            body = parsed
+        model = str(body.get("model") or "")
+        if kind == "stream" or (kind == "message" and body.get("stream") is True):
+            kind = "stream"
+        ids = self._ids(provider)
+        denied = self._authenticate(request, provider, model, ids)
+        if denied is not None:
+            return denied
+        for fault in self._active(request):
+            if fault.scope == "token" or kind not in _SCOPE_KINDS[fault.scope]:
+                continue
+            if fault.name == "key-auth-disabled" and "authorization" in request.headers:
+                continue  # Entra tokens still work when key auth is disabled
+            answer = await self._apply(fault, request, provider, kind, model, body, ids)
+            if answer is not None:
+                return answer
+        return self._healthy(provider, kind, model, body, ids)
+
+    async def _apply(self, fault: Fault, request: Request, provider: Provider, kind: Kind, model: str,
+                     body: dict[str, Any], ids: dict[str, str]) -> Response | None:
+        b = fault.behaviour
+        if b == "fixture":
+            return self._fixture(provider, fault.name, model, ids)
+        if b == "slow-first-byte":
+            await asyncio.sleep(self.settings.slow_seconds)
+            return None
+        if b == "malformed-json" and kind == "message":
+            return Response('{"id": "msg_emu", "type": "message", "content": [{"type": "te',
+                            headers=self._headers(provider, ids), media_type="application/json")
+        if kind != "stream":
+            return None
+        events = self._stream_events(provider, model, body, ids, terminate=b not in ("truncated-stream",))
+        if b == "error-event":
+            if provider == "openrouter":
+                gen = ids["x-generation-id"]
+                events = [events[0], events[1], r.openrouter_error_chunk(gen, model, 529, "Provider returned error",
+                                                                        "provider_overloaded")]
+            else:
+                events = [events[0], r.anthropic_error_event("overloaded_error", "Overloaded")]
+        delay = self.settings.slow_seconds if b == "slow-stream" else 0.0
+        return self._stream_response(provider, ids, events, delay=delay, drop=b == "drop-connection")
+
+    def _stream_events(self, provider: Provider, model: str, body: dict[str, Any], ids: dict[str, str],
+                       *, terminate: bool = True) -> list[bytes]:
+        if provider == "openrouter":
+            return r.openrouter_stream(ids["x-generation-id"], model, body, terminate=terminate)
+        return r.anthropic_stream(_msg_id(), model, body, terminate=terminate)
+
+    def _stream_response(self, provider: Provider, ids: dict[str, str], events: list[bytes], *,
+                         delay: float = 0.0, drop: bool = False) -> Response:
+        async def produce() -> AsyncIterator[bytes]:
+            for index, event in enumerate(events):
+                if drop and index == 3:
+                    raise ConnectionResetError("emulated connection drop")
+                if delay and index:
+                    await asyncio.sleep(delay)
+                yield event
+
+        headers = {**self._headers(provider, ids), "cache-control": "no-cache"}
+        return StreamingResponse(produce(), headers=headers, media_type="text/event-stream; charset=utf-8")
+
+    def _healthy(self, provider: Provider, kind: Kind, model: str, body: dict[str, Any],
+                 ids: dict[str, str]) -> Response:
+        headers = self._headers(provider, ids)
+        if kind == "stream":
+            return self._stream_response(provider, ids, self._stream_events(provider, model, body, ids))
+        if kind == "count_tokens":
+            return JSONResponse({"input_tokens": r.input_tokens(body)}, headers=headers)
+        if kind == "key":
+            return JSONResponse(r.openrouter_key_info(), headers=headers)
+        if kind == "models":
+            data = r.openrouter_models() if provider == "openrouter" else r.anthropic_models()
+            return JSONResponse(data, headers=headers)
+        if provider == "openrouter":
+            return JSONResponse(r.openrouter_completion(ids["x-generation-id"], model, body), headers=headers)
+        return JSONResponse(r.anthropic_message(_msg_id(), model, body), headers=headers)
+
+    # --- routes --------------------------------------------------------------------------------
+    def route(self, provider: Provider, kind: Kind) -> Any:
+        async def endpoint(request: Request) -> Response:
+            return await self.handle(request, provider, kind)
+
+        return endpoint
+
+    async def foundry_unsupported(self, request: Request) -> Response:
+        ids = self._ids("foundry")
+        response = self._fixture("foundry", "unsupported", "", ids)
+        assert response is not None
+        return response
+
+    async def not_found(self, request: Request) -> Response:
+        provider: Provider = "openrouter" if request.url.path.startswith("/api/") else "anthropic"
+        response = self._fixture(provider, "not-found-path", "", self._ids(provider))
+        assert response is not None
+        return response
+
+    async def index(self, request: Request) -> Response:
+        return JSONResponse({"service": "claude-harness emulator", "providers": {
+            "foundry": "/anthropic", "anthropic": "/", "openrouter": "/api/v1"}})
+
+    async def msi_token(self, request: Request) -> Response:
+        """The App Service managed-identity protocol that azure-identity speaks."""
+        if request.headers.get("x-identity-header") != self.settings.identity_header:
+            return JSONResponse({"error": "invalid_request", "error_description": "bad X-IDENTITY-HEADER"},
+                                status_code=401)
+        names = {f.name for f in self._active(request)}
+        if "token-endpoint-down" in names:
+            return JSONResponse({"error": "service_unavailable",
+                                 "error_description": "The managed identity endpoint is not available."},
+                                status_code=500)
+        resource = request.query_params.get("resource", "")
+        audience = "https://management.azure.com" if "wrong-audience" in names else resource.rstrip("/")
+        token, exp = mint(self.settings.token_key, audience)
+        if "expired-token" in names:  # the client thinks it is fresh; the claim inside says otherwise
+            token, _ = mint(self.settings.token_key, audience, lifetime_s=-60)
+        return JSONResponse({"access_token": token, "expires_on": str(exp), "resource": resource,
+                             "token_type": "Bearer"})
+
+
+def _msg_id() -> str:
+    return f"msg_emu{secrets.token_hex(12)}"
+
+
+def create_app(settings: EmulatorSettings | None = None) -> Starlette:
+    emu = Emulator(settings or EmulatorSettings())
+    routes = [
+        Route("/", emu.index, methods=["GET", "HEAD"]),
+        Route("/msi/token", emu.msi_token, methods=["GET"]),
+        Route("/anthropic/v1/messages", emu.route("foundry", "message"), methods=["POST"]),
+        Route("/anthropic/v1/messages/count_tokens", emu.route("foundry", "count_tokens"), methods=["POST"]),
+        Route("/anthropic/{rest:path}", emu.foundry_unsupported, methods=["GET", "POST", "HEAD", "DELETE"]),
+        Route("/anthropic", emu.foundry_unsupported, methods=["GET", "POST", "HEAD"]),
+        Route("/v1/messages", emu.route("anthropic", "message"), methods=["POST"]),
+        Route("/v1/messages/count_tokens", emu.route("anthropic", "count_tokens"), methods=["POST"]),
+        Route("/v1/models", emu.route("anthropic", "models"), methods=["GET"]),
+        Route("/api/v1/chat/completions", emu.route("openrouter", "message"), methods=["POST"]),
+        Route("/api/v1/key", emu.route("openrouter", "key"), methods=["GET"]),
+        Route("/api/v1/models", emu.route("openrouter", "models"), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.add_exception_handler(404, _not_found_handler(emu))
+    app.state.settings = emu.settings
+    return app
+
+
+def _not_found_handler(emu: Emulator) -> Any:
+    async def handler(request: Request, exc: Exception) -> Response:
+        return await emu.not_found(request)
+
+    return handler

@@ -1,0 +1,60 @@
+"""The emulator's faults, as data: which requests each one breaks and how."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Scope = Literal["auth", "generate", "message", "stream", "token"]
+Behaviour = Literal["fixture", "slow-first-byte", "slow-stream", "truncated-stream", "error-event",
+                    "malformed-json", "drop-connection", "token-audience", "token-expired"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    scope: Scope  # auth: every authenticated call; generate: count_tokens and messages; message: messages;
+    #               stream: streamed messages; token: the managed-identity token endpoint
+    behaviour: Behaviour
+    description: str
+    expected_cause: str  # what the harness must diagnose (tests hold us to it)
+
+
+FAULTS: dict[str, Fault] = {
+    f.name: f
+    for f in (
+        Fault("invalid-key", "auth", "fixture", "the provider's real 401 for a bad key", "auth.invalid-key"),
+        Fault("missing-role", "auth", "fixture", "403: the identity has no RBAC role", "auth.permission-denied"),
+        Fault("key-auth-disabled", "auth", "fixture", "403: key auth disabled by policy (Foundry)",
+              "auth.key-auth-disabled"),
+        Fault("unknown-model", "generate", "fixture", "unknown deployment or model (Foundry/Anthropic 404, "
+              "OpenRouter 400)", "model.not-found"),
+        Fault("invalid-model-parameter", "generate", "fixture", "400 invalid model parameter",
+              "model.invalid-parameter"),
+        Fault("insufficient-credits", "message", "fixture", "402 insufficient credits",
+              "billing.insufficient-credits"),
+        Fault("rate-limited", "message", "fixture", "429 with retry-after", "rate-limit.exceeded"),
+        Fault("spend-limit", "message", "fixture", "429 spend limit, no retry-after", "billing.spend-limit"),
+        Fault("overloaded", "message", "fixture", "529 overloaded", "provider.overloaded"),
+        Fault("server-error", "message", "fixture", "500 internal error", "provider.server-error"),
+        Fault("bad-gateway", "message", "fixture", "502 from the upstream", "provider.unavailable"),
+        Fault("unavailable", "message", "fixture", "503 service unavailable", "provider.unavailable"),
+        Fault("html-error", "message", "fixture", "a gateway's HTML error page (502)", "provider.unavailable"),
+        Fault("slow-first-byte", "message", "slow-first-byte", "waits before the first byte", "network.timeout"),
+        Fault("slow-stream", "stream", "slow-stream", "waits between stream events", "network.timeout"),
+        Fault("truncated-stream", "stream", "truncated-stream", "stream ends without its terminator",
+              "conformance.stream"),
+        Fault("error-after-200", "stream", "error-event", "an overloaded error event after HTTP 200",
+              "stream.error-event"),
+        Fault("malformed-json", "message", "malformed-json", "200 with a body that is not valid JSON",
+              "conformance.schema"),
+        Fault("drop-connection", "stream", "drop-connection", "the connection drops mid-body",
+              "conformance.stream"),
+        Fault("expired-token", "token", "token-expired", "Entra tokens issued already expired",
+              "auth.token-invalid"),
+        Fault("wrong-audience", "token", "token-audience", "Entra tokens issued for another audience",
+              "auth.token-invalid"),
+        Fault("token-endpoint-down", "token", "fixture", "the managed-identity endpoint fails",
+              "auth.credential-unavailable"),
+    )
+}

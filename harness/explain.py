@@ -1,0 +1,94 @@
+"""`claude-harness explain`: diagnose a pasted error offline (pure)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from typing import Any
+
+from harness.diagnosis import Evidence, classify, entry
+from harness.redact import Redactor
+
+_STATUS_PATTERNS = (
+    re.compile(r"HTTP/\d(?:\.\d)?\s+(\d{3})"),
+    re.compile(r"Error code:\s*(\d{3})"),
+    re.compile(r"status(?:_code|Code)?\W{0,3}(\d{3})", re.I),
+    re.compile(r"^\s*(\d{3})\b"),
+)
+_PHASES = (
+    ("dns", re.compile(r"name or service not known|nodename nor servname|getaddrinfo|no such host", re.I)),
+    ("tls", re.compile(r"certificate verify failed|ssl|tls handshake", re.I)),
+    ("timeout", re.compile(r"timed? ?out|timeout", re.I)),
+    ("connect", re.compile(r"connection refused|connecterror|failed to establish|unreachable", re.I)),
+    ("credential", re.compile(r"DefaultAzureCredential failed|CredentialUnavailableError|ClientAuthenticationError", re.I)),
+)
+
+
+def _body(text: str) -> Any:
+    start, end = text.find("{"), text.rfind("}")
+    if start == -1 or end <= start:
+        return text.strip() if "<html" in text.lower() else None
+    chunk = text[start : end + 1]
+    for loader in (json.loads, ast.literal_eval):
+        try:
+            return loader(chunk)
+        except (ValueError, SyntaxError):
+            continue
+    return chunk
+
+
+def _status(text: str) -> int | None:
+    for pattern in _STATUS_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _headers(text: str) -> dict[str, str]:
+    headers = {}
+    for line in text.splitlines():
+        match = re.match(r"^([A-Za-z][A-Za-z0-9-]{1,60}):\s*(.+)$", line.strip())
+        if match and not match.group(2).startswith("{"):
+            headers[match.group(1).lower()] = match.group(2).strip()
+    return headers
+
+
+def explain_text(text: str, *, provider: str, auth: str | None) -> dict[str, Any]:
+    status = _status(text)
+    body = _body(text)
+    headers = _headers(text)
+    phase = None
+    if status is None:
+        phase = next((name for name, pattern in _PHASES if pattern.search(text)), None)
+    if auth is None:
+        auth = {"foundry": "api-key", "openrouter": "bearer"}.get(provider, "x-api-key")
+    evidence = Evidence(provider=provider, auth=auth, phase=phase, status=status, body=body, headers=headers)
+    result = classify(evidence)
+    cause = entry(result.cause)
+    ids = {k: v for k, v in headers.items() if k in ("request-id", "apim-request-id", "x-generation-id")}
+    if isinstance(body, dict) and isinstance(body.get("request_id"), str):
+        ids.setdefault("request-id", body["request_id"])
+    out = {
+        "cause": result.cause,
+        "title": cause.title,
+        "explanation": cause.explanation,
+        "steps": list(cause.steps),
+        "sources": list(cause.sources),
+        "transient": result.transient,
+        "evidence": {"status": status, "phase": phase, "error_type": result.info.type,
+                     "error_code": result.info.code, "message": result.info.message[:300]},
+        "request_ids": ids,
+    }
+    scrubbed: dict[str, Any] = Redactor().data(out)
+    return scrubbed
+
+
+def render_explanation(result: dict[str, Any]) -> str:
+    lines = [f"{result['cause']}: {result['title']}", "", result["explanation"], ""]
+    lines += [f"  {i}. {step}" for i, step in enumerate(result["steps"], start=1)]
+    if result["request_ids"]:
+        lines += ["", "Request ids for support: " + ", ".join(f"{k}={v}" for k, v in result["request_ids"].items())]
+    lines += ["", "Sources: " + "; ".join(result["sources"])]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,206 @@
+"""The probe ladder: config -> network -> credentials -> auth -> model -> message -> stream.
+
+One target's ladder runs in order; a failed layer marks every layer above it
+``blocked``, so each failure has one root cause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness import checks
+from harness.auth import CredentialFactory, Credentials, base_headers, obtain_credentials
+from harness.checks import Verdict
+from harness.config import Target
+from harness.observation import Observation
+from harness.probe import ProbeRequest, Prober
+from harness.reproduce import curl_command
+from harness.wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
+
+BILLABLE_PROBES = frozenset({"message", "stream"})
+
+
+@dataclass
+class CheckResult:
+    id: str
+    target: str
+    layer: str
+    status: str  # passed | failed | skipped | blocked | error
+    message: str
+    cause: str | None = None
+    transient: bool = False
+    blocked_by: str | None = None
+    probe: str | None = None
+    request_ids: dict[str, str] = field(default_factory=dict)
+    reproduce: str | None = None
+
+
+@dataclass
+class TargetRun:
+    target: Target
+    checks: list[CheckResult] = field(default_factory=list)
+    observations: dict[str, Observation] = field(default_factory=dict)
+    credential_details: dict[str, Any] = field(default_factory=dict)
+
+    def check(self, check_id: str) -> CheckResult | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    @property
+    def usage(self) -> dict[str, int]:
+        billable = [o for name, o in self.observations.items() if name in BILLABLE_PROBES]
+        totals = {"billable_calls": len(billable), "input_tokens": 0, "output_tokens": 0}
+        wire = self.target.provider.wire
+        for obs in billable:
+            reading = read_stream(wire, obs) if obs.streamed else read_message(wire, obs)
+            counts = usage_counts(wire, reading.usage) if obs.ok else None
+            if counts:
+                totals["input_tokens"] += counts[0]
+                totals["output_tokens"] += counts[1]
+        return totals
+
+
+class Ladder:
+    """Runs one target's probes in order and judges each layer."""
+
+    def __init__(self, target: Target, prober: Prober, credential_factory: CredentialFactory | None = None) -> None:
+        self.target = target
+        self.prober = prober
+        self.credential_factory = credential_factory
+        self.run = TargetRun(target)
+        self._credentials: Credentials | None = None
+        self._blocked_by: str | None = None
+
+    async def execute(self) -> TargetRun:
+        t = self.target
+        spec = t.provider
+        provider, auth = spec.name, t.auth
+        self._record("config.valid", Verdict.ok(f"{spec.display_name} target settings are valid"), None)
+
+        if not self._blocked():
+            obs = await self._probe("network", "GET", t.base_url, {"user-agent": base_headers(t)["user-agent"]})
+            self._record("network.reachable", checks.endpoint_answers(obs), obs)
+
+        if not self._blocked():
+            self._credentials = await obtain_credentials(t, self.credential_factory)
+            self.run.credential_details = dict(self._credentials.details)
+            for value in self._credentials.secret_values:
+                self.prober.redactor.add(value)
+            if self._credentials.ok:
+                verdict = Verdict.ok(self._describe_credentials())
+            else:
+                verdict = Verdict(
+                    False, f"no token could be obtained: {self._credentials.error}", "auth.credential-unavailable"
+                )
+            self._record("credentials.obtained", verdict, None)
+
+        auth_obs: Observation | None = None
+        if not self._blocked():
+            if spec.key_info_path:
+                auth_obs = await self._authed("key_info", "GET", spec.key_info_path, None)
+            elif spec.count_tokens_path:
+                auth_obs = await self._authed("count_tokens", "POST", spec.count_tokens_path, count_tokens_body(t.model))
+                if _unsupported(auth_obs):  # fall back to a real message where count_tokens is not served
+                    auth_obs = await self._message()
+            else:
+                auth_obs = await self._message()
+            self._record("auth.accepted", checks.credentials_accepted(auth_obs, provider, auth), auth_obs)
+
+        if not self._blocked():
+            if spec.models_path and spec.key_info_path:
+                obs = await self._authed("models", "GET", spec.models_path, None)
+                self._record("model.available", checks.model_listed(obs, provider, auth, t.model), obs)
+            else:
+                assert auth_obs is not None
+                self._record("model.available", checks.model_is_available(auth_obs, provider, auth, t.model), auth_obs)
+
+        if not self._blocked():
+            obs = self.run.observations.get("message") or await self._message()
+            self._record("message.text-and-usage", checks.message_has_text_and_usage(obs, spec.wire, provider, auth), obs)
+
+        if not self._blocked():
+            obs = await self._authed("stream", "POST", spec.messages_path, message_body(spec.wire, t.model, t.max_tokens, stream=True), stream=True)
+            self._record("stream.completes", checks.stream_completes(obs, spec.wire, provider, auth), obs)
+        return self.run
+
+    def _describe_credentials(self) -> str:
+        t = self.target
+        if t.auth != "entra":
+            assert t.secret is not None
+            return f"{t.secret.describe()} will be sent as {t.auth}"
+        details = self.run.credential_details
+        claims = details.get("claims") or {}
+        extra = ", ".join(f"{k}={v}" for k, v in claims.items() if k in ("aud", "tid", "exp"))
+        return f"Entra ID token obtained for scope {t.entra_scope}" + (f" ({extra})" if extra else "")
+
+    async def _message(self) -> Observation:
+        t = self.target
+        body = message_body(t.provider.wire, t.model, t.max_tokens, stream=False)
+        return await self._authed("message", "POST", t.provider.messages_path, body)
+
+    async def _authed(self, probe: str, method: str, path: str, body: Any, *, stream: bool = False) -> Observation:
+        assert self._credentials is not None and self._credentials.ok
+        headers = {**base_headers(self.target), **self._credentials.headers}
+        if method == "GET":
+            headers.pop("content-type", None)
+        return await self._probe(probe, method, self.target.base_url + path, headers, body, stream=stream)
+
+    async def _probe(
+        self, probe: str, method: str, url: str, headers: dict[str, str], body: Any = None, *, stream: bool = False
+    ) -> Observation:
+        request = ProbeRequest(probe, method, url, headers, body, stream, self.target.timeout)
+        obs = await self.prober.send(request)
+        self.run.observations[probe] = obs
+        return obs
+
+    def _blocked(self) -> bool:
+        return self._blocked_by is not None
+
+    def _record(self, check_id: str, verdict: Verdict, obs: Observation | None) -> None:
+        t = self.target
+        result = CheckResult(
+            id=check_id,
+            target=t.id,
+            layer=checks.CHECK_LAYERS[check_id],
+            status="passed" if verdict.passed else "failed",
+            message=self.prober.redactor.text(verdict.message),
+            cause=verdict.cause,
+            transient=verdict.transient,
+            probe=obs.probe if obs else None,
+        )
+        if obs is not None:
+            result.request_ids = obs.request_ids(t.provider.request_id_headers)
+            if not verdict.passed and obs.method != "-":
+                result.reproduce = curl_command(t, obs.method, obs.url, obs.request_headers, obs.request_body)
+        self.run.checks.append(result)
+        if not verdict.passed:
+            self._blocked_by = check_id
+
+    def finish(self) -> TargetRun:
+        """Mark every check the ladder did not reach as blocked by the failure below it."""
+        done = {c.id for c in self.run.checks}
+        for check_id, layer in checks.CHECK_LAYERS.items():
+            if check_id not in done:
+                self.run.checks.append(
+                    CheckResult(
+                        id=check_id,
+                        target=self.target.id,
+                        layer=layer,
+                        status="blocked",
+                        message=f"not run: blocked by {self._blocked_by}",
+                        blocked_by=self._blocked_by,
+                    )
+                )
+        return self.run
+
+
+def _unsupported(obs: Observation) -> bool:
+    body = obs.json()
+    error = body.get("error") if isinstance(body, dict) else None
+    return obs.status == 404 and isinstance(error, dict) and error.get("code") == "api_not_supported"
+
+
+async def run_target(target: Target, prober: Prober, credential_factory: CredentialFactory | None = None) -> TargetRun:
+    ladder = Ladder(target, prober, credential_factory)
+    await ladder.execute()
+    return ladder.finish()

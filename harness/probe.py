@@ -1,0 +1,178 @@
+"""The one I/O seam: sends a request with httpx, records everything, judges nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from harness import constants
+from harness.observation import Observation, TimedEvent, Timings, TransportPhase
+from harness.redact import Redactor
+from harness.sse import SSEDecoder
+
+
+@dataclass(frozen=True)
+class ProbeRequest:
+    probe: str
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    json_body: Any = None
+    stream: bool = False
+    timeout: float = constants.DEFAULT_TIMEOUT_S
+
+
+class TransportFailure(Exception):
+    def __init__(self, phase: TransportPhase, message: str) -> None:
+        super().__init__(message)
+        self.phase = phase
+
+
+def classify_transport_error(exc: BaseException) -> TransportPhase:
+    """Pick the most specific failing phase from an httpx exception and its causes."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for item in chain:
+        if isinstance(item, socket.gaierror):
+            return "dns"
+        if isinstance(item, ssl.SSLError):
+            return "tls"
+    text = " ".join(str(item) for item in chain).lower()
+    if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+        return "dns"
+    if "ssl" in text or "certificate" in text or "tls" in text:
+        return "tls"
+    if isinstance(exc, httpx.ConnectError):
+        return "connect"
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.LocalProtocolError)):
+        return "protocol"
+    return "read"
+
+
+@contextlib.contextmanager
+def map_transport_errors() -> Iterator[None]:
+    """Translate foreign exceptions at the boundary into one family."""
+    try:
+        yield
+    except httpx.TransportError as exc:
+        raise TransportFailure(classify_transport_error(exc), f"{type(exc).__name__}: {exc}") from exc
+
+
+class Prober:
+    """Sends probe requests through one httpx client.
+
+    Tests replace the transport (respx, ``httpx.MockTransport`` or an ASGI app);
+    everything above it runs unchanged.
+    """
+
+    def __init__(
+        self,
+        redactor: Redactor,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        verify: bool | str = True,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.redactor = redactor
+        self._clock = clock
+        self._client = httpx.AsyncClient(transport=transport, verify=verify, follow_redirects=False)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Prober:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def send(self, req: ProbeRequest) -> Observation:
+        obs = Observation(
+            probe=req.probe,
+            method=req.method,
+            url=self.redactor.text(req.url),
+            request_headers=self.redactor.headers(req.headers),
+            request_body=req.json_body,
+            streamed=req.stream,
+        )
+        start = self._clock()
+        try:
+            with map_transport_errors():
+                request = self._client.build_request(
+                    req.method, req.url, headers=dict(req.headers), json=req.json_body, timeout=req.timeout
+                )
+                response = await self._client.send(request, stream=True)
+                try:
+                    obs.timings.ttfb_ms = self._ms(start)
+                    obs.status = response.status_code
+                    obs.headers = self.redactor.headers(dict(response.headers))
+                    is_sse = "text/event-stream" in response.headers.get("content-type", "")
+                    if is_sse:
+                        await self._read_stream(response, obs, start, req.timeout)
+                    else:
+                        await self._read_body(response, obs)
+                finally:
+                    await response.aclose()
+        except TransportFailure as failure:
+            obs.phase = failure.phase
+            obs.error = self.redactor.text(str(failure))
+        obs.timings.total_ms = self._ms(start)
+        return obs
+
+    async def _read_body(self, response: httpx.Response, obs: Observation) -> None:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > constants.MAX_BODY_BYTES:
+                obs.phase, obs.error = "cap", f"body exceeded {constants.MAX_BODY_BYTES} bytes; reading stopped"
+                break
+            chunks.append(chunk)
+        obs.body_text = self.redactor.text(b"".join(chunks).decode("utf-8", errors="replace"))
+
+    async def _read_stream(self, response: httpx.Response, obs: Observation, start: float, timeout: float) -> None:
+        decoder = SSEDecoder()
+        raw = bytearray()
+        limit = max(timeout * 3, 10.0)
+        async for chunk in response.aiter_raw():
+            raw.extend(chunk[: max(0, constants.MAX_BODY_BYTES - len(raw))])
+            for event in decoder.feed(chunk):
+                obs.events.append(TimedEvent(self._ms(start), self._scrub_event(event)))
+            if len(obs.events) > constants.MAX_STREAM_EVENTS or len(raw) >= constants.MAX_BODY_BYTES:
+                obs.phase, obs.error = "cap", "stream exceeded the event or byte cap; reading stopped"
+                break
+            if self._clock() - start > limit:
+                obs.phase, obs.error = "timeout", f"stream still open after {limit:g} s; reading stopped"
+                break
+        else:
+            for event in decoder.close():
+                obs.events.append(TimedEvent(self._ms(start), self._scrub_event(event)))
+        obs.comments = len(decoder.comments)
+        obs.body_text = self.redactor.text(bytes(raw[: constants.REPORT_BODY_CHARS]).decode("utf-8", "replace"))
+
+    def _scrub_event(self, event: Any) -> Any:
+        from harness.sse import ServerSentEvent
+
+        return ServerSentEvent(
+            event=event.event, data=self.redactor.text(event.data), id=event.id, retry=event.retry
+        )
+
+    def _ms(self, start: float) -> float:
+        return round((self._clock() - start) * 1000.0, 3)
+
+
+def observation_from_timings(probe: str, phase: TransportPhase, error: str) -> Observation:
+    """An observation for a step that failed before any request (e.g. no Entra token)."""
+    return Observation(probe=probe, method="-", url="-", phase=phase, error=error, timings=Timings())

@@ -1,0 +1,127 @@
+"""The report document (contract §2): built from target runs, pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from harness.diagnosis import TRANSIENT_CAUSES, entry
+from harness.ladder import CheckResult, TargetRun
+from harness.redact import Redactor
+
+SCHEMA_VERSION = 1
+TOOL_NAME = "claude-harness"
+TOOL_VERSION = "0.1.0"
+
+EXIT_CODES = {"healthy": 0, "broken": 1, "transient": 3, "inconclusive": 4}
+
+
+def _check_dict(check: CheckResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": check.id,
+        "target": check.target,
+        "layer": check.layer,
+        "status": check.status,
+        "message": check.message,
+    }
+    if check.cause:
+        out["cause"] = check.cause
+        out["transient"] = check.transient
+    if check.blocked_by:
+        out["blocked_by"] = check.blocked_by
+    if check.request_ids:
+        out["request_ids"] = dict(check.request_ids)
+    if check.reproduce:
+        out["reproduce"] = check.reproduce
+    return out
+
+
+def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for check in run.checks:
+        if check.status != "failed" or not check.cause or check.cause in seen:
+            continue
+        seen.add(check.cause)
+        cause = entry(check.cause)
+        found.append(
+            {
+                "target": run.target.id,
+                "cause": check.cause,
+                "root": not found,
+                "check": check.id,
+                "title": cause.title,
+                "explanation": cause.explanation,
+                "steps": list(cause.steps),
+                "sources": list(cause.sources),
+                "evidence": check.message,
+                "request_ids": dict(check.request_ids),
+                "transient": check.transient,
+            }
+        )
+    return found
+
+
+def _timings(run: TargetRun) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, obs in run.observations.items():
+        out[name] = {"total_ms": obs.timings.total_ms, "ttfb_ms": obs.timings.ttfb_ms}
+    return out
+
+
+def verdict_of(checks: Sequence[dict[str, Any]]) -> str:
+    failed = [c for c in checks if c["status"] in ("failed", "error")]
+    if failed:
+        transient_only = all(c.get("transient") or c.get("cause") in TRANSIENT_CAUSES for c in failed)
+        return "transient" if transient_only else "broken"
+    probing = [c for c in checks if c["status"] == "passed" and c["layer"] != "config"]
+    return "healthy" if probing else "inconclusive"
+
+
+def build_report(
+    runs: Sequence[TargetRun],
+    *,
+    mode: str,
+    redactor: Redactor,
+    incomplete: bool = False,
+    notes: Sequence[str] = (),
+) -> dict[str, Any]:
+    targets: list[dict[str, Any]] = []
+    checks: list[dict[str, Any]] = []
+    diagnoses: list[dict[str, Any]] = []
+    usage = {"billable_calls": 0, "input_tokens": 0, "output_tokens": 0}
+    for run in runs:
+        target_checks = [_check_dict(c) for c in run.checks]
+        target_info = run.target.describe()
+        target_info["verdict"] = verdict_of(target_checks)
+        target_info["usage"] = run.usage
+        target_info["timings"] = _timings(run)
+        if run.credential_details:
+            target_info["credential_details"] = run.credential_details
+        targets.append(target_info)
+        checks.extend(target_checks)
+        diagnoses.extend(_diagnoses(run))
+        for key, value in run.usage.items():
+            usage[key] += value
+    verdict = verdict_of(checks) if runs else "inconclusive"
+    summary = {
+        status: sum(1 for c in checks if c["status"] == status)
+        for status in ("passed", "failed", "skipped", "blocked", "error")
+    }
+    summary_out: dict[str, Any] = {**summary, "verdict": verdict, "exit_code": EXIT_CODES[verdict]}
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": TOOL_VERSION},
+        "mode": mode,
+        "complete": not incomplete,
+        "targets": targets,
+        "checks": checks,
+        "diagnoses": diagnoses,
+        "usage": usage,
+        "summary": summary_out,
+    }
+    if notes:
+        report["notes"] = list(notes)
+    # One last pass of the one redactor over everything we are about to write.
+    scrubbed: dict[str, Any] = redactor.data(report)
+    return scrubbed

@@ -1,0 +1,39 @@
+"""The terminal summary: one screen, root cause first. Returns a string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_MARK = {"passed": "ok  ", "failed": "FAIL", "blocked": "--  ", "skipped": "skip", "error": "ERR "}
+
+
+def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) -> str:
+    lines: list[str] = []
+    for target in report["targets"]:
+        tid = target["id"]
+        lines.append(
+            f"{tid}: {target['provider']} {target['endpoint']} model={target['model']} auth={target['auth']}"
+            f"  -> {target['verdict'].upper()}"
+        )
+        for check in (c for c in report["checks"] if c["target"] == tid):
+            lines.append(f"  [{_MARK.get(check['status'], check['status'])}] {check['id']:<24} {check['message']}")
+        for diag in (d for d in report["diagnoses"] if d["target"] == tid and d["root"]):
+            lines.append(f"  Root cause: {diag['cause']} - {diag['title']}")
+            for number, step in enumerate(diag["steps"][:3], start=1):
+                lines.append(f"    {number}. {step}")
+            if diag.get("request_ids"):
+                ids = ", ".join(f"{k}={v}" for k, v in diag["request_ids"].items())
+                lines.append(f"    Request ids for support: {ids}")
+        lines.append("")
+    summary = report["summary"]
+    usage = report["usage"]
+    lines.append(
+        f"Verdict: {summary['verdict']} (exit {summary['exit_code']}) - "
+        f"{summary['passed']} passed, {summary['failed']} failed, {summary['blocked']} blocked; "
+        f"{usage['billable_calls']} billable calls, {usage['input_tokens']} input / {usage['output_tokens']} output tokens"
+    )
+    if not report.get("complete", True):
+        lines.append("The run was interrupted: the report holds what was observed so far.")
+    if report_dir:
+        lines.append(f"Report: {report_dir}/report.json")
+    return "\n".join(lines) + "\n"

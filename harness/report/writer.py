@@ -1,0 +1,49 @@
+"""Writing reports to disk: atomically, so a report is never half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessError
+
+
+def prepare_report_dir(path: Path) -> Path:
+    """Create the directory or explain why it cannot be used, before anything is sent."""
+    if path.exists() and not path.is_dir():
+        raise HarnessError(f"Report directory {path} exists and is a file.", fix="Pass another --report-dir.")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-", delete=True)
+        probe.close()
+    except OSError as exc:
+        raise HarnessError(
+            f"Report directory {path} cannot be written ({exc.strerror or exc}).", fix="Pass a writable --report-dir."
+        ) from None
+    return path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_report(directory: Path, report: dict[str, Any], renderings: dict[str, str]) -> list[Path]:
+    written = []
+    target = directory / "report.json"
+    write_atomic(target, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    written.append(target)
+    for name, text in renderings.items():
+        out = directory / name
+        write_atomic(out, text)
+        written.append(out)
+    return written
