@@ -25,8 +25,13 @@ CredentialFactory = Callable[[], TokenCredential]
 
 def default_credential_factory() -> TokenCredential:
     # Imported lazily: azure-identity is only needed for --auth entra.
+    import logging
+
     from azure.identity import DefaultAzureCredential
 
+    # azure-identity logs the whole failed chain as a warning; the report already carries it.
+    logging.getLogger("azure.identity").addHandler(logging.NullHandler())
+    logging.getLogger("azure.identity").propagate = False
     return DefaultAzureCredential()
 
 

@@ -16,16 +16,15 @@ import httpx
 
 from harness import constants
 from harness.config import build_targets, infer_providers, load_toml_targets, no_target_error
-from harness.emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, fault_applies, unknown_faults
-from harness.emulator.tokens import mint
+from harness.emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
+from harness.emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
+from harness.emulator.tokens import in_process_credential
 from harness.errors import HarnessError
 from harness.providers import AUTH_MODES, PROVIDERS
 from harness.report import render_terminal
 from harness.report.writer import prepare_report_dir, write_report
 from harness.runner import run_and_report
 
-EMULATOR_KEY_ENV = "CLAUDE_HARNESS_EMULATOR_KEY"
-EMULATOR_DEPLOYMENT = "claude-sonnet-4-5"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -142,45 +141,17 @@ def _check_emulated(args: argparse.Namespace, env: Mapping[str, str]) -> dict[st
     if args.config is not None or "base_url" in flags or "resource" in flags:
         raise HarnessError("--emulator picks its own endpoints.", fix="Drop --config, --base-url and --resource.")
     faults = frozenset(args.fault)
-    providers = [flags["provider"]] if "provider" in flags else list(PROVIDERS)
-    if flags.get("auth") == "entra" or faults & {"expired-token", "wrong-audience", "token-endpoint-down"}:
-        providers = [p for p in providers if p == "foundry"]
-        flags["auth"] = "entra"
-    providers = [p for p in providers if all(fault_applies(FAULTS[f], p) for f in faults)]
-    if not providers:
-        raise HarnessError(f"No emulated provider supports the fault(s) {', '.join(sorted(faults))} "
-                           "with these settings.", fix="Drop --provider or pick another fault.")
     settings = EmulatorSettings(faults=faults, slow_seconds=args.slow_seconds)
-    local_env = {**env, EMULATOR_KEY_ENV: "emulator-key-0000"}
-    flags.pop("provider", None)
-    flags.setdefault("timeout", min(constants.DEFAULT_TIMEOUT_S, max(1.0, args.slow_seconds * 0.66))
-                     if faults & {"slow-first-byte", "slow-stream"} else constants.DEFAULT_TIMEOUT_S)
-
-    def raws(base: dict[str, str]) -> list[dict[str, Any]]:
-        out = []
-        for p in providers:
-            raw = {**flags, "provider": p, "name": f"emulated-{p}", "base_url": base[p]}
-            if p == "foundry":
-                raw.setdefault("model", EMULATOR_DEPLOYMENT)
-            if raw.get("auth") != "entra":
-                raw.setdefault("api_key_env", EMULATOR_KEY_ENV)
-                if raw.get("auth") not in PROVIDERS[p].auth_modes:
-                    raw.pop("auth", None)
-            out.append(raw)
-        return out
-
     notes = [f"emulated fault(s): {', '.join(sorted(faults))}"] if faults else []
     if args.mocked:
-        bases = {p: {"foundry": "http://emulator.invalid/anthropic", "anthropic": "http://emulator.invalid",
-                     "openrouter": "http://emulator.invalid/api/v1"}[p] for p in providers}
-        for raw in (raws_list := raws(bases)):
-            raw["allow_insecure_http"] = True
-        targets = build_targets(raws_list, local_env)
+        targets = emulated_targets(IN_PROCESS_BASES, flags, env, faults=faults, in_process=True)
         transport = httpx.ASGITransport(app=create_app(settings))
-        factory = _in_process_credential(settings, faults)
+        factory = in_process_credential(settings)
         return run_and_report(targets, mode="mocked", transport=transport, credential_factory=factory, notes=notes)
+    emulated_providers(faults, flags)  # fail with a clear message before starting a server
     with RunningEmulator(settings) as emu, _identity_env(emu):
-        targets = build_targets(raws({p: emu.base_url(p) for p in providers}), local_env)
+        bases = {p: emu.base_url(p) for p in PROVIDERS}
+        targets = emulated_targets(bases, flags, env, faults=faults)
         notes.append(f"emulator served on {emu.url}")
         return run_and_report(targets, mode="emulator", notes=notes)
 
@@ -199,21 +170,6 @@ def _identity_env(emu: RunningEmulator) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-
-
-def _in_process_credential(settings: EmulatorSettings, faults: frozenset[str]) -> Any:
-    """For --mocked --auth entra: a credential that mints what the emulator's token endpoint would."""
-    from types import SimpleNamespace
-
-    class EmulatorCredential:
-        def get_token(self, *scopes: str) -> Any:
-            if "token-endpoint-down" in faults:
-                raise RuntimeError("the managed identity endpoint is not available (emulated)")
-            audience = "https://management.azure.com" if "wrong-audience" in faults else scopes[0].removesuffix("/.default")
-            token, exp = mint(settings.token_key, audience, lifetime_s=-60 if "expired-token" in faults else 3600)
-            return SimpleNamespace(token=token, expires_on=exp)
-
-    return EmulatorCredential
 
 
 def _emulate(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ import httpx
 from harness import constants
 from harness.observation import Observation, TimedEvent, Timings, TransportPhase
 from harness.redact import Redactor
-from harness.sse import SSEDecoder
+from harness.sse import SSEDecoder, ServerSentEvent
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,9 @@ def map_transport_errors() -> Iterator[None]:
     try:
         yield
     except httpx.TransportError as exc:
-        raise TransportFailure(classify_transport_error(exc), f"{type(exc).__name__}: {exc}") from exc
+        phase = classify_transport_error(exc)
+        detail = str(exc) or {"timeout": "no data within the timeout"}.get(phase, "no detail")
+        raise TransportFailure(phase, f"{type(exc).__name__}: {detail}") from exc
 
 
 class Prober:
@@ -128,6 +130,9 @@ class Prober:
         except TransportFailure as failure:
             obs.phase = failure.phase
             obs.error = self.redactor.text(str(failure))
+        except Exception as exc:  # noqa: BLE001 - a transport must never crash the run; record it instead
+            obs.phase = "protocol"
+            obs.error = self.redactor.text(f"{type(exc).__name__}: {exc}")
         obs.timings.total_ms = self._ms(start)
         return obs
 
@@ -162,9 +167,7 @@ class Prober:
         obs.comments = len(decoder.comments)
         obs.body_text = self.redactor.text(bytes(raw[: constants.REPORT_BODY_CHARS]).decode("utf-8", "replace"))
 
-    def _scrub_event(self, event: Any) -> Any:
-        from harness.sse import ServerSentEvent
-
+    def _scrub_event(self, event: ServerSentEvent) -> ServerSentEvent:
         return ServerSentEvent(
             event=event.event, data=self.redactor.text(event.data), id=event.id, retry=event.retry
         )

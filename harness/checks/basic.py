@@ -130,6 +130,12 @@ def _judge_reading(
             "stream.error-event",
             result.transient,
         )
+    if streamed and not reading.terminated and obs.phase == "timeout":
+        return Verdict(
+            False,
+            f"the stream stalled: no event within the timeout after {len(reading.event_types)} events ({obs.error})",
+            "network.timeout",
+        )
     if streamed and not reading.terminated:
         terminator = "message_stop" if wire == "anthropic-messages" else "data: [DONE]"
         last = reading.event_types[-1] if reading.event_types else "nothing"

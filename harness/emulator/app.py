@@ -8,6 +8,7 @@ chosen at start-up or per request with the ``x-emulator-fault`` header.
 from __future__ import annotations
 
 import asyncio
+import logging
 import json
 import secrets
 import time
@@ -43,6 +44,15 @@ class EmulatorSettings:
     slow_seconds: float = 3.0
     identity_header: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     token_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+
+
+class EmulatedDrop(ConnectionResetError):
+    """Raised mid-body to cut the connection; the server's log filter keeps it quiet."""
+
+
+class QuietDrops(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], EmulatedDrop))
 
 
 def fault_applies(fault: Fault, provider: str) -> bool:
@@ -195,7 +205,7 @@ class Emulator:
         async def produce() -> AsyncIterator[bytes]:
             for index, event in enumerate(events):
                 if drop and index == 3:
-                    raise ConnectionResetError("emulated connection drop")
+                    raise EmulatedDrop("emulated connection drop")
                 if delay and index:
                     await asyncio.sleep(delay)
                 yield event

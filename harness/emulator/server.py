@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from types import TracebackType
 
 import uvicorn
 
-from harness.emulator.app import EmulatorSettings, create_app
+from harness.emulator.app import EmulatorSettings, QuietDrops, create_app
 
 HOST = "127.0.0.1"
+
+
+def _quiet_drops() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, QuietDrops) for f in logger.filters):
+        logger.addFilter(QuietDrops())
 
 
 class RunningEmulator:
@@ -37,6 +44,7 @@ class RunningEmulator:
         return f"{self.url}/msi/token"
 
     def start(self) -> RunningEmulator:
+        _quiet_drops()
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:
@@ -62,4 +70,5 @@ class RunningEmulator:
 def serve_forever(settings: EmulatorSettings, port: int) -> None:
     """Foreground serving for `claude-harness emulate`; Ctrl-C stops it cleanly."""
     config = uvicorn.Config(create_app(settings), host=HOST, port=port, log_level="warning", lifespan="off")
+    _quiet_drops()
     uvicorn.Server(config).run()

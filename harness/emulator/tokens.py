@@ -44,3 +44,26 @@ def verify(key: bytes, token: str, *, now: float | None = None) -> tuple[bool, s
     if claims.get("exp", 0) <= (now if now is not None else time.time()):
         return False, "expired", claims
     return True, "ok", claims
+
+
+class _AccessToken:
+    def __init__(self, token: str, expires_on: int) -> None:
+        self.token = token
+        self.expires_on = expires_on
+
+
+def in_process_credential(settings: Any) -> Any:
+    """A credential factory that mints what the emulator's token endpoint would, for in-process runs."""
+    faults = settings.faults
+
+    class EmulatorCredential:
+        def get_token(self, *scopes: str) -> _AccessToken:
+            if "token-endpoint-down" in faults:
+                raise RuntimeError("the managed identity endpoint is not available (emulated)")
+            resource = scopes[0].removesuffix("/.default")
+            audience = "https://management.azure.com" if "wrong-audience" in faults else resource
+            lifetime = -60 if "expired-token" in faults else 3600
+            token, exp = mint(settings.token_key, audience, lifetime_s=lifetime)
+            return _AccessToken(token, exp)
+
+    return EmulatorCredential

@@ -1,0 +1,67 @@
+"""Targets that point at the built-in emulator (used by the CLI and the pytest plugin)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from harness import constants
+from harness.config import Target, build_targets
+from harness.emulator import FAULTS, fault_applies
+from harness.errors import HarnessError
+from harness.providers import PROVIDERS
+
+EMULATOR_KEY_ENV = "CLAUDE_HARNESS_EMULATOR_KEY"
+EMULATOR_KEY = "emulator-key-0000"
+EMULATOR_DEPLOYMENT = "claude-sonnet-4-5"
+TOKEN_FAULTS = frozenset({"expired-token", "wrong-audience", "token-endpoint-down"})
+IN_PROCESS_BASES = {
+    "foundry": "http://emulator.invalid/anthropic",
+    "anthropic": "http://emulator.invalid",
+    "openrouter": "http://emulator.invalid/api/v1",
+}
+
+
+def emulated_providers(faults: frozenset[str], flags: Mapping[str, Any]) -> list[str]:
+    """The providers an emulated run covers: the one asked for, else every one the faults apply to."""
+    providers = [flags["provider"]] if flags.get("provider") else list(PROVIDERS)
+    if flags.get("auth") == "entra" or faults & TOKEN_FAULTS:
+        providers = [p for p in providers if p == "foundry"]
+    providers = [p for p in providers if p in PROVIDERS and all(fault_applies(FAULTS[f], p) for f in faults)]
+    if not providers:
+        raise HarnessError(
+            f"No emulated provider supports the fault(s) {', '.join(sorted(faults)) or '-'} with these settings.",
+            fix="Drop --provider or pick another fault.",
+        )
+    return providers
+
+
+def emulated_targets(
+    bases: Mapping[str, str],
+    flags: Mapping[str, Any],
+    env: Mapping[str, str],
+    *,
+    faults: frozenset[str] = frozenset(),
+    in_process: bool = False,
+) -> list[Target]:
+    """Targets for the emulator at ``bases`` (provider -> base URL); any key works there."""
+    entra = flags.get("auth") == "entra" or bool(faults & TOKEN_FAULTS)
+    raws: list[dict[str, Any]] = []
+    for provider in emulated_providers(faults, flags):
+        raw: dict[str, Any] = {k: v for k, v in flags.items() if k != "provider"}
+        raw.update(provider=provider, name=f"emulated-{provider}", base_url=bases[provider])
+        if provider == "foundry":
+            raw.setdefault("model", EMULATOR_DEPLOYMENT)
+        if entra:
+            raw["auth"] = "entra"
+        else:
+            raw.setdefault("api_key_env", EMULATOR_KEY_ENV)
+            if raw.get("auth") not in PROVIDERS[provider].auth_modes:
+                raw.pop("auth", None)
+        if faults & {"slow-first-byte", "slow-stream"}:
+            raw.setdefault("timeout", 1.0)
+        raw.setdefault("timeout", constants.DEFAULT_TIMEOUT_S)
+        if in_process:
+            raw["allow_insecure_http"] = True
+        raws.append(raw)
+    return build_targets(raws, {**env, EMULATOR_KEY_ENV: EMULATOR_KEY})
