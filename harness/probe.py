@@ -151,7 +151,7 @@ class Prober:
         decoder = SSEDecoder()
         raw = bytearray()
         limit = max(timeout * 3, 10.0)
-        async for chunk in response.aiter_raw():
+        async for chunk in response.aiter_bytes():
             raw.extend(chunk[: max(0, constants.MAX_BODY_BYTES - len(raw))])
             for event in decoder.feed(chunk):
                 obs.events.append(TimedEvent(self._ms(start), self._scrub_event(event)))

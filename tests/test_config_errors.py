@@ -1,0 +1,89 @@
+"""Configuration errors exit 2 with a message naming the fix, and send nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+
+
+def run(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["check", "--report-dir", str(tmp_path / "out"), *argv])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, captured.err
+
+
+CASES = [
+    (["--provider", "nope"], {}, "Unknown provider 'nope'", "--provider with one of"),
+    (["--provider", "foundry", "--resource", "res", "--base-url", "https://res.services.ai.azure.com/anthropic",
+      "--model", "d"], {"ANTHROPIC_FOUNDRY_API_KEY": "k1234"}, "mutually exclusive", "Keep one"),
+    (["--provider", "foundry", "--model", "d"],
+     {"ANTHROPIC_FOUNDRY_API_KEY": "k1234", "ANTHROPIC_FOUNDRY_RESOURCE": "res",
+      "ANTHROPIC_FOUNDRY_BASE_URL": "https://res.services.ai.azure.com/anthropic"}, "mutually exclusive",
+     "ANTHROPIC_FOUNDRY_RESOURCE"),
+    (["--provider", "foundry", "--base-url", "https://res.services.ai.azure.com", "--model", "d"],
+     {"ANTHROPIC_FOUNDRY_API_KEY": "k1234"}, "must end in /anthropic", "/anthropic"),
+    (["--provider", "foundry", "--base-url", "https://res.services.ai.azure.com/anthropic/v1/messages",
+      "--model", "d"], {"ANTHROPIC_FOUNDRY_API_KEY": "k1234"}, "adds /v1/messages itself", "/anthropic"),
+    (["--provider", "foundry", "--resource", "res", "--model", "d"], {}, "ANTHROPIC_FOUNDRY_API_KEY is not set",
+     "Export ANTHROPIC_FOUNDRY_API_KEY"),
+    (["--provider", "openrouter", "--api-key-env", "MY_KEY"], {"MY_KEY": ""}, "MY_KEY is empty", "Put the key"),
+    (["--provider", "openrouter"], {"OPENROUTER_API_KEY": "abc def"}, "whitespace", "Remove the whitespace"),
+    (["--provider", "anthropic", "--model", "claude sonnet"], {"ANTHROPIC_API_KEY": "k1234"}, "contains spaces",
+     "--model"),
+    (["--provider", "anthropic", "--base-url", "ftp://example.invalid"], {"ANTHROPIC_API_KEY": "k1234"},
+     "not an http(s) URL", "Use a URL"),
+    (["--provider", "anthropic", "--base-url", "http://api.example.invalid"], {"ANTHROPIC_API_KEY": "k1234"},
+     "plain http", "--allow-insecure-http"),
+    (["--provider", "openrouter", "--auth", "api-key"], {"OPENROUTER_API_KEY": "k1234"}, "not available",
+     "bearer"),
+    (["--provider", "foundry", "--resource", "res"], {"ANTHROPIC_FOUNDRY_API_KEY": "k1234"},
+     "deployment name", "--model"),
+    ([], {}, "No target is configured", "--emulator"),
+    (["--fault", "invalid-key"], {}, "--fault only applies", "--emulator"),
+    (["--emulator", "--fault", "no-such-fault"], {}, "Unknown fault", "Known faults"),
+]
+
+
+@pytest.mark.parametrize(("argv", "env", "problem", "fix"), CASES, ids=[c[2][:30] for c in CASES])
+def test_config_error_exits_2_with_fix(
+    argv: list[str], env: dict[str, str], problem: str, fix: str,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    code, err = run(argv, tmp_path, capsys)
+    assert code == 2
+    assert problem in err
+    assert fix in err
+    assert not (tmp_path / "out" / "report.json").exists()
+
+
+def test_toml_unknown_key_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "targets.toml"
+    config.write_text('[[targets]]\nprovider = "anthropic"\nmodle = "x"\n')
+    code, err = run(["--config", str(config)], tmp_path, capsys)
+    assert code == 2 and "unknown keys: modle" in err
+
+
+def test_toml_syntax_error_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "targets.toml"
+    config.write_text("[[targets]\nprovider = ")
+    code, err = run(["--config", str(config)], tmp_path, capsys)
+    assert code == 2 and "not valid TOML" in err
+
+
+def test_missing_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(["--config", str(tmp_path / "missing.toml")], tmp_path, capsys)
+    assert code == 2 and "does not exist" in err
+
+
+def test_report_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code = main(["check", "--mocked", "--report-dir", str(blocker)])
+    err = capsys.readouterr().err
+    assert code == 2 and "is a file" in err
