@@ -18,6 +18,7 @@ from harness import constants
 from harness.config import build_targets, infer_providers, load_toml_targets, no_target_error
 from harness.emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
 from harness.emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
+from harness.emulator.inprocess import StreamingASGITransport
 from harness.emulator.tokens import in_process_credential
 from harness.errors import HarnessError
 from harness.providers import AUTH_MODES, PROVIDERS
@@ -145,7 +146,7 @@ def _check_emulated(args: argparse.Namespace, env: Mapping[str, str]) -> dict[st
     notes = [f"emulated fault(s): {', '.join(sorted(faults))}"] if faults else []
     if args.mocked:
         targets = emulated_targets(IN_PROCESS_BASES, flags, env, faults=faults, in_process=True)
-        transport = httpx.ASGITransport(app=create_app(settings))
+        transport = StreamingASGITransport(create_app(settings))
         factory = in_process_credential(settings)
         return run_and_report(targets, mode="mocked", transport=transport, credential_factory=factory, notes=notes)
     emulated_providers(faults, flags)  # fail with a clear message before starting a server

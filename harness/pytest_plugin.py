@@ -18,6 +18,7 @@ import pytest
 from harness.config import Target, build_targets, infer_providers, load_toml_targets
 from harness.emulated import IN_PROCESS_BASES, emulated_targets
 from harness.emulator import EmulatorSettings, RunningEmulator, create_app
+from harness.emulator.inprocess import StreamingASGITransport
 from harness.emulator.tokens import in_process_credential
 from harness.errors import HarnessError
 from harness.ladder import TargetRun, run_target
@@ -69,7 +70,7 @@ def _session(config: pytest.Config) -> HarnessSession:
     if config.getoption("harness_mocked"):
         settings = EmulatorSettings(faults=faults, slow_seconds=1.5)
         targets = emulated_targets(IN_PROCESS_BASES, flags, env, faults=faults, in_process=True)
-        return HarnessSession(targets, "mocked", transport=httpx.ASGITransport(app=create_app(settings)),
+        return HarnessSession(targets, "mocked", transport=StreamingASGITransport(create_app(settings)),
                               credential_factory=in_process_credential(settings))
     if config.getoption("harness_emulator"):
         emulator = RunningEmulator(EmulatorSettings(faults=faults, slow_seconds=1.5)).start()
