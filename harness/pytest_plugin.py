@@ -151,7 +151,7 @@ class SuiteCheck:
         if check.status != "passed":
             from harness.diagnosis import entry
 
-            steps = "; ".join(entry(check.cause or "unclassified").steps[:2])
+            steps = " ".join(entry(check.cause or "unclassified").steps[:2])
             pytest.fail(f"{check_id} [{check.cause}]: {check.message}\nFix: {steps}", pytrace=False)
 
 

@@ -1,0 +1,52 @@
+"""The plugin runs the shipped suites; outcomes, skips and JUnit properties are what CI reads."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+def run_suites(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest("--pyargs", "suites", "-p", "no:cacheprovider", *args)
+
+
+def test_suites_pass_against_healthy_emulator(pytester: pytest.Pytester) -> None:
+    result = run_suites(pytester, "--harness-emulator")
+    result.assert_outcomes(passed=18)
+    result.stdout.fnmatch_lines(["*claude-harness (emulator): emulated-foundry=foundry:http://127.0.0.1:*"])
+
+
+def test_fault_fails_the_right_test_and_blocks_the_rest(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    reports = tmp_path / "reports"
+    result = run_suites(pytester, "--harness-mocked", "--harness-provider", "foundry", "--harness-fault",
+                        "unknown-model", f"--junitxml={junit}", f"--harness-report-dir={reports}")
+    result.assert_outcomes(passed=3, failed=1, skipped=2)
+    result.stdout.fnmatch_lines(["*model.available ?model.not-found?: expected model*", "*claude-harness root causes*"])
+    tree = ET.parse(junit)
+    failed = [case for case in tree.iter("testcase") if case.find("failure") is not None]
+    assert len(failed) == 1
+    props = {p.get("name"): p.get("value") for p in failed[0].iter("property")}
+    assert props["cause"] == "model.not-found"
+    assert props["provider"] == "foundry"
+    assert props["apim-request-id"]
+    report = json.loads((reports / "report.json").read_text())
+    assert report["diagnoses"][0]["cause"] == "model.not-found"
+
+
+def test_without_credentials_suites_skip_naming_the_variables(pytester: pytest.Pytester) -> None:
+    result = run_suites(pytester, "-rs")
+    result.assert_outcomes(skipped=6)
+    result.stdout.fnmatch_lines(["*ANTHROPIC_FOUNDRY_API_KEY*--harness-emulator*"])
+
+
+def test_bad_plugin_option_is_a_usage_error(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_suites(pytester, "--harness-provider", "foundry", "--harness-base-url",
+                        "https://res.services.ai.azure.com/anthropic", "--harness-model", "d")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*ANTHROPIC_FOUNDRY_API_KEY is not set*"])
