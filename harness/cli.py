@@ -12,8 +12,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from harness import constants
 from harness.config import build_targets, infer_providers, load_toml_targets, no_target_error
 from harness.emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
@@ -25,7 +23,6 @@ from harness.providers import AUTH_MODES, PROVIDERS
 from harness.report import render_terminal
 from harness.report.writer import prepare_report_dir, write_report
 from harness.runner import run_and_report
-
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,8 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fault", action="append", default=[], metavar="NAME",
                        help="with --emulator/--mocked: break the emulated targets this way (repeatable)")
     check.add_argument("--report-dir", type=Path, default=Path(constants.DEFAULT_REPORT_DIR))
-    check.add_argument("--timeout", type=float, help=f"per-request timeout in seconds (default {constants.DEFAULT_TIMEOUT_S:g})")
-    check.add_argument("--max-tokens", type=int, help=f"max_tokens of billable probes (default {constants.DEFAULT_MAX_TOKENS})")
+    check.add_argument("--timeout", type=float,
+                       help=f"per-request timeout in seconds (default {constants.DEFAULT_TIMEOUT_S:g})")
+    check.add_argument("--max-tokens", type=int,
+                       help=f"max_tokens of billable probes (default {constants.DEFAULT_MAX_TOKENS})")
     check.add_argument("--allow-insecure-http", action="store_true", help="allow plain http to a non-loopback host")
     check.add_argument("--format", choices=("text", "json"), default="text", help="what to print on stdout")
     check.add_argument("--slow-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
@@ -102,10 +101,7 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if bad:
         raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
     report_dir = prepare_report_dir(args.report_dir)
-    if args.emulator or args.mocked:
-        report = _check_emulated(args, env)
-    else:
-        report = _check_live(args, env)
+    report = _check_emulated(args, env) if args.emulator or args.mocked else _check_live(args, env)
     renderings = {"terminal.txt": render_terminal(report)}
     write_report(report_dir, report, renderings)
     if args.format == "json":
@@ -192,7 +188,11 @@ def _emulate(args: argparse.Namespace) -> int:
     for fault in FAULTS.values():
         print(f"    {fault.name:<24} {fault.description}")
     sys.stdout.flush()
-    serve_forever(settings, args.port)
+    try:
+        serve_forever(settings, args.port)
+    except KeyboardInterrupt:  # Ctrl-C is how the emulator is meant to stop
+        pass
+    print("claude-harness emulator stopped")
     return 0
 
 

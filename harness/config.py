@@ -179,7 +179,7 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         provider=spec,
         base_url=base_url,
         model=model,
-        auth=auth,  # type: ignore[arg-type]  # checked against spec.auth_modes above
+        auth=auth,  # narrowed by the auth_modes check above
         secret=secret,
         entra_scope=_text(raw, "entra_scope") or constants.DEFAULT_ENTRA_SCOPE,
         anthropic_version=_text(raw, "anthropic_version") or constants.ANTHROPIC_VERSION,

@@ -21,7 +21,8 @@ _PHASES = (
     ("tls", re.compile(r"certificate verify failed|ssl|tls handshake", re.I)),
     ("timeout", re.compile(r"timed? ?out|timeout", re.I)),
     ("connect", re.compile(r"connection refused|connecterror|failed to establish|unreachable", re.I)),
-    ("credential", re.compile(r"DefaultAzureCredential failed|CredentialUnavailableError|ClientAuthenticationError", re.I)),
+    ("credential", re.compile(
+        r"DefaultAzureCredential failed|CredentialUnavailableError|ClientAuthenticationError", re.I)),
 )
 
 

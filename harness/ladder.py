@@ -14,7 +14,7 @@ from harness.auth import CredentialFactory, Credentials, base_headers, obtain_cr
 from harness.checks import Verdict
 from harness.config import Target
 from harness.observation import Observation
-from harness.probe import ProbeRequest, Prober
+from harness.probe import Prober, ProbeRequest
 from harness.reproduce import curl_command
 from harness.wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
 
@@ -99,7 +99,8 @@ class Ladder:
             if spec.key_info_path:
                 auth_obs = await self._authed("key_info", "GET", spec.key_info_path, None)
             elif spec.count_tokens_path:
-                auth_obs = await self._authed("count_tokens", "POST", spec.count_tokens_path, count_tokens_body(t.model))
+                body = count_tokens_body(t.model)
+                auth_obs = await self._authed("count_tokens", "POST", spec.count_tokens_path, body)
                 if _unsupported(auth_obs):  # fall back to a real message where count_tokens is not served
                     auth_obs = await self._message()
             else:
@@ -112,14 +113,17 @@ class Ladder:
                 self._record("model.available", checks.model_listed(obs, provider, auth, t.model), obs)
             else:
                 assert auth_obs is not None
-                self._record("model.available", checks.model_is_available(auth_obs, provider, auth, t.model), auth_obs)
+                verdict = checks.model_is_available(auth_obs, provider, auth, t.model)
+                self._record("model.available", verdict, auth_obs)
 
         if not self._blocked():
             obs = self.run.observations.get("message") or await self._message()
-            self._record("message.text-and-usage", checks.message_has_text_and_usage(obs, spec.wire, provider, auth), obs)
+            verdict = checks.message_has_text_and_usage(obs, spec.wire, provider, auth)
+            self._record("message.text-and-usage", verdict, obs)
 
         if not self._blocked():
-            obs = await self._authed("stream", "POST", spec.messages_path, message_body(spec.wire, t.model, t.max_tokens, stream=True), stream=True)
+            body = message_body(spec.wire, t.model, t.max_tokens, stream=True)
+            obs = await self._authed("stream", "POST", spec.messages_path, body, stream=True)
             self._record("stream.completes", checks.stream_completes(obs, spec.wire, provider, auth), obs)
         return self.run
 

@@ -15,7 +15,7 @@ import httpx
 from harness import constants
 from harness.observation import Observation, TimedEvent, Timings, TransportPhase
 from harness.redact import Redactor
-from harness.sse import SSEDecoder, ServerSentEvent
+from harness.sse import ServerSentEvent, SSEDecoder
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class Prober:
         except TransportFailure as failure:
             obs.phase = failure.phase
             obs.error = self.redactor.text(str(failure))
-        except Exception as exc:  # noqa: BLE001 - a transport must never crash the run; record it instead
+        except Exception as exc:
             obs.phase = "protocol"
             obs.error = self.redactor.text(f"{type(exc).__name__}: {exc}")
         obs.timings.total_ms = self._ms(start)

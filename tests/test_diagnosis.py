@@ -26,7 +26,7 @@ CONTRACT_CAUSES = {
 
 def test_every_contract_cause_has_a_complete_entry() -> None:
     entries = catalogue()
-    assert CONTRACT_CAUSES <= set(entries)
+    assert set(entries) >= CONTRACT_CAUSES
     for entry in entries.values():
         assert entry.title and entry.explanation and entry.steps and entry.sources
 

@@ -94,10 +94,11 @@ def test_anthropic_sdk_fault_exceptions(emu: RunningEmulator, name: str, fault: 
 
 def test_anthropic_sdk_error_event_after_200(emu: RunningEmulator) -> None:
     client = clients(emu, "error-after-200")["anthropic"]
-    with pytest.raises(anthropic.APIStatusError) as info:
-        with client.messages.stream(model="m", max_tokens=8, messages=PROMPT) as stream:
-            for _ in stream.text_stream:
-                pass
+    with pytest.raises(anthropic.APIStatusError) as info, client.messages.stream(
+        model="m", max_tokens=8, messages=PROMPT
+    ) as stream:
+        for _ in stream.text_stream:
+            pass
     assert info.value.status_code == 200
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.emulator.responses import anthropic_stream, openrouter_stream
-from harness.sse import SSEDecoder, ServerSentEvent, decode_all
+from harness.sse import ServerSentEvent, SSEDecoder, decode_all
 
 ANTHROPIC = b"".join(anthropic_stream("msg_1", "m", {"max_tokens": 8, "messages": [{"role": "user", "content": "hé"}]}))
 OPENROUTER = b"".join(openrouter_stream("gen-1", "m", {"max_tokens": 8, "messages": []}))

@@ -88,14 +88,17 @@ def model_listed(obs: Observation, provider: str, auth: str, model: str) -> Verd
     body = obs.json()
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, list):
-        return Verdict(False, "expected a JSON object with a data list from the models endpoint", "conformance.schema")
+        return Verdict(
+            False, "expected a JSON object with a data list from the models endpoint", "conformance.schema"
+        )
     ids = {item.get("id") for item in data if isinstance(item, dict)}
     base = model.split(":", 1)[0]  # variants such as :free or :nitro share the base id
     if model in ids or base in ids:
         return Verdict.ok(f"model {model!r} is among the {len(ids)} models listed")
     close = sorted(i for i in ids if isinstance(i, str) and base.split("/")[-1][:12] in i)[:3]
     hint = f"; similar ids: {', '.join(close)}" if close else ""
-    return Verdict(False, f"expected {model!r} among the {len(ids)} listed model ids; it is not{hint}", "model.not-found")
+    message = f"expected {model!r} among the {len(ids)} listed model ids; it is not{hint}"
+    return Verdict(False, message, "model.not-found")
 
 
 def message_has_text_and_usage(obs: Observation, wire: WireFormat, provider: str, auth: str) -> Verdict:

@@ -67,14 +67,14 @@ def parse_error(body: Any) -> ErrorInfo:
         return ErrorInfo("text" if body else "none", message=body[:500])
     if not isinstance(body, dict):
         return ErrorInfo("none")
-    error = body.get("error")
+    error: Any = body.get("error")
     if body.get("type") == "error" and isinstance(error, dict):
-        details = error.get("details") if isinstance(error.get("details"), dict) else {}
+        details: Any = error.get("details") if isinstance(error.get("details"), dict) else {}
         code = details.get("error_code") or error.get("error_type")
         return ErrorInfo("anthropic", _s(error.get("type")), _s(code), _s(error.get("message")) or "")
     if isinstance(error, dict):
-        metadata = error.get("metadata") if isinstance(error.get("metadata"), dict) else {}
-        availability = error.get("availability") if isinstance(error.get("availability"), dict) else {}
+        metadata: Any = error.get("metadata") if isinstance(error.get("metadata"), dict) else {}
+        availability: Any = error.get("availability") if isinstance(error.get("availability"), dict) else {}
         error_type = metadata.get("error_type") or error.get("error_type") or error.get("type")
         code = availability.get("code") or error.get("code")
         shape = "openrouter" if isinstance(error.get("code"), int) or metadata or availability else "azure"

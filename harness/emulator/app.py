@@ -8,8 +8,8 @@ chosen at start-up or per request with the ``x-emulator-fault`` header.
 from __future__ import annotations
 
 import asyncio
-import logging
 import json
+import logging
 import secrets
 import time
 import uuid
@@ -95,7 +95,8 @@ class Emulator:
         for family, limit in (("requests", "4000"), ("tokens", "2000000"), ("input-tokens", "2000000"),
                               ("output-tokens", "400000")):
             out[f"anthropic-ratelimit-{family}-limit"] = limit
-            out[f"anthropic-ratelimit-{family}-remaining"] = str(int(limit) - 1000 if int(limit) > 10000 else int(limit) - 1)
+            used = 1000 if int(limit) > 10000 else 1  # token counts are rounded to thousands
+            out[f"anthropic-ratelimit-{family}-remaining"] = str(int(limit) - used)
             out[f"anthropic-ratelimit-{family}-reset"] = reset
         return out
 

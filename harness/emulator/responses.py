@@ -199,5 +199,7 @@ def openrouter_models() -> dict[str, Any]:
 
 
 def anthropic_models() -> dict[str, Any]:
-    data = [{"id": m, "type": "model", "display_name": m, "created_at": "2025-10-01T00:00:00Z"} for m in ANTHROPIC_MODELS]
+    data = [
+        {"id": m, "type": "model", "display_name": m, "created_at": "2025-10-01T00:00:00Z"} for m in ANTHROPIC_MODELS
+    ]
     return {"data": data, "has_more": False, "first_id": data[0]["id"], "last_id": data[-1]["id"]}

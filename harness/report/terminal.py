@@ -30,7 +30,8 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
     lines.append(
         f"Verdict: {summary['verdict']} (exit {summary['exit_code']}) - "
         f"{summary['passed']} passed, {summary['failed']} failed, {summary['blocked']} blocked; "
-        f"{usage['billable_calls']} billable calls, {usage['input_tokens']} input / {usage['output_tokens']} output tokens"
+        f"{usage['billable_calls']} billable calls, "
+        f"{usage['input_tokens']} input / {usage['output_tokens']} output tokens"
     )
     if not report.get("complete", True):
         lines.append("The run was interrupted: the report holds what was observed so far.")

@@ -17,8 +17,8 @@ def prepare_report_dir(path: Path) -> Path:
         raise HarnessError(f"Report directory {path} exists and is a file.", fix="Pass another --report-dir.")
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-", delete=True)
-        probe.close()
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-", delete=True):
+            pass
     except OSError as exc:
         raise HarnessError(
             f"Report directory {path} cannot be written ({exc.strerror or exc}).", fix="Pass a writable --report-dir."

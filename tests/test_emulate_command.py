@@ -1,0 +1,46 @@
+"""`claude-harness emulate` serves on 127.0.0.1 and Ctrl-C stops it cleanly."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_emulate_serves_and_stops_on_ctrl_c() -> None:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "harness", "emulate", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.post(f"http://127.0.0.1:{port}/anthropic/v1/messages",
+                                      headers={"api-key": "anything"},
+                                      json={"model": "d", "max_tokens": 8, "messages": [{"role": "user",
+                                                                                        "content": "hi"}]})
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline, "the emulator did not start"
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert response.headers["apim-request-id"]
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert f"http://127.0.0.1:{port}/anthropic" in out
+    assert "invalid-key" in out  # the fault list is printed
+    assert "Traceback" not in err
