@@ -188,10 +188,8 @@ def _emulate(args: argparse.Namespace) -> int:
     for fault in FAULTS.values():
         print(f"    {fault.name:<24} {fault.description}")
     sys.stdout.flush()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the emulator is meant to stop
         serve_forever(settings, args.port)
-    except KeyboardInterrupt:  # Ctrl-C is how the emulator is meant to stop
-        pass
     print("claude-harness emulator stopped")
     return 0
 

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from harness.diagnosis import Evidence, classify, entry
+from harness.diagnosis import Evidence, classify, entry, steps_for
 from harness.redact import Redactor
 
 _STATUS_PATTERNS = (
@@ -75,7 +75,7 @@ def explain_text(text: str, *, provider: str, auth: str | None) -> dict[str, Any
         "cause": result.cause,
         "title": cause.title,
         "explanation": cause.explanation,
-        "steps": list(cause.steps),
+        "steps": steps_for(cause, provider),
         "sources": list(cause.sources),
         "transient": result.transient,
         "evidence": {"status": status, "phase": phase, "error_type": result.info.type,

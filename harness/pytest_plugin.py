@@ -149,9 +149,9 @@ class SuiteCheck:
         if check.status == "blocked":
             pytest.skip(f"{check_id} blocked by {check.blocked_by}")
         if check.status != "passed":
-            from harness.diagnosis import entry
+            from harness.diagnosis import entry, steps_for
 
-            steps = " ".join(entry(check.cause or "unclassified").steps[:2])
+            steps = " ".join(steps_for(entry(check.cause or "unclassified"), self.run.target.provider.name)[:2])
             pytest.fail(f"{check_id} [{check.cause}]: {check.message}\nFix: {steps}", pytrace=False)
 
 

@@ -134,3 +134,16 @@ def test_classifier_is_total(status: int | None, body: Any, provider: str, auth:
     result = classify(Evidence(provider=provider, auth=auth, status=status, body=body, phase=phase,
                                after_200=after_200))
     assert result.cause in catalogue()
+
+
+def test_steps_for_other_providers_are_left_out() -> None:
+    from harness.diagnosis import entry, steps_for
+
+    foundry = steps_for(entry("model.not-found"), "foundry")
+    openrouter = steps_for(entry("model.not-found"), "openrouter")
+    assert any(s.startswith("Foundry:") for s in foundry)
+    assert not any(s.startswith("OpenRouter:") for s in foundry)
+    assert any(s.startswith("OpenRouter:") for s in openrouter)
+    assert not any(s.startswith("Foundry:") for s in openrouter)
+    assert all(steps_for(entry(cause), provider) for cause in CONTRACT_CAUSES
+               for provider in ("foundry", "anthropic", "openrouter"))

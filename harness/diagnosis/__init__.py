@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.diagnosis.catalogue import CauseEntry, catalogue, entry
+from harness.diagnosis.catalogue import CauseEntry, catalogue, entry, steps_for
 from harness.diagnosis.classifier import (
     TRANSIENT_CAUSES,
     Classification,
@@ -22,4 +22,5 @@ __all__ = [
     "classify",
     "entry",
     "parse_error",
+    "steps_for",
 ]

@@ -38,5 +38,18 @@ def catalogue() -> dict[str, CauseEntry]:
     }
 
 
+_PROVIDER_PREFIXES = {"Foundry:": "foundry", "OpenRouter:": "openrouter", "Anthropic:": "anthropic"}
+
+
+def steps_for(cause: CauseEntry, provider: str | None) -> list[str]:
+    """The steps that apply to this provider: a step that names another provider is left out."""
+    out = []
+    for step in cause.steps:
+        prefix = next((p for p in _PROVIDER_PREFIXES if step.startswith(p)), None)
+        if prefix is None or provider is None or _PROVIDER_PREFIXES[prefix] == provider:
+            out.append(step)
+    return out
+
+
 def entry(cause_id: str) -> CauseEntry:
     return catalogue().get(cause_id) or catalogue()["unclassified"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from harness.diagnosis import TRANSIENT_CAUSES, entry
+from harness.diagnosis import TRANSIENT_CAUSES, entry, steps_for
 from harness.ladder import CheckResult, TargetRun
 from harness.redact import Redactor
 
@@ -52,7 +52,7 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
                 "check": check.id,
                 "title": cause.title,
                 "explanation": cause.explanation,
-                "steps": list(cause.steps),
+                "steps": steps_for(cause, run.target.provider.name),
                 "sources": list(cause.sources),
                 "evidence": check.message,
                 "request_ids": dict(check.request_ids),
