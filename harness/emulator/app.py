@@ -30,7 +30,7 @@ from harness.resources import fill, load_error_fixture
 Provider = Literal["foundry", "anthropic", "openrouter"]
 Kind = Literal["count_tokens", "message", "stream", "key", "models"]
 FAULT_HEADER = "x-emulator-fault"
-_SCOPE_KINDS: dict[str, set[str]] = {
+SCOPE_KINDS: dict[str, set[str]] = {
     "auth": {"count_tokens", "message", "stream", "key", "models"},
     "generate": {"count_tokens", "message", "stream"},
     "message": {"message", "stream"},
@@ -162,7 +162,7 @@ class Emulator:
         if denied is not None:
             return denied
         for fault in self._active(request):
-            if fault.scope == "token" or kind not in _SCOPE_KINDS[fault.scope]:
+            if fault.scope == "token" or kind not in SCOPE_KINDS[fault.scope]:
                 continue
             if fault.name == "key-auth-disabled" and "authorization" in request.headers:
                 continue  # Entra tokens still work when key auth is disabled
