@@ -20,7 +20,7 @@ from harness.emulator.inprocess import StreamingASGITransport
 from harness.emulator.tokens import in_process_credential
 from harness.errors import HarnessError
 from harness.providers import AUTH_MODES, PROVIDERS
-from harness.report import render_terminal
+from harness.report import render_terminal, renderings
 from harness.report.writer import prepare_report_dir, write_report
 from harness.runner import run_and_report
 
@@ -102,8 +102,7 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
     report_dir = prepare_report_dir(args.report_dir)
     report = _check_emulated(args, env) if args.emulator or args.mocked else _check_live(args, env)
-    renderings = {"terminal.txt": render_terminal(report)}
-    write_report(report_dir, report, renderings)
+    write_report(report_dir, report, renderings(report))
     if args.format == "json":
         print(json.dumps(report, indent=2))
     else:
@@ -218,7 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _emulate(args)
         return _explain(args)
     except HarnessError as exc:
-        print(f"claude-harness: error: {exc}", file=sys.stderr)
+        tag = f" [{exc.cause}]" if exc.cause else ""
+        print(f"claude-harness: error{tag}: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("claude-harness: interrupted", file=sys.stderr)

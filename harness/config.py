@@ -130,6 +130,7 @@ def no_target_error() -> ConfigError:
         f"No target is configured: none of {looked} is set and no --provider or --config was given.",
         fix="Set one of those variables, pass --provider/--base-url/--model/--api-key-env, "
         "or try the built-in emulator with `claude-harness check --emulator`.",
+        cause="config.missing-credentials",
     )
 
 
@@ -243,6 +244,7 @@ def _resolve_base_url(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[s
             f"Both a base URL ({base_source}) and a resource name ({resource_source}) are given; "
             "they are mutually exclusive, as in the official Foundry SDK.",
             fix="Keep one: the resource name builds https://NAME.services.ai.azure.com/anthropic.",
+            cause="config.conflicting-endpoint",
         )
     if resource:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9\-]*", resource):
@@ -266,14 +268,18 @@ def _validate_url(spec: ProviderSpec, url: str, allow_http: bool) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
-            f"Base URL {url!r} is not an http(s) URL.", fix=f"Use a URL shaped like {spec.url_suffix_hint}."
+            f"Base URL {url!r} is not an http(s) URL.",
+            fix=f"Use a URL shaped like {spec.url_suffix_hint}.",
+            cause="config.invalid-endpoint",
         )
     try:
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
-        raise ConfigError(f"Base URL {url!r} has an invalid port.") from None
+        raise ConfigError(f"Base URL {url!r} has an invalid port.", cause="config.invalid-endpoint") from None
     if parts.query or parts.fragment:
-        raise ConfigError(f"Base URL {url!r} must not carry a query string or fragment.")
+        raise ConfigError(
+            f"Base URL {url!r} must not carry a query string or fragment.", cause="config.invalid-endpoint"
+        )
     path = parts.path.rstrip("/")
     if spec.url_suffix and not path.endswith(spec.url_suffix):
         hint = ""
@@ -282,12 +288,14 @@ def _validate_url(spec: ProviderSpec, url: str, allow_http: bool) -> None:
         raise ConfigError(
             f"{spec.display_name} base URL {url!r} must end in {spec.url_suffix}.{hint}",
             fix=f"Use {spec.url_suffix_hint}.",
+            cause="config.invalid-endpoint",
         )
     if parts.scheme == "http" and not allow_http and not _is_loopback(parts.hostname):
         raise ConfigError(
             f"Base URL {url!r} uses plain http to a host that is not this machine; the key would cross the "
             "network unencrypted.",
             fix="Use https, or set allow_insecure_http (--allow-insecure-http) if you really mean it.",
+            cause="config.invalid-endpoint",
         )
 
 
@@ -311,9 +319,12 @@ def _resolve_secret(
         raise ConfigError(
             f"The credential variable {var} is not set.",
             fix=f"Export {var} with your {spec.display_name} key, or name another variable with --api-key-env.",
+            cause="config.missing-credentials",
         )
     if not value.strip():
-        raise ConfigError(f"The credential variable {var} is empty.", fix=f"Put the key in {var}.")
+        raise ConfigError(
+            f"The credential variable {var} is empty.", fix=f"Put the key in {var}.", cause="config.missing-credentials"
+        )
     if value != value.strip() or any(c.isspace() for c in value):
         raise ConfigError(
             f"The credential in {var} contains whitespace or a newline (often a copy-paste slip).",

@@ -14,9 +14,10 @@ class HarnessError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, fix: str | None = None) -> None:
+    def __init__(self, message: str, *, fix: str | None = None, cause: str | None = None) -> None:
         self.problem = message
         self.fix = fix
+        self.cause = cause  # a catalogue cause id where one applies (config.*)
         super().__init__(message if fix is None else f"{message} {fix}")
 
 

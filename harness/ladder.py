@@ -15,7 +15,7 @@ from harness.checks import Verdict
 from harness.config import Target
 from harness.observation import Observation
 from harness.probe import Prober, ProbeRequest
-from harness.reproduce import curl_command
+from harness.reproduce import curl_command, sdk_snippet
 from harness.wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
 
 BILLABLE_PROBES = frozenset({"message", "stream"})
@@ -34,6 +34,7 @@ class CheckResult:
     probe: str | None = None
     request_ids: dict[str, str] = field(default_factory=dict)
     reproduce: str | None = None
+    reproduce_sdk: str | None = None
 
 
 @dataclass
@@ -176,6 +177,8 @@ class Ladder:
             result.request_ids = obs.request_ids(t.provider.request_id_headers)
             if not verdict.passed and obs.method != "-":
                 result.reproduce = curl_command(t, obs.method, obs.url, obs.request_headers, obs.request_body)
+                if obs.probe in ("message", "stream", "count_tokens"):
+                    result.reproduce_sdk = sdk_snippet(t, stream=obs.probe == "stream")
         self.run.checks.append(result)
         if not verdict.passed:
             self._blocked_by = check_id

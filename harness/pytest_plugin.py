@@ -25,7 +25,7 @@ from harness.ladder import TargetRun, run_target
 from harness.probe import Prober
 from harness.providers import PROVIDERS
 from harness.redact import Redactor
-from harness.report import build_report, render_terminal
+from harness.report import build_report, renderings
 from harness.report.writer import prepare_report_dir, write_report
 
 
@@ -184,7 +184,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None or not directory or not state.runs:
         return
     report = build_report(list(state.runs.values()), mode=state.mode, redactor=state.redactor)
-    write_report(prepare_report_dir(Path(directory)), report, {"terminal.txt": render_terminal(report)})
+    write_report(prepare_report_dir(Path(directory)), report, renderings(report))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -35,3 +35,43 @@ def curl_command(target: Target, method: str, url: str, headers: Mapping[str, st
     if body is not None:
         parts += ["-d", shlex.quote(json.dumps(body, separators=(",", ":")))]
     return " ".join(parts)
+
+
+def sdk_snippet(target: Target, *, stream: bool) -> str | None:
+    """The same request with the official SDK, as the seeds show it; secrets stay in the environment."""
+    var = target.secret_env or target.provider.key_env
+    call = "stream=True, " if stream else ""
+    prompt = 'messages=[{"role": "user", "content": "Hello!"}]'
+    if target.provider.name == "foundry":
+        if target.auth == "entra":
+            head = [
+                "from anthropic import AnthropicFoundry",
+                "from azure.identity import DefaultAzureCredential, get_bearer_token_provider",
+                f'provider = get_bearer_token_provider(DefaultAzureCredential(), "{target.entra_scope}")',
+                f'client = AnthropicFoundry(base_url="{target.base_url}/", azure_ad_token_provider=provider)',
+            ]
+        else:
+            head = [
+                "import os",
+                "from anthropic import AnthropicFoundry",
+                f'client = AnthropicFoundry(base_url="{target.base_url}/", api_key=os.environ["{var}"])',
+            ]
+        create = f'client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{prompt}'
+        return "\n".join([*head, f"print({create})"])
+    if target.provider.name == "openrouter":
+        headers = dict(target.extra_headers)
+        extra = f", default_headers={headers!r}" if headers else ""
+        return "\n".join([
+            "import os",
+            "from openai import OpenAI",
+            f'client = OpenAI(base_url="{target.base_url}", api_key=os.environ["{var}"]{extra})',
+            f'print(client.chat.completions.create(model="{target.model}", max_tokens={target.max_tokens}, '
+            f"{call}{prompt}))",
+        ])
+    key_arg = "auth_token" if target.auth == "bearer" else "api_key"
+    return "\n".join([
+        "import os",
+        "from anthropic import Anthropic",
+        f'client = Anthropic(base_url="{target.base_url}", {key_arg}=os.environ["{var}"])',
+        f'print(client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{prompt}))',
+    ])

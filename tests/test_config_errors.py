@@ -62,6 +62,24 @@ def test_config_error_exits_2_with_fix(
     assert not (tmp_path / "out" / "report.json").exists()
 
 
+@pytest.mark.parametrize(("argv", "env", "cause"), [
+    (["--provider", "foundry", "--resource", "res", "--model", "d"], {}, "config.missing-credentials"),
+    ([], {}, "config.missing-credentials"),
+    (["--provider", "foundry", "--resource", "r", "--base-url", "https://r.services.ai.azure.com/anthropic",
+      "--model", "d"], {"ANTHROPIC_FOUNDRY_API_KEY": "k1234"}, "config.conflicting-endpoint"),
+    (["--provider", "foundry", "--base-url", "https://r.services.ai.azure.com", "--model", "d"],
+     {"ANTHROPIC_FOUNDRY_API_KEY": "k1234"}, "config.invalid-endpoint"),
+    (["--provider", "openrouter", "--base-url", "https://openrouter.ai/api"], {"OPENROUTER_API_KEY": "k1234"},
+     "config.invalid-endpoint"),
+])
+def test_config_errors_name_their_cause(argv: list[str], env: dict[str, str], cause: str, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    code, err = run(argv, tmp_path, capsys)
+    assert code == 2 and f"[{cause}]" in err
+
+
 def test_toml_unknown_key_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "targets.toml"
     config.write_text('[[targets]]\nprovider = "anthropic"\nmodle = "x"\n')

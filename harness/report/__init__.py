@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from harness.report.html import render_html
+from harness.report.junit import render_junit
+from harness.report.markdown import render_markdown
 from harness.report.model import EXIT_CODES, build_report, verdict_of
 from harness.report.terminal import render_terminal
 
-__all__ = ["EXIT_CODES", "build_report", "render_terminal", "verdict_of"]
+
+def renderings(report: dict[str, Any]) -> dict[str, str]:
+    """Every file rendered from report.json, by file name."""
+    return {
+        "report.md": render_markdown(report),
+        "report.html": render_html(report),
+        "junit.xml": render_junit(report),
+        "terminal.txt": render_terminal(report),
+    }
+
+
+__all__ = [
+    "EXIT_CODES",
+    "build_report",
+    "render_html",
+    "render_junit",
+    "render_markdown",
+    "render_terminal",
+    "renderings",
+    "verdict_of",
+]

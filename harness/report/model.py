@@ -33,6 +33,8 @@ def _check_dict(check: CheckResult) -> dict[str, Any]:
         out["request_ids"] = dict(check.request_ids)
     if check.reproduce:
         out["reproduce"] = check.reproduce
+    if check.reproduce_sdk:
+        out["reproduce_sdk"] = check.reproduce_sdk
     return out
 
 

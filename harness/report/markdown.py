@@ -1,0 +1,46 @@
+"""report.md: paste into a ticket or a pull request. Returns a string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ICON = {"passed": "✅", "failed": "❌", "blocked": "⏸️", "skipped": "⏭️", "error": "⚠️"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    summary = report["summary"]
+    out = [
+        f"# claude-harness report: {summary['verdict']} (exit {summary['exit_code']})",
+        "",
+        f"Mode: {report['mode']} · {summary['passed']} passed, {summary['failed']} failed, "
+        f"{summary['blocked']} blocked · {report['usage']['billable_calls']} billable calls, "
+        f"{report['usage']['input_tokens']} input / {report['usage']['output_tokens']} output tokens",
+    ]
+    if not report.get("complete", True):
+        out += ["", "> **Incomplete run**: the report holds what was observed before it stopped."]
+    for target in report["targets"]:
+        tid = target["id"]
+        where = f"`{target['provider']}` · `{target['endpoint']}`"
+        out += ["", f"## {tid}: {target['verdict']}", "",
+                f"{where} · model `{target['model']}` · auth `{target['auth']}`"]
+        for diag in (d for d in report["diagnoses"] if d["target"] == tid):
+            label = "Root cause" if diag["root"] else "Also"
+            out += ["", f"### {label}: `{diag['cause']}`: {diag['title']}", "", diag["explanation"], ""]
+            out += [f"{i}. {step}" for i, step in enumerate(diag["steps"], start=1)]
+            if diag.get("request_ids"):
+                ids = ", ".join(f"`{k}: {v}`" for k, v in diag["request_ids"].items())
+                out += ["", f"Request ids for support: {ids}"]
+            out += ["", "Sources: " + "; ".join(diag["sources"])]
+        out += ["", "| | check | result |", "| --- | --- | --- |"]
+        for check in (c for c in report["checks"] if c["target"] == tid):
+            cause = f" (`{check['cause']}`)" if check.get("cause") else ""
+            out.append(f"| {_ICON.get(check['status'], '')} | `{check['id']}` | {_cell(check['message'])}{cause} |")
+        for check in (c for c in report["checks"] if c["target"] == tid and c.get("reproduce")):
+            out += ["", f"Reproduce `{check['id']}`:", "", "```bash", check["reproduce"], "```"]
+            if check.get("reproduce_sdk"):
+                out += ["", "```python", check["reproduce_sdk"], "```"]
+    return "\n".join(out) + "\n"
