@@ -1,0 +1,98 @@
+"""Every report format is rendered from report.json and says the same thing."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from harness.diagnosis.guide import render_troubleshooting
+from tests import browser
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.fixture
+def broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    main(["check", "--mocked", "--provider", "foundry", "--fault", "missing-role", "--report-dir", str(tmp_path)])
+    capsys.readouterr()
+    return tmp_path
+
+
+@pytest.fixture
+def healthy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    main(["check", "--mocked", "--report-dir", str(tmp_path)])
+    capsys.readouterr()
+    return tmp_path
+
+
+def test_all_formats_are_written(broken: Path) -> None:
+    assert {p.name for p in broken.iterdir()} >= {"report.json", "report.md", "report.html", "junit.xml",
+                                                  "terminal.txt"}
+
+
+def test_markdown_leads_with_root_cause_and_reproduction(broken: Path) -> None:
+    md = (broken / "report.md").read_text()
+    assert md.startswith("# claude-harness report: broken (exit 1)")
+    assert "### Root cause: `auth.permission-denied`" in md
+    assert "Cognitive Services User" in md
+    assert "```bash\ncurl " in md and "$CLAUDE_HARNESS_EMULATOR_KEY" in md
+    assert "AnthropicFoundry(" in md
+
+
+def test_junit_carries_cause_provider_and_request_ids(broken: Path) -> None:
+    tree = ET.parse(broken / "junit.xml")
+    cases = list(tree.iter("testcase"))
+    assert len(cases) == 7
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert [c.get("name") for c in failed] == ["auth.accepted"]
+    props = {p.get("name"): p.get("value") for p in failed[0].iter("property")}
+    assert props["cause"] == "auth.permission-denied" and props["provider"] == "foundry"
+    assert props["apim-request-id"] and props["request-id"]
+    failure = failed[0].find("failure")
+    assert failure is not None and "The identity lacks permission" in (failure.get("message") or "")
+    assert len([c for c in cases if c.find("skipped") is not None]) == 3
+
+
+def test_html_is_self_contained_and_escaped(broken: Path) -> None:
+    page = (broken / "report.html").read_text()
+    assert "<script" not in page and "<link" not in page
+    assert not re.search(r"(src|href)\s*=", page)
+    assert 'id="verdict">broken<' in page and "auth.permission-denied" in page
+    assert "`00000000-0000-0000-0000-0000000000e1`" in page  # message text kept, escaped
+    report = json.loads((broken / "report.json").read_text())
+    assert all(d["title"] in page for d in report["diagnoses"])
+
+
+def test_healthy_formats_have_no_diagnosis(healthy: Path) -> None:
+    assert "Root cause" not in (healthy / "report.md").read_text()
+    assert "Root cause" not in (healthy / "report.html").read_text()
+    assert ET.parse(healthy / "junit.xml").find(".//failure") is None
+
+
+def test_terminal_summary_fits_one_screen_for_a_broken_target(broken: Path) -> None:
+    lines = (broken / "terminal.txt").read_text().splitlines()
+    assert len(lines) <= 24
+    assert any(line.strip().startswith("Root cause: auth.permission-denied") for line in lines)
+
+
+def test_troubleshooting_guide_is_generated_from_the_catalogue() -> None:
+    assert (DOCS / "troubleshooting.md").read_text() == render_troubleshooting(), (
+        "docs/troubleshooting.md is stale: run python docs/generate.py")
+
+
+@pytest.mark.skipif(browser.chromium() is None, reason="chromium is not installed (apt-get install chromium)")
+def test_html_report_in_a_real_headless_browser(broken: Path, tmp_path: Path) -> None:
+    result = browser.dump_dom(broken / "report.html", tmp_path / "profile")
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert 'id="verdict">broken<' in dom
+    assert "Root cause: The identity lacks permission (403)" in dom
+    shot = tmp_path / "shot.png"
+    result = browser.screenshot(broken / "report.html", shot, tmp_path / "profile2")
+    assert result.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 10_000
