@@ -147,3 +147,20 @@ def test_steps_for_other_providers_are_left_out() -> None:
     assert not any(s.startswith("Foundry:") for s in openrouter)
     assert all(steps_for(entry(cause), provider) for cause in CONTRACT_CAUSES
                for provider in ("foundry", "anthropic", "openrouter"))
+
+
+def test_wrong_scheme_key_sent_as_bearer_to_foundry() -> None:
+    body = fixture("foundry", "invalid-key")["body"]  # the key gateway's answer to a bearer it cannot read
+    assert classify(Evidence(provider="foundry", auth="bearer", status=401, body=body)).cause == "auth.wrong-scheme"
+
+
+def test_message_without_usage_is_conformance_usage() -> None:
+    import json as _json
+
+    from harness.checks import message_has_text_and_usage
+    from harness.observation import Observation
+
+    obs = Observation(probe="message", method="POST", url="u", status=200,
+                      body_text=_json.dumps({"type": "message", "content": [{"type": "text", "text": "hi"}]}))
+    verdict = message_has_text_and_usage(obs, "anthropic-messages", "anthropic", "x-api-key")
+    assert not verdict.passed and verdict.cause == "conformance.usage"
