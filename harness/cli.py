@@ -129,7 +129,7 @@ def _check_live(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, A
             raise no_target_error()
         raws = [{**flags, "provider": p, "name": p} for p in providers]
     targets = build_targets(raws, env)
-    return run_and_report(targets, mode="live")
+    return run_and_report(targets, mode="live", profile=args.profile)
 
 
 def _check_emulated(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, Any]:
@@ -143,13 +143,14 @@ def _check_emulated(args: argparse.Namespace, env: Mapping[str, str]) -> dict[st
         targets = emulated_targets(IN_PROCESS_BASES, flags, env, faults=faults, in_process=True)
         transport = StreamingASGITransport(create_app(settings))
         factory = in_process_credential(settings)
-        return run_and_report(targets, mode="mocked", transport=transport, credential_factory=factory, notes=notes)
+        return run_and_report(targets, mode="mocked", transport=transport, credential_factory=factory, notes=notes,
+                              profile=args.profile)
     emulated_providers(faults, flags)  # fail with a clear message before starting a server
     with RunningEmulator(settings) as emu, _identity_env(emu):
         bases = {p: emu.base_url(p) for p in PROVIDERS}
         targets = emulated_targets(bases, flags, env, faults=faults)
         notes.append(f"emulator served on {emu.url}")
-        return run_and_report(targets, mode="emulator", notes=notes)
+        return run_and_report(targets, mode="emulator", notes=notes, profile=args.profile)
 
 
 @contextlib.contextmanager

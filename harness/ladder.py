@@ -10,15 +10,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness import checks
-from harness.auth import CredentialFactory, Credentials, base_headers, obtain_credentials
+from harness.auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
 from harness.checks import Verdict
+from harness.checks.conformance import (
+    CONFORMANCE_CHECKS,
+    JUDGES,
+    TRUNCATION_MAX_TOKENS,
+    TRUNCATION_PROMPT,
+    Observed,
+)
 from harness.config import Target
 from harness.observation import Observation
 from harness.probe import Prober, ProbeRequest
 from harness.reproduce import curl_command, sdk_snippet
 from harness.wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
 
-BILLABLE_PROBES = frozenset({"message", "stream"})
+BILLABLE_PROBES = frozenset({"message", "stream", "truncated"})
+BAD_KEY = "bad-key-from-claude-harness"
+UNKNOWN_MODEL = "nonexistent-model-from-claude-harness"
 
 
 @dataclass
@@ -64,8 +73,11 @@ class TargetRun:
 class Ladder:
     """Runs one target's probes in order and judges each layer."""
 
-    def __init__(self, target: Target, prober: Prober, credential_factory: CredentialFactory | None = None) -> None:
+    def __init__(self, target: Target, prober: Prober, credential_factory: CredentialFactory | None = None,
+                 *, profile: str = "smoke") -> None:
         self.target = target
+        self.profile = profile
+        self.check_ids = list(checks.CHECK_LAYERS) + (list(CONFORMANCE_CHECKS) if profile == "full" else [])
         self.prober = prober
         self.credential_factory = credential_factory
         self.run = TargetRun(target)
@@ -126,7 +138,51 @@ class Ladder:
             body = message_body(spec.wire, t.model, t.max_tokens, stream=True)
             obs = await self._authed("stream", "POST", spec.messages_path, body, stream=True)
             self._record("stream.completes", checks.stream_completes(obs, spec.wire, provider, auth), obs)
+        if self.profile == "full" and not self._blocked():
+            await self._conformance()
         return self.run
+
+    async def _conformance(self) -> None:
+        """The full profile: one more billable call (max_tokens 3) and zero-cost negative probes."""
+        t, spec = self.target, self.target.provider
+        obs = self.run.observations
+        body = message_body(spec.wire, t.model, TRUNCATION_MAX_TOKENS, stream=False)
+        body["messages"] = [{"role": "user", "content": TRUNCATION_PROMPT}]
+        truncated = await self._authed("truncated", "POST", spec.messages_path, body)
+        probe_path, probe_method = (
+            (spec.key_info_path, "GET") if spec.key_info_path else (spec.count_tokens_path, "POST"))
+        if obs.get("count_tokens") is None and not spec.key_info_path:  # count_tokens not served here
+            probe_path, probe_method = spec.messages_path, "POST"
+        assert probe_path is not None
+        probe_body = None if probe_method == "GET" else (
+            count_tokens_body(t.model) if probe_path == spec.count_tokens_path
+            else message_body(spec.wire, t.model, 1, stream=False))
+        bad_auth = auth_headers("api-key" if t.auth == "api-key" else "x-api-key" if t.auth == "x-api-key"
+                                else "bearer", BAD_KEY)
+        bad_key = await self._probe("bad_key", probe_method, t.base_url + probe_path,
+                                    {**base_headers(t), **bad_auth}, probe_body)
+        unknown = f"anthropic/{UNKNOWN_MODEL}" if spec.name == "openrouter" else UNKNOWN_MODEL
+        if spec.name == "openrouter" or probe_path == spec.messages_path:
+            bad_body = message_body(spec.wire, unknown, 1, stream=False)
+            bad_model = await self._authed("bad_model", "POST", spec.messages_path, bad_body)
+        else:
+            assert spec.count_tokens_path is not None
+            bad_model = await self._authed("bad_model", "POST", spec.count_tokens_path, count_tokens_body(unknown))
+        unsupported: list[Observation] = []
+        if spec.name == "foundry":
+            for name, path in (("unsupported_models", "/v1/models"), ("unsupported_batches", "/v1/messages/batches")):
+                unsupported.append(await self._authed(name, "GET", path, None))
+        observed = Observed(
+            spec=spec, auth=t.auth, max_tokens=t.max_tokens, message=obs["message"], stream=obs["stream"],
+            auxiliary=[o for n, o in obs.items() if n in ("count_tokens", "key_info", "models")],
+            truncated=truncated, bad_key=bad_key, bad_model=bad_model, unsupported=tuple(unsupported),
+        )
+        evidence = {"usage.max-tokens": truncated, "errors.bad-key": bad_key, "errors.bad-model": bad_model,
+                    "schema.message": obs["message"], "usage.message": obs["message"],
+                    "schema.stream-events": obs["stream"], "stream.grammar": obs["stream"],
+                    "usage.stream": obs["stream"]}
+        for check_id in CONFORMANCE_CHECKS:
+            self._record(check_id, JUDGES[check_id](observed), evidence.get(check_id), blocks=False)
 
     def _describe_credentials(self) -> str:
         t = self.target
@@ -161,13 +217,13 @@ class Ladder:
     def _blocked(self) -> bool:
         return self._blocked_by is not None
 
-    def _record(self, check_id: str, verdict: Verdict, obs: Observation | None) -> None:
+    def _record(self, check_id: str, verdict: Verdict, obs: Observation | None, *, blocks: bool = True) -> None:
         t = self.target
         result = CheckResult(
             id=check_id,
             target=t.id,
-            layer=checks.CHECK_LAYERS[check_id],
-            status="passed" if verdict.passed else "failed",
+            layer=checks.CHECK_LAYERS.get(check_id, "conformance"),
+            status=("skipped" if verdict.skipped else "passed") if verdict.passed else "failed",
             message=self.prober.redactor.text(verdict.message),
             cause=verdict.cause,
             transient=verdict.transient,
@@ -180,13 +236,14 @@ class Ladder:
                 if obs.probe in ("message", "stream", "count_tokens"):
                     result.reproduce_sdk = sdk_snippet(t, stream=obs.probe == "stream")
         self.run.checks.append(result)
-        if not verdict.passed:
+        if not verdict.passed and blocks:
             self._blocked_by = check_id
 
     def finish(self) -> TargetRun:
         """Mark every check the ladder did not reach as blocked by the failure below it."""
         done = {c.id for c in self.run.checks}
-        for check_id, layer in checks.CHECK_LAYERS.items():
+        for check_id in self.check_ids:
+            layer = checks.CHECK_LAYERS.get(check_id, "conformance")
             if check_id not in done:
                 self.run.checks.append(
                     CheckResult(
@@ -207,7 +264,8 @@ def _unsupported(obs: Observation) -> bool:
     return obs.status == 404 and isinstance(error, dict) and error.get("code") == "api_not_supported"
 
 
-async def run_target(target: Target, prober: Prober, credential_factory: CredentialFactory | None = None) -> TargetRun:
-    ladder = Ladder(target, prober, credential_factory)
+async def run_target(target: Target, prober: Prober, credential_factory: CredentialFactory | None = None,
+                     *, profile: str = "smoke") -> TargetRun:
+    ladder = Ladder(target, prober, credential_factory, profile=profile)
     await ladder.execute()
     return ladder.finish()

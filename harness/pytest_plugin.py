@@ -38,6 +38,7 @@ class HarnessSession:
     credential_factory: Any = None
     emulator: RunningEmulator | None = None
     runs: dict[str, TargetRun] = field(default_factory=dict)
+    profile: str = "smoke"
     redactor: Redactor = field(default_factory=Redactor)
 
 
@@ -56,6 +57,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--harness-mocked", action="store_true", help="check the emulator in-process (no socket)")
     group.addoption("--harness-fault", action="append", default=[], help="emulator fault (repeatable)")
     group.addoption("--harness-report-dir", metavar="DIR", help="write report.json here at the end")
+    group.addoption("--harness-profile", choices=("smoke", "full"), default="smoke",
+                    help="smoke: prove it works; full: also validate schemas, streams, usage, headers, errors")
 
 
 def _flags(config: pytest.Config) -> dict[str, Any]:
@@ -95,7 +98,9 @@ def _session(config: pytest.Config) -> HarnessSession:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "harness_check(id): the harness check a suite test asserts")
     try:
-        config.stash[SESSION_KEY] = _session(config)
+        session = _session(config)
+        session.profile = config.getoption("harness_profile")
+        config.stash[SESSION_KEY] = session
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
 
@@ -172,7 +177,7 @@ async def _run_one(session: HarnessSession, target: Target) -> TargetRun:
     if target.secret is not None:
         session.redactor.add(target.secret.reveal())
     async with Prober(session.redactor, transport=session.transport) as prober:
-        return await run_target(target, prober, session.credential_factory)
+        return await run_target(target, prober, session.credential_factory, profile=session.profile)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

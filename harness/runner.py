@@ -24,6 +24,7 @@ async def run_targets(
     verify: bool | str = True,
     concurrency: int = 8,
     redactor: Redactor | None = None,
+    profile: str = "smoke",
 ) -> tuple[list[TargetRun], Redactor]:
     redactor = redactor or Redactor()
     for target in targets:
@@ -34,7 +35,7 @@ async def run_targets(
 
         async def one(target: Target) -> TargetRun:
             async with gate:
-                return await run_target(target, prober, credential_factory)
+                return await run_target(target, prober, credential_factory, profile=profile)
 
         runs = await asyncio.gather(*(one(t) for t in targets))
     return list(runs), redactor
@@ -48,8 +49,10 @@ def run_and_report(
     credential_factory: CredentialFactory | None = None,
     verify: bool | str = True,
     notes: Sequence[str] = (),
+    profile: str = "smoke",
 ) -> dict[str, Any]:
     runs, redactor = asyncio.run(
-        run_targets(targets, transport=transport, credential_factory=credential_factory, verify=verify)
+        run_targets(targets, transport=transport, credential_factory=credential_factory, verify=verify,
+                    profile=profile)
     )
     return build_report(runs, mode=mode, redactor=redactor, notes=notes)

@@ -29,10 +29,16 @@ class Verdict:
     message: str
     cause: str | None = None
     transient: bool = False
+    skipped: bool = False
 
     @staticmethod
     def ok(message: str) -> Verdict:
         return Verdict(True, message)
+
+    @staticmethod
+    def skip(message: str) -> Verdict:
+        """Not applicable to this target: reported as skipped, never as passed."""
+        return Verdict(True, message, skipped=True)
 
 
 def evidence_of(obs: Observation, provider: str, auth: str, *, after_200: bool = False, body: Any = None) -> Evidence:

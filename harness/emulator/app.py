@@ -30,6 +30,8 @@ from harness.resources import fill, load_error_fixture
 Provider = Literal["foundry", "anthropic", "openrouter"]
 Kind = Literal["count_tokens", "message", "stream", "key", "models"]
 FAULT_HEADER = "x-emulator-fault"
+BAD_CREDENTIAL_PREFIX = "bad-"  # a key or token starting with this is rejected with the provider's 401
+UNKNOWN_MODEL_PREFIX = "nonexistent-"  # a model starting with this is answered as not found
 SCOPE_KINDS: dict[str, set[str]] = {
     "auth": {"count_tokens", "message", "stream", "key", "models"},
     "generate": {"count_tokens", "message", "stream"},
@@ -121,6 +123,9 @@ class Emulator:
         bearer = h.get("authorization", "")
         token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else ""
         key = h.get("x-api-key") or (h.get("api-key") if provider == "foundry" else None)
+        if (token or key or "").startswith(BAD_CREDENTIAL_PREFIX):  # the documented wrong credential
+            name = "token-invalid" if provider == "foundry" and token and not key else "invalid-key"
+            return self._fixture(provider, name, model, ids)
         if provider == "openrouter":
             if not token:
                 return self._fixture(provider, "missing-credentials", model, ids)
@@ -161,6 +166,10 @@ class Emulator:
         denied = self._authenticate(request, provider, model, ids)
         if denied is not None:
             return denied
+        if model.split("/")[-1].startswith(UNKNOWN_MODEL_PREFIX) and kind in SCOPE_KINDS["generate"]:
+            answer = self._fixture(provider, "unknown-model", model, ids)
+            if answer is not None:
+                return answer
         for fault in self._active(request):
             if fault.scope == "token" or kind not in SCOPE_KINDS[fault.scope]:
                 continue

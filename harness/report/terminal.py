@@ -16,7 +16,7 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
             f"  -> {target['verdict'].upper()}"
         )
         for check in (c for c in report["checks"] if c["target"] == tid):
-            lines.append(f"  [{_MARK.get(check['status'], check['status'])}] {check['id']:<24} {check['message']}")
+            lines.append(f"  [{_MARK.get(check['status'], check['status'])}] {check['id']:<28} {check['message']}")
         for diag in (d for d in report["diagnoses"] if d["target"] == tid and d["root"]):
             lines.append(f"  Root cause: {diag['cause']} - {diag['title']}")
             for number, step in enumerate(diag["steps"][:3], start=1):
