@@ -153,6 +153,8 @@ class SuiteCheck:
             props.append(("cause", check.cause))
         if check.status == "blocked":
             pytest.skip(f"{check_id} blocked by {check.blocked_by}")
+        if check.status == "skipped":
+            pytest.skip(check.message)
         if check.status != "passed":
             from harness.diagnosis import entry, steps_for
 

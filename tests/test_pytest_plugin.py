@@ -17,7 +17,7 @@ def run_suites(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 def test_suites_pass_against_healthy_emulator(pytester: pytest.Pytester) -> None:
     result = run_suites(pytester, "--harness-emulator")
-    result.assert_outcomes(passed=18)
+    result.assert_outcomes(passed=18, skipped=39)  # the 13 conformance checks wait for --harness-profile full
     result.stdout.fnmatch_lines(["*claude-harness (emulator): emulated-foundry=foundry:http://127.0.0.1:*"])
 
 
@@ -26,7 +26,7 @@ def test_fault_fails_the_right_test_and_blocks_the_rest(pytester: pytest.Pyteste
     reports = tmp_path / "reports"
     result = run_suites(pytester, "--harness-mocked", "--harness-provider", "foundry", "--harness-fault",
                         "unknown-model", f"--junitxml={junit}", f"--harness-report-dir={reports}")
-    result.assert_outcomes(passed=3, failed=1, skipped=2)
+    result.assert_outcomes(passed=3, failed=1, skipped=2 + 13)
     result.stdout.fnmatch_lines(["*model.available ?model.not-found?: expected model*", "*claude-harness root causes*"])
     tree = ET.parse(junit)
     failed = [case for case in tree.iter("testcase") if case.find("failure") is not None]
@@ -41,7 +41,7 @@ def test_fault_fails_the_right_test_and_blocks_the_rest(pytester: pytest.Pyteste
 
 def test_without_credentials_suites_skip_naming_the_variables(pytester: pytest.Pytester) -> None:
     result = run_suites(pytester, "-rs")
-    result.assert_outcomes(skipped=6)
+    result.assert_outcomes(skipped=6 + 13)
     result.stdout.fnmatch_lines(["*ANTHROPIC_FOUNDRY_API_KEY*--harness-emulator*"])
 
 
@@ -50,3 +50,10 @@ def test_bad_plugin_option_is_a_usage_error(pytester: pytest.Pytester, monkeypat
                         "https://res.services.ai.azure.com/anthropic", "--harness-model", "d")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*ANTHROPIC_FOUNDRY_API_KEY is not set*"])
+
+
+def test_full_profile_suites_against_emulator(pytester: pytest.Pytester) -> None:
+    result = run_suites(pytester, "--harness-emulator", "--harness-profile", "full", "-rs")
+    # 13 conformance checks x 3 providers; errors.unsupported-endpoints applies to Foundry only
+    result.assert_outcomes(passed=18 + 39 - 2, skipped=2)
+    result.stdout.fnmatch_lines(["*not applicable: OpenRouter documents no unsupported endpoints*"])

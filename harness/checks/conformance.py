@@ -3,6 +3,7 @@ error shapes (pure judges over observations already made)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -183,7 +184,7 @@ def stream_usage_is_consistent(o: Observed) -> Verdict:
         return _fail(f"message_start {problem}", "conformance.usage")
     if not outputs:
         return _fail("no message_delta carried usage.output_tokens", "conformance.usage")
-    if any(later < earlier for earlier, later in zip(outputs, outputs[1:])):
+    if any(later < earlier for earlier, later in itertools.pairwise(outputs)):
         return _fail(f"message_delta output_tokens decrease: {outputs} (they are cumulative)", "conformance.usage")
     final = read_stream(o.spec.wire, o.stream).usage or {}
     if final.get("output_tokens") != outputs[-1] or outputs[-1] > o.max_tokens:
@@ -239,10 +240,10 @@ _RATE_FAMILY = re.compile(r"^anthropic-ratelimit-([a-z-]+)-(limit|remaining|rese
 
 def rate_limit_headers_well_formed(o: Observed) -> Verdict:
     for obs in (o.message, o.stream, *o.auxiliary, *(x for x in (o.bad_key, o.bad_model) if x)):
-        if obs.header("retry-after") is not None or obs.header("retry-after-ms") is not None:
-            if parse_retry_after(obs.headers) is None:
-                return _fail(f"retry-after {obs.header('retry-after')!r} on {obs.probe} is neither seconds nor an "
-                             "HTTP date", "conformance.headers")
+        announced = obs.header("retry-after") is not None or obs.header("retry-after-ms") is not None
+        if announced and parse_retry_after(obs.headers) is None:
+            return _fail(f"retry-after {obs.header('retry-after')!r} on {obs.probe} is neither seconds nor an "
+                         "HTTP date", "conformance.headers")
     found = {k.lower(): v for k, v in o.message.headers.items() if _RATE_FAMILY.match(k.lower())}
     if o.spec.ratelimit_header_prefix is None:
         note = "absent, as documented" if not found else f"{len(found)} present though not documented"

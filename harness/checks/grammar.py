@@ -45,7 +45,8 @@ def check_anthropic_stream(events: list[ServerSentEvent]) -> GrammarResult:
             continue
         if kind == "error":
             error = data.get("error") if isinstance(data, dict) else None
-            return GrammarResult(False, f"{where}: an error event after HTTP 200", error if isinstance(error, dict) else {})
+            found = error if isinstance(error, dict) else {}
+            return GrammarResult(False, f"{where}: an error event after HTTP 200", found)
         if kind not in ANTHROPIC_KNOWN:
             continue  # new event types may be added; they are not violations
         if not isinstance(data, dict):
