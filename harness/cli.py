@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness import constants
+from harness import constants, retry
 from harness.config import build_targets, infer_providers, load_toml_targets, no_target_error
 from harness.emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
 from harness.emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
@@ -20,9 +20,9 @@ from harness.emulator.inprocess import StreamingASGITransport
 from harness.emulator.tokens import in_process_credential
 from harness.errors import HarnessError
 from harness.providers import AUTH_MODES, PROVIDERS
-from harness.report import render_terminal, renderings
+from harness.report import render_github, render_markdown, render_terminal, renderings
 from harness.report.writer import prepare_report_dir, write_report
-from harness.runner import run_and_report
+from harness.runner import RunOptions, run_and_report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,7 +56,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--max-tokens", type=int,
                        help=f"max_tokens of billable probes (default {constants.DEFAULT_MAX_TOKENS})")
     check.add_argument("--allow-insecure-http", action="store_true", help="allow plain http to a non-loopback host")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="what to print on stdout")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="what to print: the summary, the report JSON, or GitHub Actions annotations and a "
+                            "job summary (also appended to $GITHUB_STEP_SUMMARY)")
+    check.add_argument("--concurrency", type=int, default=8, help="targets probed at once (default 8)")
+    check.add_argument("--per-host", type=int, default=4, help="targets probed at once per host (default 4)")
+    check.add_argument("--retries", type=int, default=None,
+                       help=f"retries for 429/529/5xx/connection errors (default {retry.DEFAULT_RETRIES}; "
+                            "0 with --emulator/--mocked)")
+    check.add_argument("--max-retry-wait", type=float, default=retry.DEFAULT_MAX_WAIT_S, metavar="S",
+                       help="longest retry-after to honour; a longer one is not retried (default 30)")
+    check.add_argument("--deadline", type=float, metavar="S", help="end the whole run after S seconds, with a report")
+    check.add_argument("--max-billable-calls", type=int, metavar="N", help="refuse a plan with more billable calls")
+    check.add_argument("--max-output-tokens", type=int, metavar="N",
+                       help="refuse a plan that could generate more output tokens")
+    check.add_argument("--ca-bundle", type=Path, metavar="FILE",
+                       help="CA bundle for TLS verification (default: SSL_CERT_FILE / REQUESTS_CA_BUNDLE / system)")
+    check.add_argument("--insecure", action="store_true", help="turn TLS verification off (shown in the report)")
     check.add_argument("--slow-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
 
     emulate = sub.add_parser("emulate", help="serve the provider emulator on 127.0.0.1")
@@ -92,6 +108,35 @@ def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
     return raw
 
 
+def _options(args: argparse.Namespace, env: Mapping[str, str], *, emulated: bool) -> RunOptions:
+    for flag, value, minimum in (("--concurrency", args.concurrency, 1), ("--per-host", args.per_host, 1),
+                                 ("--retries", args.retries, 0), ("--max-retry-wait", args.max_retry_wait, 0),
+                                 ("--deadline", args.deadline, 0.001), ("--timeout", args.timeout, 0.001),
+                                 ("--max-billable-calls", args.max_billable_calls, 0),
+                                 ("--max-output-tokens", args.max_output_tokens, 0),
+                                 ("--max-tokens", args.max_tokens, 1)):
+        if value is not None and value < minimum:
+            raise HarnessError(f"{flag} must be at least {minimum:g}, got {value:g}.")
+    if args.insecure and args.ca_bundle:
+        raise HarnessError("--insecure and --ca-bundle contradict each other.", fix="Pick one.")
+    verify: bool | str = True
+    if args.insecure:
+        verify = False
+    elif args.ca_bundle or env.get("SSL_CERT_FILE") or env.get("REQUESTS_CA_BUNDLE"):
+        bundle = Path(args.ca_bundle or env.get("SSL_CERT_FILE") or env.get("REQUESTS_CA_BUNDLE", ""))
+        source = "--ca-bundle" if args.ca_bundle else (
+            "SSL_CERT_FILE" if env.get("SSL_CERT_FILE") else "REQUESTS_CA_BUNDLE")
+        if not bundle.is_file():
+            raise HarnessError(f"The CA bundle {bundle} ({source}) is not a readable file.", fix=f"Fix {source}.")
+        verify = str(bundle)
+    retries = args.retries if args.retries is not None else (0 if emulated else retry.DEFAULT_RETRIES)
+    return RunOptions(
+        profile=args.profile, concurrency=args.concurrency, per_host=args.per_host, retries=retries,
+        max_retry_wait_s=args.max_retry_wait, deadline_s=args.deadline, verify=verify,
+        max_billable_calls=args.max_billable_calls, max_output_tokens=args.max_output_tokens,
+    )
+
+
 def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.fault and not (args.emulator or args.mocked):
         raise HarnessError("--fault only applies to the built-in emulator.", fix="Add --emulator (or --mocked).")
@@ -101,16 +146,28 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if bad:
         raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
     report_dir = prepare_report_dir(args.report_dir)
-    report = _check_emulated(args, env) if args.emulator or args.mocked else _check_live(args, env)
+    emulated = args.emulator or args.mocked
+    options = _options(args, env, emulated=emulated)
+    report = _check_emulated(args, env, options) if emulated else _check_live(args, env, options)
+    if options.verify is False:
+        report.setdefault("notes", []).append("TLS verification was turned off (--insecure)")
     write_report(report_dir, report, renderings(report))
     if args.format == "json":
         print(json.dumps(report, indent=2))
+    elif args.format == "github":
+        print(render_github(report), end="")
+        summary_file = env.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(render_markdown(report))
     else:
         print(render_terminal(report, report_dir=str(report_dir)), end="")
+    if report["summary"].get("interrupted"):
+        return 130
     return int(report["summary"]["exit_code"])
 
 
-def _check_live(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, Any]:
+def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
     flags = _flag_target(args)
     if args.config is not None:
         if any(k in flags for k in ("provider", "base_url", "resource", "model", "auth", "api_key_env")):
@@ -129,10 +186,10 @@ def _check_live(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, A
             raise no_target_error()
         raws = [{**flags, "provider": p, "name": p} for p in providers]
     targets = build_targets(raws, env)
-    return run_and_report(targets, mode="live", profile=args.profile)
+    return run_and_report(targets, mode="live", options=options)
 
 
-def _check_emulated(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, Any]:
+def _check_emulated(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
     flags = _flag_target(args)
     if args.config is not None or "base_url" in flags or "resource" in flags:
         raise HarnessError("--emulator picks its own endpoints.", fix="Drop --config, --base-url and --resource.")
@@ -144,13 +201,13 @@ def _check_emulated(args: argparse.Namespace, env: Mapping[str, str]) -> dict[st
         transport = StreamingASGITransport(create_app(settings))
         factory = in_process_credential(settings)
         return run_and_report(targets, mode="mocked", transport=transport, credential_factory=factory, notes=notes,
-                              profile=args.profile)
+                              options=options)
     emulated_providers(faults, flags)  # fail with a clear message before starting a server
     with RunningEmulator(settings) as emu, _identity_env(emu):
         bases = {p: emu.base_url(p) for p in PROVIDERS}
         targets = emulated_targets(bases, flags, env, faults=faults)
         notes.append(f"emulator served on {emu.url}")
-        return run_and_report(targets, mode="emulator", notes=notes, profile=args.profile)
+        return run_and_report(targets, mode="emulator", notes=notes, options=options)
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ One target's ladder runs in order; a failed layer marks every layer above it
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ class CheckResult:
     blocked_by: str | None = None
     probe: str | None = None
     request_ids: dict[str, str] = field(default_factory=dict)
+    retries: list[dict[str, Any]] = field(default_factory=list)
     reproduce: str | None = None
     reproduce_sdk: str | None = None
 
@@ -73,18 +75,33 @@ class TargetRun:
 class Ladder:
     """Runs one target's probes in order and judges each layer."""
 
-    def __init__(self, target: Target, prober: Prober, credential_factory: CredentialFactory | None = None,
-                 *, profile: str = "smoke") -> None:
+    def __init__(self, target: Target, prober: Prober | None, credential_factory: CredentialFactory | None = None,
+                 *, profile: str = "smoke", deadline: float | None = None) -> None:
         self.target = target
         self.profile = profile
+        self.deadline = deadline
+        self.stopped_reason: str | None = None
         self.check_ids = list(checks.CHECK_LAYERS) + (list(CONFORMANCE_CHECKS) if profile == "full" else [])
         self.prober = prober
         self.credential_factory = credential_factory
         self.run = TargetRun(target)
+        self._finished = False
         self._credentials: Credentials | None = None
         self._blocked_by: str | None = None
 
     async def execute(self) -> TargetRun:
+        try:
+            await self._climb()
+        except DeadlineReached:
+            self.stop("the run deadline was reached")
+        return self.run
+
+    def stop(self, reason: str) -> None:
+        """Stop climbing: the checks not yet run are reported as skipped with this reason."""
+        if self.stopped_reason is None:
+            self.stopped_reason = reason
+
+    async def _climb(self) -> None:
         t = self.target
         spec = t.provider
         provider, auth = spec.name, t.auth
@@ -98,7 +115,7 @@ class Ladder:
             self._credentials = await obtain_credentials(t, self.credential_factory)
             self.run.credential_details = dict(self._credentials.details)
             for value in self._credentials.secret_values:
-                self.prober.redactor.add(value)
+                self._prober.redactor.add(value)
             if self._credentials.ok:
                 verdict = Verdict.ok(self._describe_credentials())
             else:
@@ -140,7 +157,6 @@ class Ladder:
             self._record("stream.completes", checks.stream_completes(obs, spec.wire, provider, auth), obs)
         if self.profile == "full" and not self._blocked():
             await self._conformance()
-        return self.run
 
     async def _conformance(self) -> None:
         """The full profile: one more billable call (max_tokens 3) and zero-cost negative probes."""
@@ -209,10 +225,24 @@ class Ladder:
     async def _probe(
         self, probe: str, method: str, url: str, headers: dict[str, str], body: Any = None, *, stream: bool = False
     ) -> Observation:
-        request = ProbeRequest(probe, method, url, headers, body, stream, self.target.timeout)
-        obs = await self.prober.send(request)
+        timeout = self.target.timeout
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise DeadlineReached
+            timeout = min(timeout, left)
+        request = ProbeRequest(probe, method, url, headers, body, stream, timeout)
+        obs = await self._prober.send(request)
         self.run.observations[probe] = obs
+        if obs.phase == "timeout" and timeout < self.target.timeout:
+            raise DeadlineReached  # the deadline cut this probe short: not the provider's failure
         return obs
+
+    @property
+    def _prober(self) -> Prober:
+        if self.prober is None:
+            raise RuntimeError("the ladder has no prober")
+        return self.prober
 
     def _blocked(self) -> bool:
         return self._blocked_by is not None
@@ -224,13 +254,14 @@ class Ladder:
             target=t.id,
             layer=checks.CHECK_LAYERS.get(check_id, "conformance"),
             status=("skipped" if verdict.skipped else "passed") if verdict.passed else "failed",
-            message=self.prober.redactor.text(verdict.message),
+            message=self._prober.redactor.text(verdict.message),
             cause=verdict.cause,
             transient=verdict.transient,
             probe=obs.probe if obs else None,
         )
         if obs is not None:
             result.request_ids = obs.request_ids(t.provider.request_id_headers)
+            result.retries = list(obs.retries)
             if not verdict.passed and obs.method != "-":
                 result.reproduce = curl_command(t, obs.method, obs.url, obs.request_headers, obs.request_body)
                 if obs.probe in ("message", "stream", "count_tokens"):
@@ -240,21 +271,22 @@ class Ladder:
             self._blocked_by = check_id
 
     def finish(self) -> TargetRun:
-        """Mark every check the ladder did not reach as blocked by the failure below it."""
+        """Mark every check the ladder did not reach: blocked by the failure below it, or skipped
+        because the run stopped (deadline, Ctrl-C)."""
+        if self._finished:
+            return self.run
+        self._finished = True
         done = {c.id for c in self.run.checks}
         for check_id in self.check_ids:
+            if check_id in done:
+                continue
             layer = checks.CHECK_LAYERS.get(check_id, "conformance")
-            if check_id not in done:
-                self.run.checks.append(
-                    CheckResult(
-                        id=check_id,
-                        target=self.target.id,
-                        layer=layer,
-                        status="blocked",
-                        message=f"not run: blocked by {self._blocked_by}",
-                        blocked_by=self._blocked_by,
-                    )
-                )
+            if self._blocked_by is not None:
+                status, message, by = "blocked", f"not run: blocked by {self._blocked_by}", self._blocked_by
+            else:
+                status, message, by = "skipped", f"not run: {self.stopped_reason or 'the run stopped'}", None
+            self.run.checks.append(CheckResult(id=check_id, target=self.target.id, layer=layer, status=status,
+                                               message=message, blocked_by=by))
         return self.run
 
 
@@ -262,6 +294,10 @@ def _unsupported(obs: Observation) -> bool:
     body = obs.json()
     error = body.get("error") if isinstance(body, dict) else None
     return obs.status == 404 and isinstance(error, dict) and error.get("code") == "api_not_supported"
+
+
+class DeadlineReached(Exception):
+    """The whole-run deadline passed: no further request is sent."""
 
 
 async def run_target(target: Target, prober: Prober, credential_factory: CredentialFactory | None = None,

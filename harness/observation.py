@@ -42,6 +42,7 @@ class Observation:
     timings: Timings = field(default_factory=Timings)
     details: dict[str, Any] = field(default_factory=dict)
     streamed: bool = False
+    retries: list[dict[str, Any]] = field(default_factory=list)  # earlier attempts, each with why it was retried
 
     @property
     def answered(self) -> bool:

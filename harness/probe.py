@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import random
 import socket
 import ssl
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from harness import constants
+from harness import constants, retry
 from harness.observation import Observation, TimedEvent, Timings, TransportPhase
 from harness.redact import Redactor
 from harness.sse import ServerSentEvent, SSEDecoder
@@ -86,9 +88,19 @@ class Prober:
         transport: httpx.AsyncBaseTransport | None = None,
         verify: bool | str = True,
         clock: Callable[[], float] = time.perf_counter,
+        retries: int = 0,
+        max_retry_wait_s: float = retry.DEFAULT_MAX_WAIT_S,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+        deadline: float | None = None,
     ) -> None:
         self.redactor = redactor
         self._clock = clock
+        self.retries = retries
+        self.max_retry_wait_s = max_retry_wait_s
+        self._sleep = sleep
+        self._jitter = jitter
+        self.deadline = deadline  # a time.monotonic() after which nothing more is sent
         self._client = httpx.AsyncClient(transport=transport, verify=verify, follow_redirects=False)
 
     async def aclose(self) -> None:
@@ -101,6 +113,26 @@ class Prober:
         await self.aclose()
 
     async def send(self, req: ProbeRequest) -> Observation:
+        """Send with bounded retries that respect the provider; every retry is recorded."""
+        earlier: list[dict[str, Any]] = []
+        attempt = 0
+        while True:
+            obs = await self._attempt(req)
+            decision = retry.decide(
+                attempt=attempt, retries=self.retries, status=obs.status, phase=obs.phase, headers=obs.headers,
+                body_text=obs.body_text, jitter=self._jitter(), max_wait_s=self.max_retry_wait_s,
+            )
+            if decision.retry and self.deadline is not None and time.monotonic() + decision.wait_s >= self.deadline:
+                decision = retry.RetryDecision(False, 0.0, "the run deadline leaves no time to retry")
+            if not decision.retry:
+                obs.retries = earlier
+                return obs
+            earlier.append({"attempt": attempt + 1, "status": obs.status, "phase": obs.phase,
+                            "wait_s": round(decision.wait_s, 3), "reason": decision.reason})
+            await self._sleep(decision.wait_s)
+            attempt += 1
+
+    async def _attempt(self, req: ProbeRequest) -> Observation:
         obs = Observation(
             probe=req.probe,
             method=req.method,
@@ -110,6 +142,18 @@ class Prober:
             streamed=req.stream,
         )
         start = self._clock()
+        try:
+            exchange = self._exchange(req, obs, start)
+            if self.deadline is None:
+                await exchange
+            else:  # a hard cap: custom transports do not enforce httpx's own timeouts
+                await asyncio.wait_for(exchange, max(0.0, self.deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            obs.phase, obs.error = "timeout", "the run deadline was reached"
+        obs.timings.total_ms = self._ms(start)
+        return obs
+
+    async def _exchange(self, req: ProbeRequest, obs: Observation, start: float) -> None:
         try:
             with map_transport_errors():
                 request = self._client.build_request(
@@ -133,8 +177,6 @@ class Prober:
         except Exception as exc:
             obs.phase = "protocol"
             obs.error = self.redactor.text(f"{type(exc).__name__}: {exc}")
-        obs.timings.total_ms = self._ms(start)
-        return obs
 
     async def _read_body(self, response: httpx.Response, obs: Observation) -> None:
         chunks: list[bytes] = []

@@ -1,19 +1,140 @@
-"""Runs the ladder for many targets concurrently and builds the report."""
+"""Runs the ladder for many targets concurrently and builds the report.
+
+Concurrency is bounded globally and per host; one target's ladder stays in order.
+A cost guard refuses a plan beyond the budget before anything is sent, and a
+whole-run deadline (or Ctrl-C) still yields a report of what was observed.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
+from harness import retry
 from harness.auth import CredentialFactory
+from harness.checks.conformance import TRUNCATION_MAX_TOKENS
 from harness.config import Target
-from harness.ladder import TargetRun, run_target
+from harness.errors import HarnessError
+from harness.ladder import Ladder, TargetRun
 from harness.probe import Prober
 from harness.redact import Redactor
 from harness.report import build_report
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    profile: str = "smoke"
+    concurrency: int = 8  # targets probed at once
+    per_host: int = 4  # targets probed at once against one host
+    retries: int = retry.DEFAULT_RETRIES
+    max_retry_wait_s: float = retry.DEFAULT_MAX_WAIT_S
+    deadline_s: float | None = None  # the whole run
+    verify: bool | str = True
+    max_billable_calls: int | None = None
+    max_output_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class Cost:
+    billable_calls: int
+    output_tokens: int
+
+
+def worst_case(targets: Sequence[Target], profile: str) -> Cost:
+    """The most a plan can bill: every billable probe generating its full max_tokens.
+
+    Retries do not add to it: they follow answers that generated nothing (429, 529, 5xx, no connection).
+    """
+    calls = tokens = 0
+    for target in targets:
+        calls += 2
+        tokens += 2 * target.max_tokens
+        if profile == "full":
+            calls += 1
+            tokens += TRUNCATION_MAX_TOKENS
+    return Cost(calls, tokens)
+
+
+def enforce_budget(cost: Cost, options: RunOptions) -> None:
+    problems = []
+    if options.max_billable_calls is not None and cost.billable_calls > options.max_billable_calls:
+        problems.append(f"{cost.billable_calls} billable calls, {cost.billable_calls - options.max_billable_calls} "
+                        f"over --max-billable-calls {options.max_billable_calls}")
+    if options.max_output_tokens is not None and cost.output_tokens > options.max_output_tokens:
+        problems.append(f"up to {cost.output_tokens} output tokens, {cost.output_tokens - options.max_output_tokens} "
+                        f"over --max-output-tokens {options.max_output_tokens}")
+    if problems:
+        raise HarnessError(
+            "The plan exceeds the budget: " + "; ".join(problems) + ". Nothing was sent.",
+            fix="Raise the budget, check fewer targets, lower --max-tokens, or use --profile smoke.",
+        )
+
+
+async def run_ladders(
+    ladders: Sequence[Ladder], prober: Prober, options: RunOptions
+) -> list[TargetRun]:
+    gate = asyncio.Semaphore(max(1, options.concurrency))
+    hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def one(ladder: Ladder) -> TargetRun:
+        host = urlsplit(ladder.target.base_url).netloc
+        host_gate = hosts.setdefault(host, asyncio.Semaphore(max(1, options.per_host)))
+        async with gate, host_gate:
+            await ladder.execute()
+            return ladder.run
+
+    return list(await asyncio.gather(*(one(ladder) for ladder in ladders)))
+
+
+def run_and_report(
+    targets: Sequence[Target],
+    *,
+    mode: str,
+    options: RunOptions | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    credential_factory: CredentialFactory | None = None,
+    notes: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Check every target and build the report; a deadline or Ctrl-C yields an incomplete one."""
+    options = options or RunOptions()
+    enforce_budget(worst_case(targets, options.profile), options)
+    redactor = Redactor()
+    for target in targets:
+        if target.secret is not None:
+            redactor.add(target.secret.reveal())
+    deadline = time.monotonic() + options.deadline_s if options.deadline_s is not None else None
+    ladders = [Ladder(t, None, credential_factory, profile=options.profile, deadline=deadline) for t in targets]
+    notes = list(notes)
+    interrupted = False
+
+    async def main() -> None:
+        async with Prober(redactor, transport=transport, verify=options.verify, retries=options.retries,
+                          max_retry_wait_s=options.max_retry_wait_s, deadline=deadline) as prober:
+            for ladder in ladders:
+                ladder.prober = prober
+            await run_ladders(ladders, prober, options)
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        interrupted = True
+        notes.append("interrupted (Ctrl-C): the report holds what was observed before")
+        for ladder in ladders:
+            ladder.stop("the run was interrupted")
+    runs = [ladder.finish() for ladder in ladders]
+    deadline_hit = any(ladder.stopped_reason and "deadline" in ladder.stopped_reason for ladder in ladders)
+    if deadline_hit:
+        notes.append(f"the run deadline of {options.deadline_s:g} s was reached before every check ran")
+    report = build_report(runs, mode=mode, redactor=redactor, incomplete=interrupted or deadline_hit, notes=notes)
+    if interrupted:
+        report["summary"]["interrupted"] = True
+    return report
 
 
 async def run_targets(
@@ -21,38 +142,17 @@ async def run_targets(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     credential_factory: CredentialFactory | None = None,
-    verify: bool | str = True,
-    concurrency: int = 8,
+    options: RunOptions | None = None,
     redactor: Redactor | None = None,
-    profile: str = "smoke",
 ) -> tuple[list[TargetRun], Redactor]:
+    """The async entry point for callers with their own event loop (the pytest plugin, benchmarks)."""
+    options = options or RunOptions()
     redactor = redactor or Redactor()
     for target in targets:
         if target.secret is not None:
             redactor.add(target.secret.reveal())
-    gate = asyncio.Semaphore(max(1, concurrency))
-    async with Prober(redactor, transport=transport, verify=verify) as prober:
-
-        async def one(target: Target) -> TargetRun:
-            async with gate:
-                return await run_target(target, prober, credential_factory, profile=profile)
-
-        runs = await asyncio.gather(*(one(t) for t in targets))
-    return list(runs), redactor
-
-
-def run_and_report(
-    targets: Sequence[Target],
-    *,
-    mode: str,
-    transport: httpx.AsyncBaseTransport | None = None,
-    credential_factory: CredentialFactory | None = None,
-    verify: bool | str = True,
-    notes: Sequence[str] = (),
-    profile: str = "smoke",
-) -> dict[str, Any]:
-    runs, redactor = asyncio.run(
-        run_targets(targets, transport=transport, credential_factory=credential_factory, verify=verify,
-                    profile=profile)
-    )
-    return build_report(runs, mode=mode, redactor=redactor, notes=notes)
+    async with Prober(redactor, transport=transport, verify=options.verify, retries=options.retries,
+                      max_retry_wait_s=options.max_retry_wait_s) as prober:
+        ladders = [Ladder(t, prober, credential_factory, profile=options.profile) for t in targets]
+        await run_ladders(ladders, prober, options)
+    return [ladder.finish() for ladder in ladders], redactor

@@ -24,7 +24,8 @@ def test_canary_never_leaks(fault: str | None, auth: str, tmp_path: Path, monkey
                             capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("CANARY_KEY", CANARY)
     with RunningEmulator(EmulatorSettings()) as emu:
-        argv = ["check", "--provider", "anthropic", "--base-url", emu.url, "--auth", auth, "--api-key-env",
+        argv = ["check", "--provider", "anthropic", "--base-url", emu.url, "--auth", auth, "--retries", "0",
+                "--api-key-env",
                 "CANARY_KEY", "--report-dir", str(tmp_path)]
         if fault:
             argv += ["--header", f"x-emulator-fault: {fault}"]
@@ -48,5 +49,6 @@ def test_redaction_is_what_stops_the_canary(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("CANARY_KEY", CANARY)
     with RunningEmulator(EmulatorSettings()) as emu:
         main(["check", "--provider", "anthropic", "--base-url", emu.url, "--api-key-env", "CANARY_KEY",
+              "--retries", "0",
               "--header", "x-emulator-fault: invalid-key", "--report-dir", str(tmp_path)])
     assert CANARY in all_output(tmp_path, capsys.readouterr())

@@ -24,7 +24,8 @@ def check_foundry(emu: RunningEmulator, tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("MY_FOUNDRY_KEY", CANARY)
     return main([
         "check", "--provider", "foundry", "--base-url", f"{emu.url}/anthropic", "--model", "my-deployment",
-        "--auth", "api-key", "--api-key-env", "MY_FOUNDRY_KEY", "--report-dir", str(tmp_path), *extra,
+        "--auth", "api-key", "--api-key-env", "MY_FOUNDRY_KEY", "--report-dir", str(tmp_path), "--retries", "0",
+        *extra,
     ])
 
 
@@ -76,7 +77,7 @@ def test_connection_refused_is_network_connect(tmp_path: Path, monkeypatch: pyte
     with RunningEmulator() as emu:
         url = emu.url
     monkeypatch.setenv("K", "some-key-1")
-    code = main(["check", "--provider", "anthropic", "--base-url", url, "--api-key-env", "K",
+    code = main(["check", "--provider", "anthropic", "--base-url", url, "--api-key-env", "K", "--retries", "0",
                  "--report-dir", str(tmp_path)])
     report = read_report(tmp_path)
     assert code == 1
@@ -88,6 +89,7 @@ def test_tls_to_plain_http_server_is_network_tls(emulator: RunningEmulator, tmp_
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("K", "some-key-1")
     code = main(["check", "--provider", "anthropic", "--base-url", f"https://127.0.0.1:{emulator.port}",
+                 "--retries", "0",
                  "--api-key-env", "K", "--report-dir", str(tmp_path), "--format", "json"])
     report = read_report(tmp_path)
     assert code == 1 and report["diagnoses"][0]["cause"] == "network.tls"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.report.github import render_github
 from harness.report.html import render_html
 from harness.report.junit import render_junit
 from harness.report.markdown import render_markdown
@@ -24,6 +25,7 @@ def renderings(report: dict[str, Any]) -> dict[str, str]:
 __all__ = [
     "EXIT_CODES",
     "build_report",
+    "render_github",
     "render_html",
     "render_junit",
     "render_markdown",

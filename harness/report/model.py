@@ -31,6 +31,8 @@ def _check_dict(check: CheckResult) -> dict[str, Any]:
         out["blocked_by"] = check.blocked_by
     if check.request_ids:
         out["request_ids"] = dict(check.request_ids)
+    if check.retries:
+        out["retries"] = list(check.retries)
     if check.reproduce:
         out["reproduce"] = check.reproduce
     if check.reproduce_sdk:
@@ -106,6 +108,8 @@ def build_report(
         for key, value in run.usage.items():
             usage[key] += value
     verdict = verdict_of(checks) if runs else "inconclusive"
+    if incomplete and verdict == "healthy":
+        verdict = "inconclusive"  # what ran passed, but not everything ran
     summary = {
         status: sum(1 for c in checks if c["status"] == status)
         for status in ("passed", "failed", "skipped", "blocked", "error")
