@@ -7,6 +7,7 @@ controller in ``pytest_sessionfinish``.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from harness.ladder import TargetRun, run_target
 from harness.probe import Prober
 from harness.providers import PROVIDERS
 from harness.redact import Redactor
-from harness.report import build_report, renderings
+from harness.report import build_report, merge_reports, renderings
 from harness.report.writer import prepare_report_dir, write_report
 
 
@@ -39,6 +40,7 @@ class HarnessSession:
     emulator: RunningEmulator | None = None
     runs: dict[str, TargetRun] = field(default_factory=dict)
     profile: str = "smoke"
+    worker_reports: list[dict[str, Any]] = field(default_factory=list)
     redactor: Redactor = field(default_factory=Redactor)
 
 
@@ -97,6 +99,8 @@ def _session(config: pytest.Config) -> HarnessSession:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "harness_check(id): the harness check a suite test asserts")
+    # with pytest-xdist --dist loadgroup, all tests of one target run on one worker: one ladder per target
+    config.addinivalue_line("markers", "xdist_group(name): keep tests of one group on one pytest-xdist worker")
     try:
         session = _session(config)
         session.profile = config.getoption("harness_profile")
@@ -126,7 +130,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     session = metafunc.config.stash[SESSION_KEY]
     if session.targets:
-        metafunc.parametrize("harness_target", session.targets, ids=[t.id for t in session.targets], scope="session")
+        params = [pytest.param(t, id=t.id, marks=pytest.mark.xdist_group(f"claude-harness-{t.id}"))
+                  for t in session.targets]
+        metafunc.parametrize("harness_target", params, scope="session")
     else:
         marks = pytest.mark.skip(reason=session.skip_reason or "no target")
         metafunc.parametrize("harness_target", [pytest.param(None, marks=marks, id="no-target")], scope="session")
@@ -182,23 +188,46 @@ async def _run_one(session: HarnessSession, target: Target) -> TargetRun:
         return await run_target(target, prober, session.credential_factory, profile=session.profile)
 
 
+def _report(state: HarnessSession) -> dict[str, Any] | None:
+    parts = list(state.worker_reports)
+    if state.runs:
+        parts.insert(0, build_report(list(state.runs.values()), mode=state.mode, redactor=state.redactor))
+    return merge_reports(parts) if parts else None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist controller: collect what a worker observed."""
+    state = node.config.stash.get(SESSION_KEY, None)
+    payload = getattr(node, "workeroutput", {}).get("claude_harness_report")
+    if state is not None and payload:
+        state.worker_reports.append(json.loads(payload))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
-    if hasattr(config, "workerinput"):
-        return  # xdist workers: the controller writes the report
     state = config.stash.get(SESSION_KEY, None)
-    directory = config.getoption("harness_report_dir", None)
-    if state is None or not directory or not state.runs:
+    if state is None:
         return
-    report = build_report(list(state.runs.values()), mode=state.mode, redactor=state.redactor)
-    write_report(prepare_report_dir(Path(directory)), report, renderings(report))
+    if hasattr(config, "workerinput"):  # an xdist worker: hand the runs to the controller, which writes
+        if state.runs:
+            partial = build_report(list(state.runs.values()), mode=state.mode, redactor=state.redactor)
+            config.workeroutput["claude_harness_report"] = json.dumps(partial)  # type: ignore[attr-defined]
+        return
+    directory = config.getoption("harness_report_dir", None)
+    merged = _report(state)
+    if not directory or merged is None:
+        return
+    write_report(prepare_report_dir(Path(directory)), merged, renderings(merged))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     state = config.stash.get(SESSION_KEY, None)
-    if state is None or not state.runs:
+    if state is None or hasattr(config, "workerinput"):
         return
-    report = build_report(list(state.runs.values()), mode=state.mode, redactor=state.redactor)
+    report = _report(state)
+    if report is None:
+        return
     roots = [d for d in report["diagnoses"] if d["root"]]
     if roots:
         terminalreporter.section("claude-harness root causes")

@@ -57,3 +57,20 @@ def test_full_profile_suites_against_emulator(pytester: pytest.Pytester) -> None
     # 13 conformance checks x 3 providers; errors.unsupported-endpoints applies to Foundry only
     result.assert_outcomes(passed=18 + 39 - 2, skipped=2)
     result.stdout.fnmatch_lines(["*not applicable: OpenRouter documents no unsupported endpoints*"])
+
+
+def test_xdist_runs_each_target_once_and_the_controller_writes_the_report(pytester: pytest.Pytester,
+                                                                          tmp_path: Path) -> None:
+    pytest.importorskip("xdist")
+    reports = tmp_path / "reports"
+    junit = tmp_path / "junit.xml"
+    result = run_suites(pytester, "-n", "2", "--dist", "loadgroup", "--harness-mocked", "--harness-fault",
+                        "invalid-key", f"--harness-report-dir={reports}", f"--junitxml={junit}")
+    result.assert_outcomes(passed=6, failed=3, skipped=9 + 39)
+    report = json.loads((reports / "report.json").read_text())
+    assert sorted(t["id"] for t in report["targets"]) == ["emulated-anthropic", "emulated-foundry",
+                                                          "emulated-openrouter"]
+    assert {d["cause"] for d in report["diagnoses"]} == {"auth.invalid-key"}
+    assert report["summary"]["verdict"] == "broken"
+    causes = [p.get("value") for p in ET.parse(junit).iter("property") if p.get("name") == "cause"]
+    assert causes.count("auth.invalid-key") == 3

@@ -96,3 +96,13 @@ def test_html_report_in_a_real_headless_browser(broken: Path, tmp_path: Path) ->
     result = browser.screenshot(broken / "report.html", shot, tmp_path / "profile2")
     assert result.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 10_000
+
+
+def test_timings_separate_first_token_from_first_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "--emulator", "--provider", "anthropic", "--report-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    timings = json.loads((tmp_path / "report.json").read_text())["targets"][0]["timings"]
+    stream = timings["stream"]
+    assert 0 < stream["ttfb_ms"] <= stream["ttft_any_ms"] <= stream["ttft_text_ms"] <= stream["total_ms"]
+    assert stream["output_tokens_per_s"] > 0 and timings["message"]["output_tokens_per_s"] > 0
+    assert "timing: stream first byte" in out

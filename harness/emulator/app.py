@@ -13,7 +13,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +28,7 @@ from harness.emulator.tokens import mint, verify
 from harness.resources import fill, load_error_fixture
 
 Provider = Literal["foundry", "anthropic", "openrouter"]
+ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 Kind = Literal["count_tokens", "message", "stream", "key", "models"]
 FAULT_HEADER = "x-emulator-fault"
 BAD_CREDENTIAL_PREFIX = "bad-"  # a key or token starting with this is rejected with the provider's 401
@@ -44,6 +45,7 @@ SCOPE_KINDS: dict[str, set[str]] = {
 class EmulatorSettings:
     faults: frozenset[str] = frozenset()
     slow_seconds: float = 3.0
+    latency_seconds: float = 0.0  # added before every response (benchmarks of concurrency)
     identity_header: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     token_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
@@ -285,7 +287,7 @@ def _msg_id() -> str:
     return f"msg_emu{secrets.token_hex(12)}"
 
 
-def create_app(settings: EmulatorSettings | None = None) -> Starlette:
+def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
     emu = Emulator(settings or EmulatorSettings())
     routes = [
         Route("/", emu.index, methods=["GET", "HEAD"]),
@@ -304,7 +306,20 @@ def create_app(settings: EmulatorSettings | None = None) -> Starlette:
     app = Starlette(routes=routes)
     app.add_exception_handler(404, _not_found_handler(emu))
     app.state.settings = emu.settings
+    if emu.settings.latency_seconds > 0:
+        return _with_latency(app, emu.settings.latency_seconds)
     return app
+
+
+def _with_latency(app: Starlette, seconds: float) -> ASGIApp:
+    """ASGI middleware: wait before handling each HTTP request, like a distant provider."""
+
+    async def delayed(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await asyncio.sleep(seconds)
+        await app(scope, receive, send)
+
+    return delayed
 
 
 def _not_found_handler(emu: Emulator) -> Any:

@@ -8,7 +8,7 @@ from harness.report.github import render_github
 from harness.report.html import render_html
 from harness.report.junit import render_junit
 from harness.report.markdown import render_markdown
-from harness.report.model import EXIT_CODES, build_report, verdict_of
+from harness.report.model import EXIT_CODES, build_report, merge_reports, verdict_of
 from harness.report.terminal import render_terminal
 
 
@@ -25,6 +25,7 @@ def renderings(report: dict[str, Any]) -> dict[str, str]:
 __all__ = [
     "EXIT_CODES",
     "build_report",
+    "merge_reports",
     "render_github",
     "render_html",
     "render_junit",

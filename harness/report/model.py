@@ -8,6 +8,7 @@ from typing import Any
 from harness.diagnosis import TRANSIENT_CAUSES, entry, steps_for
 from harness.ladder import CheckResult, TargetRun
 from harness.redact import Redactor
+from harness.wire import read_message, read_stream, usage_counts
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "claude-harness"
@@ -67,9 +68,29 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
 
 
 def _timings(run: TargetRun) -> dict[str, Any]:
+    """Per probe: total and time to first byte; for generations, time to first token (any content,
+    and first text, separately) and output tokens per second from the provider-reported counts."""
     out: dict[str, Any] = {}
+    wire = run.target.provider.wire
     for name, obs in run.observations.items():
-        out[name] = {"total_ms": obs.timings.total_ms, "ttfb_ms": obs.timings.ttfb_ms}
+        row: dict[str, Any] = {"total_ms": obs.timings.total_ms, "ttfb_ms": obs.timings.ttfb_ms}
+        if obs.retries:
+            row["retries"] = len(obs.retries)
+        if name in ("message", "stream", "truncated") and obs.ok:
+            reading = read_stream(wire, obs) if obs.streamed else read_message(wire, obs)
+            counts = usage_counts(wire, reading.usage)
+            total = obs.timings.total_ms or 0.0
+            if obs.streamed:
+                row["ttft_any_ms"] = reading.ttft_any_ms
+                row["ttft_text_ms"] = reading.ttft_text_ms
+            if counts and counts[1] > 0 and total > 0:
+                # streams: the decode rate after the first token; messages: over the whole request
+                start = reading.ttft_any_ms if obs.streamed and reading.ttft_any_ms is not None else 0.0
+                tokens = counts[1] - 1 if obs.streamed else counts[1]
+                span = (total - start) / 1000.0
+                if tokens > 0 and span > 0:
+                    row["output_tokens_per_s"] = round(tokens / span, 1)
+        out[name] = row
     return out
 
 
@@ -131,3 +152,29 @@ def build_report(
     # One last pass of the one redactor over everything we are about to write.
     scrubbed: dict[str, Any] = redactor.data(report)
     return scrubbed
+
+
+def merge_reports(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One report from several partial ones (pytest-xdist workers each check some targets)."""
+    if len(reports) == 1:
+        return reports[0]
+    merged: dict[str, Any] = {**reports[0], "targets": [], "checks": [], "diagnoses": []}
+    seen: set[str] = set()
+    usage = {"billable_calls": 0, "input_tokens": 0, "output_tokens": 0}
+    for report in reports:
+        for target in report["targets"]:
+            if target["id"] in seen:
+                continue
+            seen.add(target["id"])
+            merged["targets"].append(target)
+            merged["checks"] += [c for c in report["checks"] if c["target"] == target["id"]]
+            merged["diagnoses"] += [d for d in report["diagnoses"] if d["target"] == target["id"]]
+            for key in usage:
+                usage[key] += target.get("usage", {}).get(key, 0)
+    merged["usage"] = usage
+    merged["complete"] = all(r.get("complete", True) for r in reports)
+    verdict = verdict_of(merged["checks"]) if merged["targets"] else "inconclusive"
+    counts = {s: sum(1 for c in merged["checks"] if c["status"] == s)
+              for s in ("passed", "failed", "skipped", "blocked", "error")}
+    merged["summary"] = {**counts, "verdict": verdict, "exit_code": EXIT_CODES[verdict]}
+    return merged

@@ -17,6 +17,11 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
         )
         for check in (c for c in report["checks"] if c["target"] == tid):
             lines.append(f"  [{_MARK.get(check['status'], check['status'])}] {check['id']:<28} {check['message']}")
+        stream = (target.get("timings") or {}).get("stream") or {}
+        if stream.get("ttft_text_ms") is not None:
+            rate = f", {stream['output_tokens_per_s']} tokens/s" if stream.get("output_tokens_per_s") else ""
+            lines.append(f"  timing: stream first byte {stream['ttfb_ms']:.0f} ms, first text "
+                         f"{stream['ttft_text_ms']:.0f} ms, total {stream['total_ms']:.0f} ms{rate}")
         for diag in (d for d in report["diagnoses"] if d["target"] == tid and d["root"]):
             lines.append(f"  Root cause: {diag['cause']} - {diag['title']}")
             for number, step in enumerate(diag["steps"][:3], start=1):
