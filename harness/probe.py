@@ -101,7 +101,8 @@ class Prober:
         self._sleep = sleep
         self._jitter = jitter
         self.deadline = deadline  # a time.monotonic() after which nothing more is sent
-        self._client = httpx.AsyncClient(transport=transport, verify=verify, follow_redirects=False)
+        tls: bool | ssl.SSLContext = ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+        self._client = httpx.AsyncClient(transport=transport, verify=tls, follow_redirects=False)
 
     async def aclose(self) -> None:
         await self._client.aclose()

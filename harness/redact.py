@@ -21,6 +21,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"sk-or-v1-[A-Za-z0-9]{8,}"),
     re.compile(r"eyJ[A-Za-z0-9_\-]{6,}\.[A-Za-z0-9_\-]{6,}\.[A-Za-z0-9_\-]*"),  # JWT
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}"),
+    re.compile(r"(//)[^/@\s:]+:[^/@\s]+(?=@)"),  # user:password@ in URLs
     re.compile(r"(?i)([?&](?:api[-_]?key|access_token|token|key|sig|secret|code)=)[^&\s\"']{4,}"),  # query strings
 )
 PLACEHOLDER = "[REDACTED]"

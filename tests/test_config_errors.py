@@ -44,6 +44,23 @@ CASES = [
      "deployment name", "--model"),
     ([], {}, "No target is configured", "--emulator"),
     (["--fault", "invalid-key"], {}, "--fault only applies", "--emulator"),
+    (["--provider", "anthropic", "--base-url", "https://"], {"ANTHROPIC_API_KEY": "k1234"}, "not an http(s) URL",
+     "Use a URL"),
+    (["--provider", "anthropic", "--base-url", "https://api.example.invalid:99999"], {"ANTHROPIC_API_KEY": "k1234"},
+     "invalid port", "Base URL"),
+    (["--provider", "anthropic", "--base-url", "https://api.example.invalid/?key=1"], {"ANTHROPIC_API_KEY": "k1234"},
+     "query string", "Base URL"),
+    (["--emulator", "--mocked"], {}, "alternatives", "Pick one"),
+    (["--emulator", "--base-url", "http://127.0.0.1:1"], {}, "picks its own endpoints", "Drop --config"),
+    (["--config", "x.toml", "--provider", "anthropic"], {}, "are alternatives", "drop --config"),
+    (["--mocked", "--concurrency", "0"], {}, "--concurrency must be at least 1", "--concurrency"),
+    (["--mocked", "--insecure", "--ca-bundle", "ca.pem"], {}, "contradict", "Pick one"),
+    (["--provider", "anthropic", "--ca-bundle", "/nonexistent/ca.pem"], {"ANTHROPIC_API_KEY": "k1234"},
+     "is not a readable file", "--ca-bundle"),
+    (["--provider", "anthropic", "--header", "no-colon"], {"ANTHROPIC_API_KEY": "k1234"}, "is not NAME:VALUE",
+     "--header"),
+    (["--provider", "anthropic", "--header", "x-api-key: sneaky"], {"ANTHROPIC_API_KEY": "k1234"},
+     "carries a credential", "--api-key-env"),
     (["--emulator", "--fault", "no-such-fault"], {}, "Unknown fault", "Known faults"),
 ]
 
@@ -97,6 +114,26 @@ def test_toml_syntax_error_is_reported(tmp_path: Path, capsys: pytest.CaptureFix
 def test_missing_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run(["--config", str(tmp_path / "missing.toml")], tmp_path, capsys)
     assert code == 2 and "does not exist" in err
+
+
+def test_config_that_is_a_directory_is_unreadable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(["--config", str(tmp_path)], tmp_path, capsys)
+    assert code == 2 and "cannot be read" in err
+
+
+def test_unwritable_report_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code = main(["check", "--mocked", "--report-dir", str(blocker / "reports")])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot be written" in err and "--report-dir" in err
+
+
+def test_argparse_errors_exit_2_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--timeout", "soon"])
+    assert info.value.code == 2
+    assert "invalid float value" in capsys.readouterr().err
 
 
 def test_report_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
-
 
 def run_suites(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest("--pyargs", "suites", "-p", "no:cacheprovider", *args)

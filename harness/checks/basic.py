@@ -108,6 +108,8 @@ def model_listed(obs: Observation, provider: str, auth: str, model: str) -> Verd
 
 
 def message_has_text_and_usage(obs: Observation, wire: WireFormat, provider: str, auth: str) -> Verdict:
+    if obs.phase == "cap":
+        return Verdict(False, f"expected a message of reasonable size; {obs.error}", "conformance.schema")
     if not obs.ok:
         return _failure(obs, provider, auth, "HTTP 200 with a message")
     reading = read_message(wire, obs)
@@ -115,6 +117,8 @@ def message_has_text_and_usage(obs: Observation, wire: WireFormat, provider: str
 
 
 def stream_completes(obs: Observation, wire: WireFormat, provider: str, auth: str) -> Verdict:
+    if obs.phase == "cap":
+        return Verdict(False, f"expected the stream to end; {obs.error}", "conformance.stream")
     if obs.status is None or obs.status >= 300:
         return _failure(obs, provider, auth, "HTTP 200 with an event stream")
     if "text/event-stream" not in (obs.header("content-type") or ""):

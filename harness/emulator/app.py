@@ -187,6 +187,17 @@ class Emulator:
         b = fault.behaviour
         if b == "fixture":
             return self._fixture(provider, fault.name, model, ids)
+        if b == "echo-key":
+            sent = request.headers.get("x-api-key") or request.headers.get("api-key") or \
+                request.headers.get("authorization", "").removeprefix("Bearer ")
+            answer = self._fixture(provider, "invalid-key", model, ids)
+            assert answer is not None
+            body = json.loads(bytes(answer.body))
+            text = f"Incorrect API key provided: {sent}. You can find your key in your account settings."
+            target = body["error"] if isinstance(body.get("error"), dict) else body
+            target["message"] = text
+            return Response(json.dumps(body), status_code=401, headers=self._headers(provider, ids),
+                            media_type="application/json")
         if b == "slow-first-byte":
             await asyncio.sleep(self.settings.slow_seconds)
             return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Scope = Literal["auth", "generate", "message", "stream", "token"]
-Behaviour = Literal["fixture", "slow-first-byte", "slow-stream", "truncated-stream", "error-event",
+Behaviour = Literal["fixture", "echo-key", "slow-first-byte", "slow-stream", "truncated-stream", "error-event",
                     "malformed-json", "drop-connection", "token-audience", "token-expired"]
 
 
@@ -24,6 +24,8 @@ FAULTS: dict[str, Fault] = {
     f.name: f
     for f in (
         Fault("invalid-key", "auth", "fixture", "the provider's real 401 for a bad key", "auth.invalid-key"),
+        Fault("echo-key", "auth", "echo-key", "401 whose message echoes the key that was sent (as some gateways do)",
+              "auth.invalid-key"),
         Fault("missing-role", "auth", "fixture", "403: the identity has no RBAC role", "auth.permission-denied"),
         Fault("key-auth-disabled", "auth", "fixture", "403: key auth disabled by policy (Foundry)",
               "auth.key-auth-disabled"),

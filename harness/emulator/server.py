@@ -23,18 +23,21 @@ def _quiet_drops() -> None:
 class RunningEmulator:
     """A uvicorn server on a free loopback port, started and stopped around a block."""
 
-    def __init__(self, settings: EmulatorSettings | None = None, *, port: int = 0) -> None:
+    def __init__(self, settings: EmulatorSettings | None = None, *, port: int = 0,
+                 tls: tuple[str, str] | None = None) -> None:
         self.settings = settings or EmulatorSettings()
         self.app = create_app(self.settings)
+        self.scheme = "https" if tls else "http"
         config = uvicorn.Config(self.app, host=HOST, port=port, log_level="error", lifespan="off",
-                                access_log=False)
+                                access_log=False, ssl_certfile=tls[0] if tls else None,
+                                ssl_keyfile=tls[1] if tls else None)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="claude-harness-emulator", daemon=True)
         self.port = 0
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"{self.scheme}://{HOST}:{self.port}"
 
     def base_url(self, provider: str) -> str:
         return {"foundry": f"{self.url}/anthropic", "anthropic": self.url, "openrouter": f"{self.url}/api/v1"}[provider]

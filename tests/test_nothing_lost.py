@@ -1,0 +1,65 @@
+"""Reports are written atomically; an interrupted run still writes what it observed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harness import cli
+from harness.emulator import EmulatorSettings, create_app
+from harness.emulator.inprocess import StreamingASGITransport
+from harness.report.writer import write_atomic, write_report
+from tests.helpers import read_report
+
+
+class InterruptingTransport(httpx.AsyncBaseTransport):
+    """Serves the emulator, then behaves like Ctrl-C at the first streamed message."""
+
+    def __init__(self) -> None:
+        self.inner = StreamingASGITransport(create_app(EmulatorSettings()))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if b'"stream":true' in request.content.replace(b" ", b""):
+            raise KeyboardInterrupt
+        return await self.inner.handle_async_request(request)
+
+
+def test_ctrl_c_writes_an_incomplete_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    real = cli.StreamingASGITransport
+    monkeypatch.setattr(cli, "StreamingASGITransport", lambda app: InterruptingTransport())
+    code = cli.main(["check", "--mocked", "--provider", "anthropic", "--report-dir", str(tmp_path)])
+    monkeypatch.setattr(cli, "StreamingASGITransport", real)
+    capsys.readouterr()
+    assert code == 130
+    report = read_report(tmp_path)
+    assert report["complete"] is False and report["summary"]["interrupted"] is True
+    statuses = {c["id"]: c["status"] for c in report["checks"]}
+    assert statuses["message.text-and-usage"] == "passed"  # observed before the interruption, kept
+    assert statuses["stream.completes"] == "skipped"
+    assert (tmp_path / "report.html").exists() and (tmp_path / "junit.xml").exists()
+
+
+def test_failed_write_leaves_the_old_report_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.json"
+    target.write_text('{"old": true}\n')
+
+    def broken_replace(src: Any, dst: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomic(target, '{"new": true, "half": ')
+    assert target.read_text() == '{"old": true}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+
+
+def test_write_report_replaces_every_file(tmp_path: Path) -> None:
+    (tmp_path / "report.json").write_text("stale")
+    written = write_report(tmp_path, {"a": 1}, {"report.md": "# hi\n"})
+    assert [p.name for p in written] == ["report.json", "report.md"]
+    assert (tmp_path / "report.json").read_text().startswith("{")
