@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--ca-bundle", type=Path, metavar="FILE",
                        help="CA bundle for TLS verification (default: SSL_CERT_FILE / REQUESTS_CA_BUNDLE / system)")
     check.add_argument("--insecure", action="store_true", help="turn TLS verification off (shown in the report)")
+    check.add_argument("--record", type=Path, metavar="DIR",
+                       help="also write what was observed to DIR as fixtures (scrubbed) for later --replay runs")
+    check.add_argument("--replay", type=Path, metavar="DIR",
+                       help="check the targets recorded in DIR against their recorded answers (no network)")
     check.add_argument("--slow-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
 
     emulate = sub.add_parser("emulate", help="serve the provider emulator on 127.0.0.1")
@@ -147,8 +151,16 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
     report_dir = prepare_report_dir(args.report_dir)
     emulated = args.emulator or args.mocked
-    options = _options(args, env, emulated=emulated)
-    report = _check_emulated(args, env, options) if emulated else _check_live(args, env, options)
+    if args.replay is not None and (emulated or args.config or args.provider or args.record):
+        raise HarnessError("--replay checks a recording on its own.",
+                           fix="Drop --emulator, --mocked, --config, --provider and --record.")
+    if args.record is not None:
+        _prepare_record_dir(args.record)
+    options = _options(args, env, emulated=emulated or args.replay is not None)
+    if args.replay is not None:
+        report = _check_replay(args, env, options)
+    else:
+        report = _check_emulated(args, env, options) if emulated else _check_live(args, env, options)
     if options.verify is False:
         report.setdefault("notes", []).append("TLS verification was turned off (--insecure)")
     write_report(report_dir, report, renderings(report))
@@ -165,6 +177,27 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if report["summary"].get("interrupted"):
         return 130
     return int(report["summary"]["exit_code"])
+
+
+def _prepare_record_dir(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise HarnessError(f"Record directory {path} exists and is a file.", fix="Pass another --record DIR.")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HarnessError(f"Record directory {path} cannot be created ({exc.strerror or exc}).") from None
+
+
+def _check_replay(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
+    from harness.replay import REPLAY_KEY_ENV, recorded_targets, recordings_transport
+
+    if not args.replay.is_dir():
+        raise HarnessError(f"{args.replay} is not a directory.", fix="Pass the DIR given to --record.")
+    targets = build_targets(recorded_targets(args.replay), {**env, REPLAY_KEY_ENV: "replayed-key-0000"})
+    transport = recordings_transport(targets, args.replay)
+    factory = in_process_credential(EmulatorSettings())
+    return run_and_report(targets, mode="mocked", options=options, transport=transport, credential_factory=factory,
+                          notes=[f"replayed from {args.replay}"])
 
 
 def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
@@ -186,7 +219,7 @@ def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOp
             raise no_target_error()
         raws = [{**flags, "provider": p, "name": p} for p in providers]
     targets = build_targets(raws, env)
-    return run_and_report(targets, mode="live", options=options)
+    return run_and_report(targets, mode="live", options=options, record_to=args.record)
 
 
 def _check_emulated(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
@@ -201,13 +234,13 @@ def _check_emulated(args: argparse.Namespace, env: Mapping[str, str], options: R
         transport = StreamingASGITransport(create_app(settings))
         factory = in_process_credential(settings)
         return run_and_report(targets, mode="mocked", transport=transport, credential_factory=factory, notes=notes,
-                              options=options)
+                              options=options, record_to=args.record)
     emulated_providers(faults, flags)  # fail with a clear message before starting a server
     with RunningEmulator(settings) as emu, _identity_env(emu):
         bases = {p: emu.base_url(p) for p in PROVIDERS}
         targets = emulated_targets(bases, flags, env, faults=faults)
         notes.append(f"emulator served on {emu.url}")
-        return run_and_report(targets, mode="emulator", notes=notes, options=options)
+        return run_and_report(targets, mode="emulator", notes=notes, options=options, record_to=args.record)
 
 
 @contextlib.contextmanager

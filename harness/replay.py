@@ -1,4 +1,4 @@
-"""Replay recorded fixtures through respx: the probe runs unchanged above the transport.
+"""Replay fixtures through respx: the probe runs unchanged above the transport.
 
 ``fixtures/<provider>/healthy/`` holds one recorded answer per probe (JSON with
 status, headers and body; streams as ``.sse`` transcripts), and
@@ -9,6 +9,7 @@ replaces the healthy answer at the probes that fault breaks, as in the emulator.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -68,3 +69,80 @@ def replay_router(target: Target, fault: str | None = None) -> respx.Router:
         router.get(base + spec.models_path).mock(side_effect=lambda req: answer("models", req))
     router.route().mock(return_value=httpx.Response(404, json={"error": "not recorded"}))
     return router
+
+
+# --- recordings made with `check --record DIR` ------------------------------------------------------------------
+REPLAY_KEY_ENV = "CLAUDE_HARNESS_REPLAY_KEY"
+
+
+def recorded_targets(directory: Path) -> list[dict[str, Any]]:
+    """Target settings from a recording (the secrets were never recorded; a placeholder stands in)."""
+    found = sorted(directory.glob("*/target.json"))
+    if not found:
+        raise HarnessError(f"{directory} holds no recording (no */target.json).",
+                           fix="Pass a directory written by `claude-harness check --record DIR`.")
+    raws = []
+    for path in found:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        raw = {"name": info["id"], "provider": info["provider"], "base_url": info["endpoint"], "model": info["model"],
+               "auth": info["auth"], "allow_insecure_http": True}
+        if info["auth"] != "entra":
+            raw["api_key_env"] = REPLAY_KEY_ENV
+        raws.append(raw)
+    return raws
+
+
+def _recorded(folder: Path, probe: str) -> httpx.Response:
+    meta_path = folder / f"{probe}.json"
+    if not meta_path.is_file():
+        return httpx.Response(404, json={"error": f"{probe} was not recorded"})
+    meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    headers = dict(meta.get("headers", {}))
+    headers.pop("content-length", None)
+    headers.pop("content-encoding", None)
+    sse = folder / f"{probe}.sse"
+    if sse.is_file():
+        return httpx.Response(meta["status"], headers=headers, content=sse.read_bytes())
+    body = meta.get("body")
+    if isinstance(body, str):
+        return httpx.Response(meta["status"], headers=headers, text=body)
+    return httpx.Response(meta["status"], headers=headers, json=body)
+
+
+def recording_router(target: Target, directory: Path) -> Any:
+    """Answer each probe of ``target`` with what the recording holds for it."""
+    from harness.ladder import BAD_KEY, UNKNOWN_MODEL
+
+    folder = directory / target.id
+    spec = target.provider
+    base = target.base_url
+
+    def probe_of(request: httpx.Request) -> str:
+        path = request.url.path.removeprefix(httpx.URL(base).path.rstrip("/"))
+        if BAD_KEY in " ".join(request.headers.values()):
+            return "bad_key"
+        body = json.loads(request.content or b"{}") if request.method == "POST" else {}
+        if UNKNOWN_MODEL in str(body.get("model", "")):
+            return "bad_model"
+        if request.method == "GET" and str(request.url).rstrip("/") == base.rstrip("/"):
+            return "network"
+        if path == spec.messages_path:
+            if body.get("stream") is True:
+                return "stream"
+            return "truncated" if body.get("max_tokens") == 3 else "message"
+        named: dict[str | None, str] = {spec.count_tokens_path: "count_tokens", spec.key_info_path: "key_info"}
+        if spec.name == "foundry":
+            named.update({"/v1/models": "unsupported_models", "/v1/messages/batches": "unsupported_batches"})
+        elif spec.models_path:
+            named[spec.models_path] = "models"
+        return named.get(path) or "unknown"
+
+    return lambda request: _recorded(folder, probe_of(request))
+
+
+def recordings_transport(targets: list[Target], directory: Path) -> httpx.MockTransport:
+    """One in-process transport answering every recorded target from its own folder."""
+    router = respx.Router(assert_all_called=False)
+    for target in sorted(targets, key=lambda t: len(t.base_url), reverse=True):  # most specific first
+        router.route(url__startswith=target.base_url).mock(side_effect=recording_router(target, directory))
+    return httpx.MockTransport(router.async_handler)

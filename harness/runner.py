@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ from harness.config import Target
 from harness.errors import HarnessError
 from harness.ladder import Ladder, TargetRun
 from harness.probe import Prober
+from harness.record import record_runs
 from harness.redact import Redactor
 from harness.report import build_report
 
@@ -100,8 +102,12 @@ def run_and_report(
     transport: httpx.AsyncBaseTransport | None = None,
     credential_factory: CredentialFactory | None = None,
     notes: Sequence[str] = (),
+    record_to: Path | None = None,
 ) -> dict[str, Any]:
-    """Check every target and build the report; a deadline or Ctrl-C yields an incomplete one."""
+    """Check every target and build the report; a deadline or Ctrl-C yields an incomplete one.
+
+    With ``record_to``, what was observed is also written there as scrubbed fixtures.
+    """
     options = options or RunOptions()
     enforce_budget(worst_case(targets, options.profile), options)
     redactor = Redactor()
@@ -131,6 +137,9 @@ def run_and_report(
     deadline_hit = any(ladder.stopped_reason and "deadline" in ladder.stopped_reason for ladder in ladders)
     if deadline_hit:
         notes.append(f"the run deadline of {options.deadline_s:g} s was reached before every check ran")
+    if record_to is not None:
+        record_runs(runs, record_to, redactor)
+        notes.append(f"observations recorded to {record_to} (scrubbed)")
     report = build_report(runs, mode=mode, redactor=redactor, incomplete=interrupted or deadline_hit, notes=notes)
     if interrupted:
         report["summary"]["interrupted"] = True

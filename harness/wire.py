@@ -128,7 +128,8 @@ def _read_openai_stream(obs: Observation) -> Reading:
             continue
         if isinstance(data.get("error"), dict):
             reading.error = data["error"]
-        for choice in data.get("choices") or []:
+        choices = data.get("choices")
+        for choice in choices if isinstance(choices, list) else []:
             if not isinstance(choice, dict):
                 continue
             delta = choice.get("delta") or {}

@@ -1,0 +1,69 @@
+"""`--record DIR` writes scrubbed fixtures; `--replay DIR` reproduces the run's verdict offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from harness.resources import fixtures_dir
+
+CANARY = "CANARY-record-5e1d7a3b9c2f"
+# the shapes the repository's pre-stop hook looks for, plus bearer values
+KEY_SHAPES = re.compile(
+    r"sk-ant-(api|admin)[0-9]{2}-[A-Za-z0-9_-]{20,}|sk-or-v1-[a-f0-9]{40,}|AKIA[0-9A-Z]{16}"
+    r"|eyJ[A-Za-z0-9_-]{20,}\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}|Bearer [A-Za-z0-9._~+/=-]{16,}"
+)
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
+    code = main([*argv, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def causes(report: dict[str, object]) -> list[tuple[str, str]]:
+    return sorted((d["target"], d["cause"]) for d in report["diagnoses"])  # type: ignore[attr-defined, index]
+
+
+@pytest.mark.parametrize("fault", [None, "echo-key", "unknown-model", "rate-limited", "truncated-stream"])
+def test_record_then_replay(fault: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CANARY_KEY", CANARY)
+    recording = tmp_path / "recording"
+    argv = ["check", "--emulator", "--api-key-env", "CANARY_KEY", "--profile", "full", "--record", str(recording),
+            "--report-dir", str(tmp_path / "live")]
+    if fault:
+        argv += ["--fault", fault]
+    code, live = run(argv, capsys)
+    recorded = "".join(p.read_text() for p in recording.rglob("*") if p.is_file())
+    assert CANARY not in recorded and CANARY[8:20] not in recorded
+    assert not KEY_SHAPES.search(recorded)
+    replay_code, replayed = run(["check", "--replay", str(recording), "--profile", "full",
+                                 "--report-dir", str(tmp_path / "replayed")], capsys)
+    assert (replay_code, causes(replayed)) == (code, causes(live))
+    statuses = lambda r: sorted((c["target"], c["id"], c["status"]) for c in r["checks"])  # noqa: E731
+    assert statuses(replayed) == statuses(live)
+
+
+def test_entra_recording_holds_no_token(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recording = tmp_path / "recording"
+    main(["check", "--emulator", "--auth", "entra", "--record", str(recording), "--report-dir", str(tmp_path / "r")])
+    capsys.readouterr()
+    assert not KEY_SHAPES.search("".join(p.read_text() for p in recording.rglob("*") if p.is_file()))
+    assert main(["check", "--replay", str(recording), "--report-dir", str(tmp_path / "r2")]) == 0
+    capsys.readouterr()
+
+
+def test_replay_of_nothing_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--replay", str(tmp_path), "--report-dir", str(tmp_path / "r")]) == 2
+    assert "holds no recording" in capsys.readouterr().err
+
+
+def test_no_fixture_in_the_repository_holds_a_key_shaped_string() -> None:
+    root = fixtures_dir()
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
+                 and KEY_SHAPES.search(p.read_text(errors="replace"))]
+    assert offenders == [], f"key-shaped strings in fixtures: {offenders}"
