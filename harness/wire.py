@@ -83,7 +83,8 @@ def _read_anthropic_stream(obs: Observation) -> Reading:
     usage: dict[str, Any] = {}
     for timed in obs.events:
         data = _json(timed.event.data)
-        kind = timed.event.event or (data.get("type") if isinstance(data, dict) else None) or "message"
+        named = timed.event.event or (data.get("type") if isinstance(data, dict) else None)
+        kind = named if isinstance(named, str) and named else "message"
         reading.event_types.append(kind)
         if not isinstance(data, dict):
             continue

@@ -44,3 +44,16 @@ def test_emulate_serves_and_stops_on_ctrl_c() -> None:
     assert f"http://127.0.0.1:{port}/anthropic" in out
     assert "invalid-key" in out  # the fault list is printed
     assert "Traceback" not in err
+
+
+def test_malformed_requests_get_400_not_500() -> None:
+    from harness.emulator import EmulatorSettings, RunningEmulator
+
+    with RunningEmulator(EmulatorSettings()) as emu:
+        url = f"{emu.url}/v1/messages"
+        for body in ({"model": "m", "messages": 5, "max_tokens": 4}, {"messages": []},
+                     {"model": "m", "messages": [], "max_tokens": "many"}):
+            response = httpx.post(url, headers={"x-api-key": "k"}, json=body)
+            assert response.status_code == 400
+            assert response.json()["error"]["type"] == "invalid_request_error"
+        assert httpx.post(url, headers={"x-api-key": "k"}, content=b"{not json").status_code == 400

@@ -65,6 +65,7 @@ def test_sse_decoder_total_and_split_invariant(data: bytes, cuts: list[int]) -> 
 @FUZZ
 @given(st.binary(max_size=2000) | sse_like)
 @example(b'data:{"choices":1}')  # found by the long fuzz run: a non-list choices crashed the reader
+@example(b'data:{"type":[]}')  # found by the long fuzz run: a non-string event type crashed the grammar
 def test_stream_judges_never_raise(data: bytes) -> None:
     obs = observation(data, streamed=True)
     for wire in ("anthropic-messages", "openai-chat"):

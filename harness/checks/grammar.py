@@ -40,6 +40,8 @@ def check_anthropic_stream(events: list[ServerSentEvent]) -> GrammarResult:
     for number, event in enumerate(events, start=1):
         data = _data(event)
         kind = event.event or (data.get("type") if isinstance(data, dict) else None)
+        if not isinstance(kind, str):
+            kind = "unnamed"  # not a known event: ignored like any unknown type
         where = f"event {number} ({kind})"
         if kind == "ping":
             continue

@@ -149,8 +149,15 @@ class Emulator:
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            return JSONResponse({"type": "error", "error": {"type": "invalid_request_error",
-                                 "message": "The request body is not valid JSON."}}, status_code=400)
+            return _invalid("The request body is not valid JSON.")
+        if not isinstance(body.get("model"), str) or not body["model"]:
+            return _invalid("model: Field required")
+        if not isinstance(body.get("messages"), list):
+            return _invalid("messages: Input should be a valid list")
+        max_tokens = body.get("max_tokens")
+        if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool)
+                                       or max_tokens < 0):
+            return _invalid("max_tokens: Input should be a valid non-negative integer")
         return body
 
     # --- the generic pipeline ------------------------------------------------------------------
@@ -292,6 +299,11 @@ class Emulator:
             token, _ = mint(self.settings.token_key, audience, lifetime_s=-60)
         return JSONResponse({"access_token": token, "expires_on": str(exp), "resource": resource,
                              "token_type": "Bearer"})
+
+
+def _invalid(message: str) -> Response:
+    return JSONResponse({"type": "error", "error": {"type": "invalid_request_error", "message": message}},
+                        status_code=400)
 
 
 def _msg_id() -> str:
