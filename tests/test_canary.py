@@ -12,7 +12,7 @@ from harness.cli import main
 from harness.emulator import FAULTS, EmulatorSettings, RunningEmulator, fault_applies
 
 CANARY = "CANARY-opaque-7f3a9c1e5b2d4f60a8"  # no known key shape: only knowing the secret can hide it
-SHAPED = "sk-ant-api03-CANARYcanaryCANARY0123456789"
+SHAPED = "-".join(["sk", "ant", "api03", "CANARYcanaryCANARY0123456789"])  # key-shaped, built at run time
 FORMATS = ("text", "json", "github")
 CASES = [(f.name, p) for f in FAULTS.values() if f.scope != "token"
          for p in ("foundry", "anthropic", "openrouter") if fault_applies(f, p)]

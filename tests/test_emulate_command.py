@@ -57,3 +57,16 @@ def test_malformed_requests_get_400_not_500() -> None:
             assert response.status_code == 400
             assert response.json()["error"]["type"] == "invalid_request_error"
         assert httpx.post(url, headers={"x-api-key": "k"}, content=b"{not json").status_code == 400
+
+
+def test_no_stray_threads_after_stop() -> None:
+    import threading
+
+    from harness.emulator import EmulatorSettings, RunningEmulator
+
+    before = {t.ident for t in threading.enumerate()}
+    with RunningEmulator(EmulatorSettings()) as emu:
+        assert httpx.get(f"{emu.url}/").status_code == 200
+        assert any(t.name == "claude-harness-emulator" for t in threading.enumerate())
+    after = {t.ident for t in threading.enumerate() if t.is_alive()}
+    assert after <= before
