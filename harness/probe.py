@@ -218,7 +218,3 @@ class Prober:
     def _ms(self, start: float) -> float:
         return round((self._clock() - start) * 1000.0, 3)
 
-
-def observation_from_timings(probe: str, phase: TransportPhase, error: str) -> Observation:
-    """An observation for a step that failed before any request (e.g. no Entra token)."""
-    return Observation(probe=probe, method="-", url="-", phase=phase, error=error, timings=Timings())
