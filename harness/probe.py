@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from harness import constants, retry
-from harness.observation import Observation, TimedEvent, Timings, TransportPhase
+from harness.observation import Observation, TimedEvent, TransportPhase
 from harness.redact import Redactor
 from harness.sse import ServerSentEvent, SSEDecoder
 
