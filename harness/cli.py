@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--max-tokens", type=int,
                        help=f"max_tokens of billable probes (default {constants.DEFAULT_MAX_TOKENS})")
     check.add_argument("--allow-insecure-http", action="store_true", help="allow plain http to a non-loopback host")
+    check.add_argument("--gateway", action="store_true",
+                       help="the endpoint is a compatible gateway (LiteLLM proxy, API Management, …), not the "
+                            "provider: provider-only expectations become warnings and any URL path is accepted")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="what to print: the summary, the report JSON, or GitHub Actions annotations and a "
                             "job summary (also appended to $GITHUB_STEP_SUMMARY)")
@@ -101,6 +104,8 @@ def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
             raw[key] = value
     if args.allow_insecure_http:
         raw["allow_insecure_http"] = True
+    if args.gateway:
+        raw["gateway"] = True
     headers: dict[str, str] = {}
     for item in args.header:
         name, sep, value = item.partition(":")

@@ -39,6 +39,7 @@ TARGET_KEYS = frozenset(
         "timeout",
         "max_tokens",
         "allow_insecure_http",
+        "gateway",
     }
 )
 _MODEL_RE = re.compile(r"^[A-Za-z0-9._:/@\-]+$")
@@ -61,6 +62,7 @@ class Target:
     max_tokens: int = constants.DEFAULT_MAX_TOKENS
     secret_env: str | None = None
     insecure_http: bool = False
+    gateway: bool = False  # a compatible gateway in front of the provider, not the provider itself
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def describe(self) -> dict[str, Any]:
@@ -76,6 +78,8 @@ class Target:
             out["credential"] = self.secret.describe()
         if self.auth == "entra":
             out["entra_scope"] = self.entra_scope
+        if self.gateway:
+            out["gateway"] = True
         if self.provider.wire == "anthropic-messages":
             out["anthropic_version"] = self.anthropic_version
         return out
@@ -148,9 +152,10 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
             f"Unknown provider {provider_name!r}.", fix=f"Use --provider with one of: {', '.join(PROVIDERS)}."
         )
     target_id = _text(raw, "name") or default_id
-    allow_http = bool(raw.get("allow_insecure_http", False))
+    allow_http = _flag(raw, "allow_insecure_http")
+    gateway = _flag(raw, "gateway")
     base_url = _resolve_base_url(spec, raw, env)
-    _validate_url(spec, base_url, allow_http)
+    _validate_url(spec, base_url, allow_http, gateway=gateway)
 
     auth = _text(raw, "auth") or spec.default_auth
     if auth not in spec.auth_modes:
@@ -189,6 +194,7 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         max_tokens=max_tokens,
         secret_env=secret_env,
         insecure_http=allow_http,
+        gateway=gateway,
     )
 
 
@@ -212,6 +218,14 @@ def _text(raw: Mapping[str, Any], key: str) -> str | None:
         raise ConfigError(f"Setting {key!r} must be a string, got {type(value).__name__}.")
     value = value.strip()
     return value or None
+
+
+def _flag(raw: Mapping[str, Any], key: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"Setting {key!r} must be true or false, got {value!r}.",
+                          fix=f"Write {key} = true or {key} = false (no quotes).")
+    return value
 
 
 def _number(raw: Mapping[str, Any], key: str, default: float, *, minimum: float) -> float:
@@ -264,7 +278,7 @@ def _resolve_base_url(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[s
     return base_url.rstrip("/")
 
 
-def _validate_url(spec: ProviderSpec, url: str, allow_http: bool) -> None:
+def _validate_url(spec: ProviderSpec, url: str, allow_http: bool, *, gateway: bool = False) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
@@ -281,13 +295,13 @@ def _validate_url(spec: ProviderSpec, url: str, allow_http: bool) -> None:
             f"Base URL {url!r} must not carry a query string or fragment.", cause="config.invalid-endpoint"
         )
     path = parts.path.rstrip("/")
-    if spec.url_suffix and not path.endswith(spec.url_suffix):
+    if spec.url_suffix and not path.endswith(spec.url_suffix) and not gateway:  # gateways mount APIs anywhere
         hint = ""
         if spec.url_suffix in path:
             hint = f" It continues past {spec.url_suffix}: the client adds /v1/messages itself."
         raise ConfigError(
             f"{spec.display_name} base URL {url!r} must end in {spec.url_suffix}.{hint}",
-            fix=f"Use {spec.url_suffix_hint}.",
+            fix=f"Use {spec.url_suffix_hint}, or mark the target as a compatible gateway with --gateway.",
             cause="config.invalid-endpoint",
         )
     if parts.scheme == "http" and not allow_http and not _is_loopback(parts.hostname):

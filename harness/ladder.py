@@ -13,13 +13,17 @@ from typing import Any
 from harness import checks
 from harness.auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
 from harness.checks import Verdict
+from harness.checks.basic import Context
 from harness.checks.conformance import (
     CONFORMANCE_CHECKS,
     JUDGES,
+    PROVIDER_ONLY_CHECKS,
     TRUNCATION_MAX_TOKENS,
     TRUNCATION_PROMPT,
     Observed,
 )
+from harness.checks.credentials import token_is_usable
+from harness.checks.prechecks import judge_access, judge_prechecks, other_route_works, served, similar_ids_hint
 from harness.config import Target
 from harness.observation import Observation
 from harness.probe import Prober, ProbeRequest
@@ -104,7 +108,6 @@ class Ladder:
     async def _climb(self) -> None:
         t = self.target
         spec = t.provider
-        provider, auth = spec.name, t.auth
         self._record("config.valid", Verdict.ok(f"{spec.display_name} target settings are valid"), None)
 
         if not self._blocked():
@@ -116,58 +119,73 @@ class Ladder:
             self.run.credential_details = dict(self._credentials.details)
             for value in self._credentials.secret_values:
                 self._prober.redactor.add(value)
-            if self._credentials.ok:
-                verdict = Verdict.ok(self._describe_credentials())
-            else:
+            if not self._credentials.ok:
                 verdict = Verdict(
                     False, f"no token could be obtained: {self._credentials.error}", "auth.credential-unavailable"
                 )
+            elif t.auth == "entra":
+                verdict = token_is_usable(self.run.credential_details, t.entra_scope, time.time())
+            else:
+                assert t.secret is not None
+                verdict = Verdict.ok(f"{t.secret.describe()} will be sent as {t.auth}")
             self._record("credentials.obtained", verdict, None)
 
-        auth_obs: Observation | None = None
-        if not self._blocked():
-            if spec.key_info_path:
-                auth_obs = await self._authed("key_info", "GET", spec.key_info_path, None)
-            elif spec.count_tokens_path:
-                body = count_tokens_body(t.model)
-                auth_obs = await self._authed("count_tokens", "POST", spec.count_tokens_path, body)
-                if _unsupported(auth_obs):  # fall back to a real message where count_tokens is not served
-                    auth_obs = await self._message()
-            else:
-                auth_obs = await self._message()
-            self._record("auth.accepted", checks.credentials_accepted(auth_obs, provider, auth), auth_obs)
+        if self._blocked():
+            return
+        # Free pre-checks first (hints), then the real message, which decides the auth and model layers.
+        prechecks = await self._prechecks()
+        message = await self._message()
+        ctx = Context(spec.name, t.auth, t.model, other_route_works(prechecks, self._context()))
+        hint = similar_ids_hint(self.run.observations.get("models"), t.model)
+        auth_verdict, model_verdict = judge_access(message, prechecks, ctx, hint)
+        self._record("auth.accepted", auth_verdict, message)
+        if model_verdict is not None:
+            self._record("model.available", model_verdict, message)
+        if spec.key_info_path or spec.count_tokens_path or spec.models_path:
+            verdict = judge_prechecks(prechecks, message, ctx)
+            self._record("precheck.served", verdict, prechecks[0] if prechecks else None, blocks=False)
 
         if not self._blocked():
-            if spec.models_path and spec.key_info_path:
-                obs = await self._authed("models", "GET", spec.models_path, None)
-                self._record("model.available", checks.model_listed(obs, provider, auth, t.model), obs)
-            else:
-                assert auth_obs is not None
-                verdict = checks.model_is_available(auth_obs, provider, auth, t.model)
-                self._record("model.available", verdict, auth_obs)
-
-        if not self._blocked():
-            obs = self.run.observations.get("message") or await self._message()
-            verdict = checks.message_has_text_and_usage(obs, spec.wire, provider, auth)
-            self._record("message.text-and-usage", verdict, obs)
+            verdict = checks.message_has_text_and_usage(message, spec.wire, spec.name, t.auth)
+            self._record("message.text-and-usage", verdict, message)
 
         if not self._blocked():
             body = message_body(spec.wire, t.model, t.max_tokens, stream=True)
             obs = await self._authed("stream", "POST", spec.messages_path, body, stream=True)
-            self._record("stream.completes", checks.stream_completes(obs, spec.wire, provider, auth), obs)
+            self._record("stream.completes", checks.stream_completes(obs, spec.wire, spec.name, t.auth), obs)
         if self.profile == "full" and not self._blocked():
-            await self._conformance()
+            await self._conformance(prechecks)
 
-    async def _conformance(self) -> None:
+    def _context(self) -> Context:
+        return Context(self.target.provider.name, self.target.auth, self.target.model)
+
+    async def _prechecks(self) -> list[Observation]:
+        """The provider's free pre-checks: OpenRouter GET /key and /models, or count_tokens."""
+        t, spec = self.target, self.target.provider
+        found = []
+        if spec.key_info_path:
+            found.append(await self._authed("key_info", "GET", spec.key_info_path, None))
+        elif spec.count_tokens_path:
+            found.append(await self._authed("count_tokens", "POST", spec.count_tokens_path,
+                                            count_tokens_body(t.model)))
+        if spec.models_path and spec.key_info_path:
+            found.append(await self._authed("models", "GET", spec.models_path, None))
+        return found
+
+    async def _conformance(self, prechecks: list[Observation]) -> None:
         """The full profile: one more billable call (max_tokens 3) and zero-cost negative probes."""
         t, spec = self.target, self.target.provider
         obs = self.run.observations
         body = message_body(spec.wire, t.model, TRUNCATION_MAX_TOKENS, stream=False)
         body["messages"] = [{"role": "user", "content": TRUNCATION_PROMPT}]
         truncated = await self._authed("truncated", "POST", spec.messages_path, body)
-        probe_path, probe_method = (
-            (spec.key_info_path, "GET") if spec.key_info_path else (spec.count_tokens_path, "POST"))
-        if obs.get("count_tokens") is None and not spec.key_info_path:  # count_tokens not served here
+        # Negative probes go to a served free pre-check when there is one, else to messages (max_tokens 1):
+        # a wrong key or an unknown model is rejected there before anything is generated.
+        served_precheck = next((o for o in prechecks if o.probe != "models" and served(o, self._context())), None)
+        if served_precheck is not None:
+            probe_path = spec.key_info_path if served_precheck.probe == "key_info" else spec.count_tokens_path
+            probe_method = served_precheck.method
+        else:
             probe_path, probe_method = spec.messages_path, "POST"
         assert probe_path is not None
         probe_body = None if probe_method == "GET" else (
@@ -178,12 +196,11 @@ class Ladder:
         bad_key = await self._probe("bad_key", probe_method, t.base_url + probe_path,
                                     {**base_headers(t), **bad_auth}, probe_body)
         unknown = f"anthropic/{UNKNOWN_MODEL}" if spec.name == "openrouter" else UNKNOWN_MODEL
-        if spec.name == "openrouter" or probe_path == spec.messages_path:
+        if probe_path == spec.count_tokens_path:
+            bad_model = await self._authed("bad_model", "POST", probe_path, count_tokens_body(unknown))
+        else:
             bad_body = message_body(spec.wire, unknown, 1, stream=False)
             bad_model = await self._authed("bad_model", "POST", spec.messages_path, bad_body)
-        else:
-            assert spec.count_tokens_path is not None
-            bad_model = await self._authed("bad_model", "POST", spec.count_tokens_path, count_tokens_body(unknown))
         unsupported: list[Observation] = []
         if spec.name == "foundry":
             for name, path in (("unsupported_models", "/v1/models"), ("unsupported_batches", "/v1/messages/batches")):
@@ -198,17 +215,13 @@ class Ladder:
                     "schema.stream-events": obs["stream"], "stream.grammar": obs["stream"],
                     "usage.stream": obs["stream"]}
         for check_id in CONFORMANCE_CHECKS:
-            self._record(check_id, JUDGES[check_id](observed), evidence.get(check_id), blocks=False)
-
-    def _describe_credentials(self) -> str:
-        t = self.target
-        if t.auth != "entra":
-            assert t.secret is not None
-            return f"{t.secret.describe()} will be sent as {t.auth}"
-        details = self.run.credential_details
-        claims = details.get("claims") or {}
-        extra = ", ".join(f"{k}={v}" for k, v in claims.items() if k in ("aud", "tid", "exp"))
-        return f"Entra ID token obtained for scope {t.entra_scope}" + (f" ({extra})" if extra else "")
+            verdict = JUDGES[check_id](observed)
+            seen = evidence.get(check_id)
+            if (self.target.gateway and not verdict.passed and check_id in PROVIDER_ONLY_CHECKS
+                    and not (seen is not None and seen.ok)):  # an error answered 200 is wrong everywhere
+                verdict = Verdict.warn(f"gateway: {verdict.message} (the provider itself would fail this)",
+                                       verdict.cause)
+            self._record(check_id, verdict, evidence.get(check_id), blocks=False)
 
     async def _message(self) -> Observation:
         t = self.target
@@ -253,7 +266,7 @@ class Ladder:
             id=check_id,
             target=t.id,
             layer=checks.CHECK_LAYERS.get(check_id, "conformance"),
-            status=("skipped" if verdict.skipped else "passed") if verdict.passed else "failed",
+            status=_status(verdict),
             message=self._prober.redactor.text(verdict.message),
             cause=verdict.cause,
             transient=verdict.transient,
@@ -290,10 +303,10 @@ class Ladder:
         return self.run
 
 
-def _unsupported(obs: Observation) -> bool:
-    body = obs.json()
-    error = body.get("error") if isinstance(body, dict) else None
-    return obs.status == 404 and isinstance(error, dict) and error.get("code") == "api_not_supported"
+def _status(verdict: Verdict) -> str:
+    if not verdict.passed:
+        return "failed"
+    return "skipped" if verdict.skipped else "warning" if verdict.warning else "passed"
 
 
 class DeadlineReached(Exception):

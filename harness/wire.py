@@ -19,6 +19,9 @@ def message_body(wire: WireFormat, model: str, max_tokens: int, *, stream: bool)
     }
     if stream:
         body["stream"] = True
+        if wire == "openai-chat":
+            # OpenAI's rule: a stream carries usage only when asked; OpenRouter sends it either way.
+            body["stream_options"] = {"include_usage": True}
     return body
 
 

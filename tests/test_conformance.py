@@ -146,10 +146,10 @@ CASES: list[tuple[str, str, Callable[[Observed], Observed], str, str]] = [
      "conformance.usage", "19 input tokens unstreamed and 38 streamed (about double"),
     ("usage.max-tokens", "anthropic",
      lambda o: replace(o, truncated=edit_body(o.truncated, set_("stop_reason", "end_turn"))),
-     "conformance.usage", "the stop reason is 'end_turn', expected 'max_tokens'"),
+     "conformance.max-tokens", "the stop reason is 'end_turn', expected 'max_tokens': max_tokens was ignored"),
     ("usage.max-tokens", "openrouter",
      lambda o: replace(o, truncated=edit_body(o.truncated, set_("choices.0.finish_reason", "stop"))),
-     "conformance.usage", "expected 'length'"),
+     "conformance.max-tokens", "expected 'length'"),
     ("headers.request-id", "foundry",
      lambda o: replace(o, stream=dataclasses.replace(o.stream, headers={"request-id": "r"})),
      "conformance.headers", "the stream response lacks apim-request-id"),
@@ -165,11 +165,11 @@ CASES: list[tuple[str, str, Callable[[Observed], Observed], str, str]] = [
      lambda o: replace(o, bad_key=dataclasses.replace(o.bad_key, headers={"retry-after": "later"})),  # type: ignore[arg-type]
      "conformance.headers", "retry-after 'later' on bad_key is neither seconds nor an HTTP date"),
     ("errors.bad-key", "anthropic", lambda o: replace(o, bad_key=dataclasses.replace(o.bad_key, status=200)),  # type: ignore[arg-type]
-     "conformance.errors", "a deliberately wrong credential got HTTP 200, expected 401"),
+     "conformance.errors", "a deliberately wrong credential got HTTP 200 at POST /invalid-key, expected 401"),
     ("errors.bad-key", "openrouter", lambda o: replace(o, bad_key=edit_body(o.bad_key, drop("error.message"))),  # type: ignore[arg-type]
      "conformance.errors", "$.error: 'message' is a required property"),
     ("errors.bad-model", "openrouter", lambda o: replace(o, bad_model=dataclasses.replace(o.bad_model, status=404)),  # type: ignore[arg-type]
-     "conformance.errors", "an unknown model got HTTP 404, expected 400"),
+     "conformance.errors", "an unknown model got HTTP 404 at POST /unknown-model, expected 400"),
     ("errors.bad-model", "foundry",
      lambda o: replace(o, bad_model=edit_body(o.bad_model, set_("error", {  # type: ignore[arg-type]
          "code": "api_not_supported", "message": "Requested API is currently not supported"}))),

@@ -139,12 +139,15 @@ def test_classifier_is_total(status: int | None, body: Any, provider: str, auth:
 def test_steps_for_other_providers_are_left_out() -> None:
     from harness.diagnosis import entry, steps_for
 
-    foundry = steps_for(entry("model.not-found"), "foundry")
-    openrouter = steps_for(entry("model.not-found"), "openrouter")
-    assert any(s.startswith("Foundry:") for s in foundry)
-    assert not any(s.startswith("OpenRouter:") for s in foundry)
-    assert any(s.startswith("OpenRouter:") for s in openrouter)
-    assert not any(s.startswith("Foundry:") for s in openrouter)
+    foundry = " ".join(steps_for(entry("model.not-found"), "foundry"))
+    openrouter = " ".join(steps_for(entry("model.not-found"), "openrouter"))
+    assert "Models + endpoints" in foundry and "openrouter.ai/models" not in foundry
+    assert "openrouter.ai/models" in openrouter and "Models + endpoints" not in openrouter
+    assert "Foundry:" not in foundry, "a provider's own steps are shown without their label"
+    anthropic = " ".join(steps_for(entry("auth.permission-denied"), "anthropic"))
+    assert "RBAC" not in anthropic and "Workspaces" in anthropic, "no Azure advice on an Anthropic target"
+    assert "Gateway:" not in anthropic
+    assert "Gateway:" in " ".join(steps_for(entry("model.not-found"), "anthropic", gateway=True))
     assert all(steps_for(entry(cause), provider) for cause in CONTRACT_CAUSES
                for provider in ("foundry", "anthropic", "openrouter"))
 

@@ -13,8 +13,8 @@ from tests.helpers import read_report
 
 @pytest.mark.parametrize(("fault", "cause"), [
     (None, None),
-    ("wrong-audience", "auth.token-invalid"),
-    ("expired-token", "auth.token-invalid"),
+    ("wrong-audience", "auth.token-wrong-audience"),
+    ("expired-token", "auth.token-expired"),
     ("token-endpoint-down", "auth.credential-unavailable"),
 ])
 def test_entra_with_real_default_azure_credential(fault: str | None, cause: str | None, tmp_path: Path,

@@ -82,7 +82,7 @@ def test_connection_refused_is_network_connect(tmp_path: Path, monkeypatch: pyte
     report = read_report(tmp_path)
     assert code == 1
     assert report["diagnoses"][0]["cause"] == "network.connect"
-    assert [c["status"] for c in report["checks"]][1:] == ["failed"] + ["blocked"] * 5
+    assert [c["status"] for c in report["checks"]][1:] == ["failed"] + ["blocked"] * 6
 
 
 def test_tls_to_plain_http_server_is_network_tls(emulator: RunningEmulator, tmp_path: Path,

@@ -9,7 +9,6 @@ from harness.checks.basic import (
     endpoint_answers,
     message_has_text_and_usage,
     model_is_available,
-    model_listed,
     stream_completes,
 )
 
@@ -20,6 +19,5 @@ __all__ = [
     "endpoint_answers",
     "message_has_text_and_usage",
     "model_is_available",
-    "model_listed",
     "stream_completes",
 ]

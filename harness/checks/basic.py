@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from harness.diagnosis import Evidence, classify
+from harness.diagnosis import Classification, Evidence, classify
 from harness.observation import Observation
 from harness.providers import WireFormat
 from harness.wire import Reading, read_message, read_stream, usage_counts
@@ -18,6 +18,7 @@ CHECK_LAYERS: dict[str, str] = {
     "credentials.obtained": "credentials",
     "auth.accepted": "auth",
     "model.available": "model",
+    "precheck.served": "auth",
     "message.text-and-usage": "message",
     "stream.completes": "stream",
 }
@@ -30,10 +31,16 @@ class Verdict:
     cause: str | None = None
     transient: bool = False
     skipped: bool = False
+    warning: bool = False  # passed, but with something the user should act on (contract §4)
 
     @staticmethod
     def ok(message: str) -> Verdict:
         return Verdict(True, message)
+
+    @staticmethod
+    def warn(message: str, cause: str | None = None) -> Verdict:
+        """Not a failure: the target works, but something here needs the user's attention."""
+        return Verdict(True, message, cause, warning=True)
 
     @staticmethod
     def skip(message: str) -> Verdict:
@@ -41,7 +48,18 @@ class Verdict:
         return Verdict(True, message, skipped=True)
 
 
-def evidence_of(obs: Observation, provider: str, auth: str, *, after_200: bool = False, body: Any = None) -> Evidence:
+@dataclass(frozen=True)
+class Context:
+    """What a judge knows about the target besides the observation."""
+
+    provider: str
+    auth: str
+    model: str | None = None
+    other_route_works: bool = False  # another API route of this base URL answered as the provider would
+
+
+def evidence_of(obs: Observation, provider: str, auth: str, *, after_200: bool = False, body: Any = None,
+                model: str | None = None, other_route_works: bool = False) -> Evidence:
     parsed = obs.json()
     return Evidence(
         provider=provider,
@@ -52,18 +70,31 @@ def evidence_of(obs: Observation, provider: str, auth: str, *, after_200: bool =
         headers={k.lower(): v for k, v in obs.headers.items()},
         after_200=after_200,
         error_text=obs.error,
+        model=model,
+        other_route_works=other_route_works,
     )
 
 
-def _failure(obs: Observation, provider: str, auth: str, what: str) -> Verdict:
-    result = classify(evidence_of(obs, provider, auth))
+def classify_answer(obs: Observation, ctx: Context) -> Classification:
+    return classify(evidence_of(obs, ctx.provider, ctx.auth, model=ctx.model,
+                                other_route_works=ctx.other_route_works))
+
+
+def seen_answer(obs: Observation, result: Classification) -> str:
+    """One line on what came back: the status, the error's type or code, its message (or the raw body)."""
     if obs.status is None:
-        seen = f"no HTTP answer ({obs.phase}: {obs.error})"
-    else:
-        detail = result.info.message or (obs.body_text or "")[:200]
-        code = f" {result.info.type or result.info.code}" if (result.info.type or result.info.code) else ""
-        seen = f"HTTP {obs.status}{code}: {detail}".rstrip(": ")
-    return Verdict(False, f"expected {what}; got {seen}", result.cause, result.transient)
+        return f"no HTTP answer ({obs.phase}: {obs.error})"
+    detail = " ".join((result.info.message or (obs.body_text or "")[:200]).split())
+    kind = result.info.type or result.info.code
+    code = f" {kind}" if kind and kind != str(obs.status) else ""
+    return f"HTTP {obs.status}{code}: {detail}".rstrip(": ")
+
+
+def _failure(obs: Observation, ctx: Context, what: str) -> Verdict:
+    result = classify_answer(obs, ctx)
+    decided = f" [{result.rule}]" if result.rule else ""
+    return Verdict(False, f"expected {what}; got {seen_answer(obs, result)}{decided}", result.cause,
+                   result.transient)
 
 
 def endpoint_answers(obs: Observation) -> Verdict:
@@ -73,45 +104,43 @@ def endpoint_answers(obs: Observation) -> Verdict:
     return Verdict(False, f"expected any HTTP answer from {obs.url}; {obs.phase} failed: {obs.error}", result.cause)
 
 
-def credentials_accepted(obs: Observation, provider: str, auth: str) -> Verdict:
-    if obs.ok:
-        return Verdict.ok(f"{obs.method} {_path(obs.url)} accepted the credential (HTTP {obs.status})")
-    if obs.status in (400, 404, 422):
-        # The request got past authentication; what it says about the model is judged next.
-        return Verdict.ok(f"{obs.method} {_path(obs.url)} got past authentication (HTTP {obs.status})")
-    return _failure(obs, provider, auth, "the credential to be accepted")
+# Causes that mean the endpoint judged the request or the model, which it does only after the credential.
+PAST_AUTH_CAUSES = frozenset({"model.not-found", "model.invalid-parameter", "model.no-endpoints", "request.invalid",
+                              "request.too-large"})
+# Causes that speak about the credential or about where the request went: the message decides these layers.
+AUTH_LAYER_CAUSES = frozenset({"config.invalid-endpoint", "endpoint.unsupported", "access.region-blocked"})
 
 
-def model_is_available(obs: Observation, provider: str, auth: str, model: str) -> Verdict:
-    if obs.ok:
-        return Verdict.ok(f"model {model!r} is served ({obs.method} {_path(obs.url)} HTTP {obs.status})")
-    return _failure(obs, provider, auth, f"model {model!r} to be served")
+def speaks_to_auth(cause: str) -> bool:
+    """Does an answer with this cause say anything about the credential (or the route it was sent to)?"""
+    return cause.startswith("auth.") or cause in AUTH_LAYER_CAUSES or cause in PAST_AUTH_CAUSES
 
 
-def model_listed(obs: Observation, provider: str, auth: str, model: str) -> Verdict:
-    if not obs.ok:
-        return _failure(obs, provider, auth, "the model list")
-    body = obs.json()
-    data = body.get("data") if isinstance(body, dict) else None
-    if not isinstance(data, list):
-        return Verdict(
-            False, "expected a JSON object with a data list from the models endpoint", "conformance.schema"
-        )
-    ids = {item.get("id") for item in data if isinstance(item, dict)}
-    base = model.split(":", 1)[0]  # variants such as :free or :nitro share the base id
-    if model in ids or base in ids:
-        return Verdict.ok(f"model {model!r} is among the {len(ids)} models listed")
-    close = sorted(i for i in ids if isinstance(i, str) and base.split("/")[-1][:12] in i)[:3]
-    hint = f"; similar ids: {', '.join(close)}" if close else ""
-    message = f"expected {model!r} among the {len(ids)} listed model ids; it is not{hint}"
-    return Verdict(False, message, "model.not-found")
+def credentials_accepted(obs: Observation, ctx: Context) -> Verdict:
+    """Decided by the real message request: 2xx, or an answer whose body blames the model or the request."""
+    where = f"{obs.method} {_path(obs.url)}"
+    if obs.status is not None and 200 <= obs.status < 300:
+        return Verdict.ok(f"{where} accepted the credential (HTTP {obs.status})")
+    if obs.status is not None and obs.status < 500:
+        result = classify_answer(obs, ctx)
+        if result.cause in PAST_AUTH_CAUSES:
+            return Verdict.ok(f"{where} got past authentication: HTTP {obs.status} blames the "
+                              f"{'model' if result.cause.startswith('model.') else 'request'}, not the credential")
+    return _failure(obs, ctx, f"{where} to accept the credential")
+
+
+def model_is_available(obs: Observation, ctx: Context, hint: str = "") -> Verdict:
+    if obs.status is not None and 200 <= obs.status < 300:
+        return Verdict.ok(f"model {ctx.model!r} answered ({obs.method} {_path(obs.url)} HTTP {obs.status})")
+    verdict = _failure(obs, ctx, f"model {ctx.model!r} to be served")
+    return Verdict(False, verdict.message + hint, verdict.cause, verdict.transient)
 
 
 def message_has_text_and_usage(obs: Observation, wire: WireFormat, provider: str, auth: str) -> Verdict:
     if obs.phase == "cap":
         return Verdict(False, f"expected a message of reasonable size; {obs.error}", "conformance.schema")
     if not obs.ok:
-        return _failure(obs, provider, auth, "HTTP 200 with a message")
+        return _failure(obs, Context(provider, auth), "HTTP 200 with a message")
     reading = read_message(wire, obs)
     return _judge_reading(reading, obs, wire, provider, auth, streamed=False)
 
@@ -120,7 +149,7 @@ def stream_completes(obs: Observation, wire: WireFormat, provider: str, auth: st
     if obs.phase == "cap":
         return Verdict(False, f"expected the stream to end; {obs.error}", "conformance.stream")
     if obs.status is None or obs.status >= 300:
-        return _failure(obs, provider, auth, "HTTP 200 with an event stream")
+        return _failure(obs, Context(provider, auth), "HTTP 200 with an event stream")
     if "text/event-stream" not in (obs.header("content-type") or ""):
         return Verdict(
             False,

@@ -33,6 +33,9 @@ CONFORMANCE_CHECKS = (
     "errors.bad-model",
     "errors.unsupported-endpoints",
 )
+# What only the provider itself promises: a compatible gateway that differs gets a warning, not a failure.
+PROVIDER_ONLY_CHECKS = frozenset({"headers.request-id", "headers.rate-limit", "errors.bad-key", "errors.bad-model",
+                                  "errors.unsupported-endpoints", "schema.auxiliary"})
 TRUNCATION_MAX_TOKENS = 3
 TRUNCATION_PROMPT = "Count from 1 to 200, separated by commas."
 _EVENT_SCHEMAS = {
@@ -210,16 +213,16 @@ def stream_usage_matches_message(o: Observed) -> Verdict:
 def max_tokens_stops_generation(o: Observed) -> Verdict:
     if o.truncated is None or not o.truncated.ok:
         status = None if o.truncated is None else o.truncated.status
-        return _fail(f"the max_tokens probe did not return 200 (status {status})", "conformance.usage")
+        return _fail(f"the max_tokens probe did not return 200 (status {status})", "conformance.max-tokens")
     reading = read_message(o.spec.wire, o.truncated)
     expected = "max_tokens" if o.family == "anthropic" else "length"
     counts = usage_counts(o.spec.wire, reading.usage)
     if reading.stop_reason != expected:
         return _fail(f"with max_tokens={TRUNCATION_MAX_TOKENS} the stop reason is {reading.stop_reason!r}, "
-                     f"expected {expected!r}", "conformance.usage")
+                     f"expected {expected!r}: max_tokens was ignored", "conformance.max-tokens")
     if counts is None or counts[1] > TRUNCATION_MAX_TOKENS:
         return _fail(f"with max_tokens={TRUNCATION_MAX_TOKENS} output tokens are {counts and counts[1]}",
-                     "conformance.usage")
+                     "conformance.max-tokens")
     return Verdict.ok(f"max_tokens={TRUNCATION_MAX_TOKENS} stopped with {expected!r} after {counts[1]} tokens")
 
 
@@ -275,12 +278,15 @@ def bad_key_is_rejected_as_documented(o: Observed) -> Verdict:
     obs = o.bad_key
     if obs is None or obs.status is None:
         return _fail(f"the bad-key probe got no answer ({obs and obs.error})", "conformance.errors")
+    where = f"{obs.method} {_path(obs.url)}"
     if obs.status != 401:
-        return _fail(f"a deliberately wrong credential got HTTP {obs.status}, expected 401", "conformance.errors")
+        return _fail(f"a deliberately wrong credential got HTTP {obs.status} at {where}, expected 401",
+                     "conformance.errors")
     found = violations(o.family, _error_schema(o), obs.json())
     if found:
-        return _fail("the 401 body is not the documented error shape: " + "; ".join(found), "conformance.errors")
-    return Verdict.ok("a wrong credential gets 401 with the documented error body")
+        return _fail(f"the 401 body at {where} is not the documented error shape: " + "; ".join(found),
+                     "conformance.errors")
+    return Verdict.ok(f"a wrong credential gets 401 with the documented error body at {where}")
 
 
 def bad_model_is_rejected_as_documented(o: Observed) -> Verdict:
@@ -288,16 +294,18 @@ def bad_model_is_rejected_as_documented(o: Observed) -> Verdict:
     expected = 400 if o.spec.name == "openrouter" else 404
     if obs is None or obs.status is None:
         return _fail(f"the unknown-model probe got no answer ({obs and obs.error})", "conformance.errors")
+    where = f"{obs.method} {_path(obs.url)}"
     if obs.status != expected:
-        return _fail(f"an unknown model got HTTP {obs.status}, expected {expected}", "conformance.errors")
+        return _fail(f"an unknown model got HTTP {obs.status} at {where}, expected {expected}", "conformance.errors")
     found = violations(o.family, _error_schema(o), obs.json())
     if found:
-        return _fail(f"the {expected} body is not the documented error shape: " + "; ".join(found),
+        return _fail(f"the {expected} body at {where} is not the documented error shape: " + "; ".join(found),
                      "conformance.errors")
     cause = classify(Evidence(provider=o.spec.name, auth=o.auth, status=obs.status, body=obs.json())).cause
     if cause != "model.not-found":
-        return _fail(f"the unknown-model answer reads as {cause}, not model.not-found", "conformance.errors")
-    return Verdict.ok(f"an unknown model gets {expected} with the documented not-found body")
+        return _fail(f"the unknown-model answer at {where} reads as {cause}, not model.not-found",
+                     "conformance.errors")
+    return Verdict.ok(f"an unknown model gets {expected} with the documented not-found body at {where}")
 
 
 def unsupported_endpoints_answer_as_documented(o: Observed) -> Verdict:
@@ -325,6 +333,12 @@ JUDGES = {
     "errors.bad-model": bad_model_is_rejected_as_documented,
     "errors.unsupported-endpoints": unsupported_endpoints_answer_as_documented,
 }
+
+
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path or "/"
 
 
 def _json(text: str) -> Any:

@@ -6,11 +6,12 @@ from harness.diagnosis.catalogue import CauseEntry, catalogue, entry, steps_for
 from harness.diagnosis.classifier import (
     TRANSIENT_CAUSES,
     Classification,
-    ErrorInfo,
     Evidence,
+    Fingerprint,
     classify,
-    parse_error,
+    fingerprints,
 )
+from harness.diagnosis.shapes import ErrorInfo, parse_error
 
 __all__ = [
     "TRANSIENT_CAUSES",
@@ -18,9 +19,11 @@ __all__ = [
     "Classification",
     "ErrorInfo",
     "Evidence",
+    "Fingerprint",
     "catalogue",
     "classify",
     "entry",
+    "fingerprints",
     "parse_error",
     "steps_for",
 ]

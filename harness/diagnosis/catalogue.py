@@ -38,17 +38,30 @@ def catalogue() -> dict[str, CauseEntry]:
     }
 
 
-_PROVIDER_PREFIXES = {"Foundry:": "foundry", "OpenRouter:": "openrouter", "Anthropic:": "anthropic"}
+_AUDIENCE_PREFIXES = {"Foundry:": "foundry", "OpenRouter:": "openrouter", "Anthropic:": "anthropic",
+                      "Gateway:": "gateway"}
 
 
-def steps_for(cause: CauseEntry, provider: str | None) -> list[str]:
-    """The steps that apply to this provider: a step that names another provider is left out."""
+def steps_for(cause: CauseEntry, provider: str | None, *, gateway: bool = False) -> list[str]:
+    """The steps that fit this target: a step addressed to another provider, or to gateways when the
+    target is not one, is left out. With no provider (an unknown context) every step is kept."""
     out = []
     for step in cause.steps:
-        prefix = next((p for p in _PROVIDER_PREFIXES if step.startswith(p)), None)
-        if prefix is None or provider is None or _PROVIDER_PREFIXES[prefix] == provider:
+        prefix = next((p for p in _AUDIENCE_PREFIXES if step.startswith(p)), None)
+        audience = _AUDIENCE_PREFIXES.get(prefix or "")
+        if audience is None or provider is None:
             out.append(step)
+        elif audience == provider or (audience == "gateway" and gateway):
+            out.append(_unlabelled(step, prefix or ""))
     return out
+
+
+def _unlabelled(step: str, prefix: str) -> str:
+    """A provider's own step without its label (the reader's target is that provider)."""
+    if prefix == "Gateway:":
+        return step  # keep it: the reader should know this step is about the gateway, not the provider
+    rest = step[len(prefix):].lstrip()
+    return rest[:1].upper() + rest[1:]
 
 
 def entry(cause_id: str) -> CauseEntry:

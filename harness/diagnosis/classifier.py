@@ -1,16 +1,25 @@
 """A pure classifier from evidence to exactly one cause id.
 
-It reads every error shape we know of (Anthropic's envelope, Azure gateway
-bodies, OpenRouter's, HTML error pages) and falls back to ``unclassified``
-rather than guessing.
+Recognisable texts (fingerprints, data) decide first; then structural rules read the status and the error
+envelope. Where the evidence matches nothing it knows, the answer is ``unclassified`` with the raw evidence,
+never a specific cause whose advice would not fit. Every classification says which rule decided.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import sys
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any
+
+from harness.diagnosis.shapes import ErrorInfo, parse_error
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 # Causes that mean "the provider is having a bad moment", not "your setup is wrong".
 TRANSIENT_CAUSES = frozenset(
@@ -18,8 +27,12 @@ TRANSIENT_CAUSES = frozenset(
 )
 _TRANSIENT_ERROR_TYPES = frozenset(
     {"overloaded_error", "rate_limit_error", "api_error", "timeout_error", "provider_overloaded",
-     "provider_unavailable", "rate_limit_exceeded", "server", "timeout"}
+     "provider_unavailable", "rate_limit_exceeded", "server", "timeout", "unavailable", "resource_exhausted"}
 )
+# Error types by which a provider's own envelope says "our side failed" (documented, so transient).
+_PROVIDER_SERVER_TYPES = frozenset({"api_error", "overloaded_error", "internalservererror", "internal",
+                                    "internal_server_error", "server_error", "serviceunavailable"})
+_ROUTE = "@route"
 
 
 @dataclass(frozen=True)
@@ -32,16 +45,8 @@ class Evidence:
     headers: dict[str, str] = field(default_factory=dict)
     after_200: bool = False  # an error delivered inside a 200 body or stream
     error_text: str | None = None
-
-
-@dataclass(frozen=True)
-class ErrorInfo:
-    """The parts of an error body the classifier reads, whatever its shape."""
-
-    shape: str  # anthropic | azure | azure-status | openrouter | html | text | none
-    type: str | None = None
-    code: str | None = None
-    message: str = ""
+    model: str | None = None  # the model or deployment the request named
+    other_route_works: bool = False  # another API route of the same base URL answered as the provider would
 
 
 @dataclass(frozen=True)
@@ -49,143 +54,139 @@ class Classification:
     cause: str
     transient: bool
     info: ErrorInfo
+    rule: str = ""  # which evidence decided: a fingerprint id or a structural rule
 
 
-def parse_error(body: Any) -> ErrorInfo:
-    if isinstance(body, (bytes, bytearray)):
-        body = body.decode("utf-8", "replace")
-    if isinstance(body, str):
-        stripped = body.strip()
-        try:
-            body = json.loads(stripped) if stripped.startswith(("{", "[")) else stripped
-        except ValueError:
-            body = stripped
-    if isinstance(body, str):
-        if re.search(r"<\s*(html|!doctype|body|title)\b", body, re.I):
-            title = re.search(r"<title>(.*?)</title>", body, re.I | re.S)
-            return ErrorInfo("html", message=(title.group(1).strip() if title else body[:200]))
-        return ErrorInfo("text" if body else "none", message=body[:500])
-    if not isinstance(body, dict):
-        return ErrorInfo("none")
-    error: Any = body.get("error")
-    if body.get("type") == "error" and isinstance(error, dict):
-        details: Any = error.get("details") if isinstance(error.get("details"), dict) else {}
-        code = details.get("error_code") or error.get("error_type")
-        return ErrorInfo("anthropic", _s(error.get("type")), _s(code), _s(error.get("message")) or "")
-    if isinstance(error, dict):
-        metadata: Any = error.get("metadata") if isinstance(error.get("metadata"), dict) else {}
-        availability: Any = error.get("availability") if isinstance(error.get("availability"), dict) else {}
-        error_type = metadata.get("error_type") or error.get("error_type") or error.get("type")
-        code = availability.get("code") or error.get("code")
-        shape = "openrouter" if isinstance(error.get("code"), int) or metadata or availability else "azure"
-        message = _s(error.get("message")) or ""
-        if metadata.get("reasons"):
-            message += " moderation: " + ", ".join(map(str, metadata["reasons"]))
-        return ErrorInfo(shape, _s(error_type), _s(code), message)
-    if "statusCode" in body:
-        return ErrorInfo("azure-status", None, _s(body.get("statusCode")), _s(body.get("message")) or "")
-    if isinstance(body.get("message"), str):
-        return ErrorInfo("text", None, _s(body.get("code")), body["message"])
-    return ErrorInfo("none")
+@dataclass(frozen=True)
+class Fingerprint:
+    id: str
+    cause: str
+    pattern: re.Pattern[str]
+    statuses: frozenset[int]
+    example_status: int
+    example_body: str
+
+
+@cache
+def fingerprints() -> tuple[Fingerprint, ...]:
+    text = resources.files("harness.diagnosis").joinpath("fingerprints.toml").read_text(encoding="utf-8")
+    return tuple(
+        Fingerprint(
+            id=row["id"], cause=row["cause"], pattern=re.compile(row["pattern"], re.I),
+            statuses=frozenset(row.get("statuses", ())), example_status=row["example_status"],
+            example_body=row["example_body"],
+        )
+        for row in tomllib.loads(text)["fingerprints"]
+    )
 
 
 def classify(ev: Evidence) -> Classification:
     info = parse_error(ev.body)
-    cause = _cause(ev, info)
+    cause, rule = _cause(ev, info)
+    if cause == _ROUTE:
+        cause = "endpoint.unsupported" if ev.other_route_works else "config.invalid-endpoint"
     transient = cause in TRANSIENT_CAUSES
     if cause == "stream.error-event":
-        transient = (info.type or "") in _TRANSIENT_ERROR_TYPES or (info.code or "") in {"429", "502", "503", "529"}
-    return Classification(cause, transient, info)
+        transient = (info.type or "").lower() in _TRANSIENT_ERROR_TYPES or (info.code or "") in {
+            "429", "500", "502", "503", "529"}
+    return Classification(cause, transient, info, rule)
 
 
-def _cause(ev: Evidence, info: ErrorInfo) -> str:
+def search_text(ev: Evidence, info: ErrorInfo) -> str:
+    """What fingerprints are matched against: the error's type, code and message, and the auth challenge."""
+    challenge = next((v for k, v in ev.headers.items() if k.lower() == "www-authenticate"), "")
+    raw = f"{info.type or ''} {info.code or ''} {info.message} {challenge}"
+    return " ".join(raw.split()).lower()
+
+
+def _cause(ev: Evidence, info: ErrorInfo) -> tuple[str, str]:
     if ev.phase == "credential":
-        return "auth.credential-unavailable"
+        return "auth.credential-unavailable", "no credential could be obtained"
     if ev.phase in ("dns", "connect", "tls", "timeout") and ev.status is None:
-        return f"network.{ev.phase}"
-    if ev.status is None:
-        return "network.connect" if ev.phase in ("read", "protocol") else "unclassified"
-    if ev.after_200 or (200 <= ev.status < 300 and info.shape in ("anthropic", "openrouter")):
-        return "stream.error-event"
-    text = f"{info.type or ''} {info.code or ''} {info.message}".lower()
+        return f"network.{ev.phase}", f"transport phase {ev.phase} failed"
     status = ev.status
+    if status is not None and 200 <= status < 300 and not ev.after_200 and info.shape not in (
+            "anthropic", "openrouter", "openai"):
+        return "unclassified", "HTTP 2xx without an error"
+    if ev.after_200 or (status is not None and 200 <= status < 300):
+        return "stream.error-event", "an error inside a 200 answer"
+    if status is None:
+        status = info.body_status  # a pasted body that states its own status (OpenRouter's code)
+    if status is None:
+        if ev.phase in ("read", "protocol"):
+            return "network.connect", f"the connection broke ({ev.phase})"
+        return "unclassified", "no status and no recognisable error"
+    text = search_text(ev, info)
+    for row in fingerprints():
+        if (not row.statuses or status in row.statuses) and row.pattern.search(text):
+            return row.cause, row.id
+    return _by_status(ev, info, status, text)
+
+
+def _by_status(ev: Evidence, info: ErrorInfo, status: int, text: str) -> tuple[str, str]:
     if status == 401:
         return _unauthorized(ev, info, text)
-    if status == 402 or info.type == "billing_error":
-        return "billing.insufficient-credits"
+    if status == 402:
+        return "billing.insufficient-credits", "status 402"
     if status == 403:
-        return _forbidden(ev, info, text)
+        if not info.structured:
+            return "unclassified", "403 page that is not the provider's (a proxy or firewall?)"
+        return "auth.permission-denied", "status 403"
     if status == 404:
         return _not_found(ev, info, text)
+    if status in (405, 501):
+        return _ROUTE, f"status {status}: this path or method is not served"
+    if status == 413:
+        return "request.too-large", "status 413"
     if status == 429:
-        if "enforced_spend_limit" in text or "spend limit" in text or "usage limits" in text:
-            return "billing.spend-limit"
-        return "rate-limit.exceeded"
+        return "rate-limit.exceeded", "status 429"
     if status in (400, 422):
-        return _bad_request(info, text)
-    if status == 529 or info.type == "overloaded_error":
-        return "provider.overloaded"
-    if status in (502, 503):
-        return "provider.unavailable"
-    if status >= 500:
-        return "provider.server-error"
+        return _bad_request(info)
     if status == 408:
-        return "network.timeout"
-    if 200 <= status < 300:
-        return "unclassified"
-    return "unclassified"
+        return "network.timeout", "status 408"
+    if status == 529 or (info.type or "") == "overloaded_error":
+        return "provider.overloaded", "status 529 / overloaded_error"
+    if status in (502, 503, 504):
+        # by HTTP's own meaning these say an upstream is unavailable or slow, whoever sends them
+        return "provider.unavailable", f"status {status}: the upstream is unavailable"
+    if status >= 500:
+        return _server_error(info, status)
+    return "unclassified", f"status {status} is not an error this harness knows"
 
 
-def _unauthorized(ev: Evidence, info: ErrorInfo, text: str) -> str:
-    if info.code == "PermissionDenied" or "lacks the required data action" in text:
-        return "auth.permission-denied"
-    token_words = ("token", "audience", "expired", "jwt", "bearer")
-    if ev.auth == "entra" or (ev.auth == "bearer" and ev.provider == "foundry" and any(w in text for w in token_words)):
-        return "auth.token-invalid"
-    if ev.provider == "openrouter" and "no auth credentials" in text and ev.auth != "bearer":
-        return "auth.wrong-scheme"
+def _unauthorized(ev: Evidence, info: ErrorInfo, text: str) -> tuple[str, str]:
+    bearer = ev.auth in ("entra", "bearer")
+    if ev.auth == "entra":
+        return "auth.token-invalid", "401 to an Entra ID token"
+    if ev.provider == "openrouter" and "no auth credentials" in text and not bearer:
+        return "auth.wrong-scheme", "OpenRouter found no bearer credential"
     if ev.provider == "foundry" and ev.auth == "bearer" and "subscription key" in text:
-        return "auth.wrong-scheme"  # an api key sent as a bearer token to the key-checking gateway
+        return "auth.wrong-scheme", "an API key sent as a bearer token to Foundry"
     if ev.provider == "anthropic" and ev.auth == "api-key":
-        return "auth.wrong-scheme"
-    return "auth.invalid-key"
+        return "auth.wrong-scheme", "the Anthropic API does not read the api-key header"
+    if ev.provider == "foundry" and ev.auth == "bearer" and any(
+            w in text for w in ("token", "audience", "expired", "jwt", "bearer")):
+        return "auth.token-invalid", "401 to a bearer token naming the token"
+    return "auth.invalid-key", "status 401"
 
 
-def _forbidden(ev: Evidence, info: ErrorInfo, text: str) -> str:
-    if "key based authentication is disabled" in text or "local authentication" in text:
-        return "auth.key-auth-disabled"
-    if "moderation" in text or "flagged" in text or info.type == "content_policy_violation":
-        return "moderation.flagged"
-    if "region" in text or "country" in text or "unsupported_country" in text:
-        return "access.region-blocked"
-    if "quota" in text or "token limit" in text:
-        return "rate-limit.exceeded"  # an APIM token quota, not a missing role
-    return "auth.permission-denied"
+def _not_found(ev: Evidence, info: ErrorInfo, text: str) -> tuple[str, str]:
+    model = (ev.model or "").lower()
+    if "model" in text or "deployment" in text or (model and model in text):
+        return "model.not-found", "404 naming the model or deployment"
+    return _ROUTE, "404 that names no model: the path is not served"
 
 
-def _not_found(ev: Evidence, info: ErrorInfo, text: str) -> str:
-    if info.code == "api_not_supported" or "not supported" in text:
-        return "endpoint.unsupported"
-    if "no endpoints found" in text or info.code in ("no_endpoints", "privacy_restricted", "constraint_filtered"):
-        return "model.no-endpoints"
-    if info.shape in ("html", "none", "text") and "model" not in text and "deployment" not in text:
-        return "config.invalid-endpoint"
-    return "model.not-found"
+def _bad_request(info: ErrorInfo) -> tuple[str, str]:
+    kind = (info.type or "").lower()
+    if kind in ("invalid_request_error", "badrequest", "bad_request", "invalid_argument", "validationexception") \
+            or (info.code or "").lower() in ("badrequest", "invalid_request_error", "invalid_argument"):
+        return "request.invalid", f"the error envelope blames the request ({info.type or info.code})"
+    return "unclassified", "400 without a recognisable error envelope"
 
 
-def _bad_request(info: ErrorInfo, text: str) -> str:
-    if info.code in ("model_not_found",) or "not a valid model id" in text or "model not found" in text:
-        return "model.not-found"
-    if "invalid model parameter" in text or "model parameter" in text or "unknown model" in text:
-        return "model.invalid-parameter"
-    if "specified api usage limits" in text:
-        return "billing.spend-limit"
-    if "credit balance" in text:
-        return "billing.insufficient-credits"
-    return "request.invalid"
-
-
-def _s(value: Any) -> str | None:
-    if value is None:
-        return None
-    return str(value)
+def _server_error(info: ErrorInfo, status: int) -> tuple[str, str]:
+    kind = f"{info.type or ''} {info.code or ''}".lower().split()
+    if any(k in _PROVIDER_SERVER_TYPES for k in kind) or info.shape == "openrouter":
+        return "provider.server-error", "the provider's own envelope reports a server error"
+    return "endpoint.server-error", f"status {status} without the provider's error envelope"

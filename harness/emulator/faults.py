@@ -53,9 +53,9 @@ FAULTS: dict[str, Fault] = {
         Fault("drop-connection", "stream", "drop-connection", "the connection drops mid-body",
               "conformance.stream"),
         Fault("expired-token", "token", "token-expired", "Entra tokens issued already expired",
-              "auth.token-invalid"),
+              "auth.token-expired"),
         Fault("wrong-audience", "token", "token-audience", "Entra tokens issued for another audience",
-              "auth.token-invalid"),
+              "auth.token-wrong-audience"),
         Fault("token-endpoint-down", "token", "fixture", "the managed-identity endpoint fails",
               "auth.credential-unavailable"),
     )

@@ -14,6 +14,11 @@ def render_github(report: dict[str, Any]) -> str:
     lines = []
     roots = {(d["target"], d["check"]): d for d in report["diagnoses"]}
     for check in report["checks"]:
+        if check["status"] == "warning":
+            title = f"{check['target']}: {check['id']} (warning)"
+            lines.append(f"::warning title={_escape(title).replace(',', '%2C').replace(':', '%3A')}::"
+                         f"{_escape(check['message'])}")
+            continue
         if check["status"] != "failed":
             continue
         diag = roots.get((check["target"], check["id"]))

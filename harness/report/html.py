@@ -19,7 +19,7 @@ vertical-align:middle}.healthy{background:#d9f5e3;color:#0f6b34}.broken{backgrou
 .root ol{margin:6px 0 6px 20px;padding:0}.small{font-size:12.5px;color:#5a6475}
 table{border-collapse:collapse;width:100%;font-size:13.5px}td,th{border-top:1px solid #e6e8ee;padding:6px 8px;
 text-align:left;vertical-align:top}th{color:#5a6475;font-weight:600}td.status{white-space:nowrap;font-weight:600}
-.passed{color:#0f6b34}.failed{color:#a3211a}.blocked,.skipped{color:#6b7280}code,pre{font-family:ui-monospace,
+.passed{color:#0f6b34}.failed{color:#a3211a}.warning{color:#8a5a00}.blocked,.skipped{color:#6b7280}code,pre{font-family:ui-monospace,
 SFMono-Regular,Menlo,monospace;font-size:12.5px}pre{background:#f1f3f6;padding:8px 10px;border-radius:4px;
 overflow-x:auto;white-space:pre-wrap;word-break:break-all}details{margin-top:8px}
 """
@@ -39,6 +39,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"<header><h1>claude-harness report <span class=\"badge {_e(s['verdict'])}\" id=\"verdict\">"
         f"{_e(s['verdict'])}</span></h1>",
         f"<p>mode {_e(report['mode'])} · exit {_e(s['exit_code'])} · {_e(s['passed'])} passed, "
+        f"{_e(s.get('warning', 0))} warnings, "
         f"{_e(s['failed'])} failed, {_e(s['blocked'])} blocked · {_e(report['usage']['billable_calls'])} billable "
         f"calls</p></header><main>",
     ]

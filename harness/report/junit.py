@@ -40,6 +40,9 @@ def render_junit(report: dict[str, Any]) -> str:
                 if check.get("reproduce"):
                     lines += ["", check["reproduce"]]
                 failure.text = "\n".join(lines)
+            elif check["status"] == "warning":
+                ET.SubElement(case_props, "property", name="warning", value=str(check.get("cause") or "warning"))
+                ET.SubElement(case, "system-out").text = f"warning: {check['message']}"
             elif check["status"] in ("blocked", "skipped"):
                 ET.SubElement(case, "skipped", message=check["message"])
     ET.indent(root)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_ICON = {"passed": "✅", "failed": "❌", "blocked": "⏸️", "skipped": "⏭️", "error": "⚠️"}
+_ICON = {"passed": "✅", "warning": "⚠️ warning", "failed": "❌", "blocked": "⏸️", "skipped": "⏭️", "error": "💥"}
 
 
 def _cell(text: str) -> str:
@@ -16,7 +16,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     out = [
         f"# claude-harness report: {summary['verdict']} (exit {summary['exit_code']})",
         "",
-        f"Mode: {report['mode']} · {summary['passed']} passed, {summary['failed']} failed, "
+        f"Mode: {report['mode']} · {summary['passed']} passed, {summary.get('warning', 0)} warnings, "
+        f"{summary['failed']} failed, "
         f"{summary['blocked']} blocked · {report['usage']['billable_calls']} billable calls, "
         f"{report['usage']['input_tokens']} input / {report['usage']['output_tokens']} output tokens",
     ]

@@ -15,6 +15,7 @@ TOOL_NAME = "claude-harness"
 TOOL_VERSION = "0.1.0"
 
 EXIT_CODES = {"healthy": 0, "broken": 1, "transient": 3, "inconclusive": 4}
+STATUSES = ("passed", "warning", "failed", "skipped", "blocked", "error")
 
 
 def _check_dict(check: CheckResult) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
                 "check": check.id,
                 "title": cause.title,
                 "explanation": cause.explanation,
-                "steps": steps_for(cause, run.target.provider.name),
+                "steps": steps_for(cause, run.target.provider.name, gateway=run.target.gateway),
                 "sources": list(cause.sources),
                 "evidence": check.message,
                 "request_ids": dict(check.request_ids),
@@ -99,7 +100,7 @@ def verdict_of(checks: Sequence[dict[str, Any]]) -> str:
     if failed:
         transient_only = all(c.get("transient") or c.get("cause") in TRANSIENT_CAUSES for c in failed)
         return "transient" if transient_only else "broken"
-    probing = [c for c in checks if c["status"] == "passed" and c["layer"] != "config"]
+    probing = [c for c in checks if c["status"] in ("passed", "warning") and c["layer"] != "config"]
     return "healthy" if probing else "inconclusive"
 
 
@@ -131,10 +132,7 @@ def build_report(
     verdict = verdict_of(checks) if runs else "inconclusive"
     if incomplete and verdict == "healthy":
         verdict = "inconclusive"  # what ran passed, but not everything ran
-    summary = {
-        status: sum(1 for c in checks if c["status"] == status)
-        for status in ("passed", "failed", "skipped", "blocked", "error")
-    }
+    summary = {status: sum(1 for c in checks if c["status"] == status) for status in STATUSES}
     summary_out: dict[str, Any] = {**summary, "verdict": verdict, "exit_code": EXIT_CODES[verdict]}
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -174,7 +172,6 @@ def merge_reports(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
     merged["usage"] = usage
     merged["complete"] = all(r.get("complete", True) for r in reports)
     verdict = verdict_of(merged["checks"]) if merged["targets"] else "inconclusive"
-    counts = {s: sum(1 for c in merged["checks"] if c["status"] == s)
-              for s in ("passed", "failed", "skipped", "blocked", "error")}
+    counts = {s: sum(1 for c in merged["checks"] if c["status"] == s) for s in STATUSES}
     merged["summary"] = {**counts, "verdict": verdict, "exit_code": EXIT_CODES[verdict]}
     return merged

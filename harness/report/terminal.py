@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_MARK = {"passed": "ok  ", "failed": "FAIL", "blocked": "--  ", "skipped": "skip", "error": "ERR "}
+_MARK = {"passed": "ok  ", "warning": "WARN", "failed": "FAIL", "blocked": "--  ", "skipped": "skip", "error": "ERR "}
 
 
 def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) -> str:
@@ -34,7 +34,8 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
     usage = report["usage"]
     lines.append(
         f"Verdict: {summary['verdict']} (exit {summary['exit_code']}) - "
-        f"{summary['passed']} passed, {summary['failed']} failed, {summary['blocked']} blocked; "
+        f"{summary['passed']} passed, {summary.get('warning', 0)} warnings, {summary['failed']} failed, "
+        f"{summary['blocked']} blocked; "
         f"{usage['billable_calls']} billable calls, "
         f"{usage['input_tokens']} input / {usage['output_tokens']} output tokens"
     )

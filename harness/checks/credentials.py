@@ -1,0 +1,43 @@
+"""Entra ID token forensics from the token's own claims, before any request is sent (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from harness.checks.basic import Verdict
+
+# Audiences Foundry accepts for Claude: Microsoft documents Cognitive Services, Anthropic documents ai.azure.com.
+FOUNDRY_AUDIENCES = ("https://cognitiveservices.azure.com", "https://ai.azure.com")
+
+
+def audience_of_scope(scope: str) -> str:
+    return scope.removesuffix("/.default").rstrip("/")
+
+
+def _when(exp: int, now: float) -> str:
+    moment = datetime.fromtimestamp(exp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    delta = int(now - exp)
+    ago = abs(delta)
+    span = f"{ago // 3600} h {ago % 3600 // 60} min" if ago >= 3600 else f"{ago // 60} min {ago % 60} s"
+    return f"{moment} ({span} {'ago' if delta >= 0 else 'from now'})"
+
+
+def token_is_usable(details: dict[str, Any], scope: str, now: float) -> Verdict:
+    """Expired or wrong-audience tokens are named as such; an opaque token cannot be judged here."""
+    claims = details.get("claims") if isinstance(details.get("claims"), dict) else None
+    if claims is None:
+        return Verdict.ok(f"Entra ID token obtained for scope {scope} (opaque: its claims cannot be read)")
+    exp = claims.get("exp")
+    aud = str(claims.get("aud", "")).rstrip("/")
+    wanted = audience_of_scope(scope)
+    if isinstance(exp, (int, float)) and exp <= now:
+        return Verdict(False, f"the token for scope {scope} expired at {_when(int(exp), now)}; the endpoint will "
+                              "answer 401", "auth.token-expired")
+    accepted = {wanted, *FOUNDRY_AUDIENCES}
+    if aud and aud not in accepted:
+        return Verdict(False, f"the token's audience is {aud!r}, but the endpoint needs a token for scope {scope} "
+                              f"(audience {wanted!r})", "auth.token-wrong-audience")
+    left = f", expires {_when(int(exp), now)}" if isinstance(exp, (int, float)) else ""
+    tenant = f", tenant {claims['tid']}" if claims.get("tid") else ""
+    return Verdict.ok(f"Entra ID token obtained for scope {scope} (audience {aud or 'not stated'}{tenant}{left})")
