@@ -20,7 +20,9 @@ _PHASES = (
     ("dns", re.compile(r"name or service not known|nodename nor servname|getaddrinfo|no such host", re.I)),
     ("tls", re.compile(r"certificate verify failed|ssl|tls handshake", re.I)),
     ("timeout", re.compile(r"timed? ?out|timeout", re.I)),
-    ("connect", re.compile(r"connection refused|connecterror|failed to establish|unreachable", re.I)),
+    ("connect", re.compile(r"connection refused|connecterror|failed to establish|unreachable|"
+                           r"apiconnectionerror|connection error\.|connection reset|remote ?protocol ?error|"
+                           r"server disconnected", re.I)),
     ("credential", re.compile(
         r"DefaultAzureCredential failed|CredentialUnavailableError|ClientAuthenticationError", re.I)),
 )
@@ -56,6 +58,21 @@ def _headers(text: str) -> dict[str, str]:
     return headers
 
 
+# Text that says a bearer token was sent (and judged), whatever --auth says.
+_BEARER_CONTEXT = re.compile(
+    r"www-authenticate:\s*bearer|access token|\baadsts\d+|\bidx102\d\d\b|bearer error=|invalid_token|"
+    r"authorization:\s*bearer\s+ey", re.I)
+
+
+def infer_auth(text: str, provider: str, auth: str | None) -> str:
+    """The auth mode the text implies: an explicit --auth wins; then bearer/Entra clues; then the default."""
+    if auth is not None:
+        return auth
+    if _BEARER_CONTEXT.search(text):
+        return "entra" if provider == "foundry" else "bearer"
+    return {"foundry": "api-key", "openrouter": "bearer"}.get(provider, "x-api-key")
+
+
 def explain_text(text: str, *, provider: str, auth: str | None) -> dict[str, Any]:
     status = _status(text)
     body = _body(text)
@@ -63,8 +80,7 @@ def explain_text(text: str, *, provider: str, auth: str | None) -> dict[str, Any
     phase = None
     if status is None:
         phase = next((name for name, pattern in _PHASES if pattern.search(text)), None)
-    if auth is None:
-        auth = {"foundry": "api-key", "openrouter": "bearer"}.get(provider, "x-api-key")
+    auth = infer_auth(text, provider, auth)
     evidence = Evidence(provider=provider, auth=auth, phase=phase, status=status, body=body, headers=headers)
     result = classify(evidence)
     cause = entry(result.cause)
@@ -79,7 +95,8 @@ def explain_text(text: str, *, provider: str, auth: str | None) -> dict[str, Any
         "sources": list(cause.sources),
         "transient": result.transient,
         "evidence": {"status": status, "phase": phase, "error_type": result.info.type,
-                     "error_code": result.info.code, "message": result.info.message[:300]},
+                     "error_code": result.info.code, "message": result.info.message[:300],
+                     "decided_by": result.rule, "auth": auth},
         "request_ids": ids,
     }
     scrubbed: dict[str, Any] = Redactor().data(out)

@@ -23,14 +23,16 @@ from harness.checks.conformance import (
     Observed,
 )
 from harness.checks.credentials import token_is_usable
-from harness.checks.prechecks import judge_access, judge_prechecks, other_route_works, served, similar_ids_hint
+from harness.checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
 from harness.config import Target
 from harness.observation import Observation
 from harness.probe import Prober, ProbeRequest
+from harness.providers.gateways import detect_gateway
 from harness.reproduce import curl_command, sdk_snippet
 from harness.wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
 
-BILLABLE_PROBES = frozenset({"message", "stream", "truncated"})
+# Probes that generate (and bill) when the endpoint accepts them; a rejected one bills nothing.
+BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_model"})
 BAD_KEY = "bad-key-from-claude-harness"
 UNKNOWN_MODEL = "nonexistent-model-from-claude-harness"
 
@@ -58,13 +60,19 @@ class TargetRun:
     checks: list[CheckResult] = field(default_factory=list)
     observations: dict[str, Observation] = field(default_factory=dict)
     credential_details: dict[str, Any] = field(default_factory=dict)
+    detected_gateway: str | None = None  # a known gateway named by the response headers
+
+    @property
+    def gateway(self) -> bool:
+        """Judged as a compatible gateway: marked so by the user, or recognised from its headers."""
+        return self.target.gateway or self.detected_gateway is not None
 
     def check(self, check_id: str) -> CheckResult | None:
         return next((c for c in self.checks if c.id == check_id), None)
 
     @property
     def usage(self) -> dict[str, int]:
-        billable = [o for name, o in self.observations.items() if name in BILLABLE_PROBES]
+        billable = [o for name, o in self.observations.items() if name in BILLABLE_PROBES and o.ok]
         totals = {"billable_calls": len(billable), "input_tokens": 0, "output_tokens": 0}
         wire = self.target.provider.wire
         for obs in billable:
@@ -135,6 +143,8 @@ class Ladder:
         # Free pre-checks first (hints), then the real message, which decides the auth and model layers.
         prechecks = await self._prechecks()
         message = await self._message()
+        for obs in (message, *prechecks):
+            self.run.detected_gateway = self.run.detected_gateway or detect_gateway(obs.headers)
         ctx = Context(spec.name, t.auth, t.model, other_route_works(prechecks, self._context()))
         hint = similar_ids_hint(self.run.observations.get("models"), t.model)
         auth_verdict, model_verdict = judge_access(message, prechecks, ctx, hint)
@@ -154,7 +164,7 @@ class Ladder:
             obs = await self._authed("stream", "POST", spec.messages_path, body, stream=True)
             self._record("stream.completes", checks.stream_completes(obs, spec.wire, spec.name, t.auth), obs)
         if self.profile == "full" and not self._blocked():
-            await self._conformance(prechecks)
+            await self._conformance()
 
     def _context(self) -> Context:
         return Context(self.target.provider.name, self.target.auth, self.target.model)
@@ -172,35 +182,23 @@ class Ladder:
             found.append(await self._authed("models", "GET", spec.models_path, None))
         return found
 
-    async def _conformance(self, prechecks: list[Observation]) -> None:
-        """The full profile: one more billable call (max_tokens 3) and zero-cost negative probes."""
+    async def _conformance(self) -> None:
+        """The full profile: one more billable call (max_tokens 3) and negative probes that a conforming
+        endpoint rejects before generating anything."""
         t, spec = self.target, self.target.provider
         obs = self.run.observations
         body = message_body(spec.wire, t.model, TRUNCATION_MAX_TOKENS, stream=False)
         body["messages"] = [{"role": "user", "content": TRUNCATION_PROMPT}]
         truncated = await self._authed("truncated", "POST", spec.messages_path, body)
-        # Negative probes go to a served free pre-check when there is one, else to messages (max_tokens 1):
-        # a wrong key or an unknown model is rejected there before anything is generated.
-        served_precheck = next((o for o in prechecks if o.probe != "models" and served(o, self._context())), None)
-        if served_precheck is not None:
-            probe_path = spec.key_info_path if served_precheck.probe == "key_info" else spec.count_tokens_path
-            probe_method = served_precheck.method
-        else:
-            probe_path, probe_method = spec.messages_path, "POST"
-        assert probe_path is not None
-        probe_body = None if probe_method == "GET" else (
-            count_tokens_body(t.model) if probe_path == spec.count_tokens_path
-            else message_body(spec.wire, t.model, 1, stream=False))
+        # Negative probes go to the messages endpoint that clients use (max_tokens 1): a wrong key or an unknown
+        # model is rejected there before anything is generated, so a conforming endpoint bills nothing.
         bad_auth = auth_headers("api-key" if t.auth == "api-key" else "x-api-key" if t.auth == "x-api-key"
                                 else "bearer", BAD_KEY)
-        bad_key = await self._probe("bad_key", probe_method, t.base_url + probe_path,
-                                    {**base_headers(t), **bad_auth}, probe_body)
+        bad_key = await self._probe("bad_key", "POST", t.base_url + spec.messages_path,
+                                    {**base_headers(t), **bad_auth}, message_body(spec.wire, t.model, 1, stream=False))
         unknown = f"anthropic/{UNKNOWN_MODEL}" if spec.name == "openrouter" else UNKNOWN_MODEL
-        if probe_path == spec.count_tokens_path:
-            bad_model = await self._authed("bad_model", "POST", probe_path, count_tokens_body(unknown))
-        else:
-            bad_body = message_body(spec.wire, unknown, 1, stream=False)
-            bad_model = await self._authed("bad_model", "POST", spec.messages_path, bad_body)
+        bad_model = await self._authed("bad_model", "POST", spec.messages_path,
+                                       message_body(spec.wire, unknown, 1, stream=False))
         unsupported: list[Observation] = []
         if spec.name == "foundry":
             for name, path in (("unsupported_models", "/v1/models"), ("unsupported_batches", "/v1/messages/batches")):
@@ -217,9 +215,9 @@ class Ladder:
         for check_id in CONFORMANCE_CHECKS:
             verdict = JUDGES[check_id](observed)
             seen = evidence.get(check_id)
-            if (self.target.gateway and not verdict.passed and check_id in PROVIDER_ONLY_CHECKS
+            if (self.run.gateway and not verdict.passed and check_id in PROVIDER_ONLY_CHECKS
                     and not (seen is not None and seen.ok)):  # an error answered 200 is wrong everywhere
-                verdict = Verdict.warn(f"gateway: {verdict.message} (the provider itself would fail this)",
+                verdict = Verdict.warn(f"gateway: {verdict.message} (required of the provider itself, not of a gateway)",
                                        verdict.cause)
             self._record(check_id, verdict, evidence.get(check_id), blocks=False)
 
@@ -289,6 +287,7 @@ class Ladder:
         if self._finished:
             return self.run
         self._finished = True
+        order = {check_id: i for i, check_id in enumerate(self.check_ids)}
         done = {c.id for c in self.run.checks}
         for check_id in self.check_ids:
             if check_id in done:
@@ -300,6 +299,7 @@ class Ladder:
                 status, message, by = "skipped", f"not run: {self.stopped_reason or 'the run stopped'}", None
             self.run.checks.append(CheckResult(id=check_id, target=self.target.id, layer=layer, status=status,
                                                message=message, blocked_by=by))
+        self.run.checks.sort(key=lambda c: order.get(c.id, len(order)))
         return self.run
 
 

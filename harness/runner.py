@@ -58,8 +58,8 @@ def worst_case(targets: Sequence[Target], profile: str) -> Cost:
         calls += 2
         tokens += 2 * target.max_tokens
         if profile == "full":
-            calls += 1
-            tokens += TRUNCATION_MAX_TOKENS
+            calls += 3  # max_tokens probe, and the negative probes should the endpoint accept them
+            tokens += TRUNCATION_MAX_TOKENS + 2
     return Cost(calls, tokens)
 
 

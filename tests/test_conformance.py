@@ -130,7 +130,7 @@ CASES: list[tuple[str, str, Callable[[Observed], Observed], str, str]] = [
      "conformance.stream", "without data: [DONE]"),
     ("stream.grammar", "openrouter", lambda o: replace(o, stream=edit_events(o.stream, remove_usage_chunk)),
      "conformance.stream", "no final usage chunk"),
-    ("usage.message", "anthropic", lambda o: replace(o, max_tokens=2), "conformance.usage",
+    ("usage.message", "anthropic", lambda o: replace(o, max_tokens=2), "conformance.max-tokens",
      "output tokens 6 exceed max_tokens 2"),
     ("usage.message", "openrouter",
      lambda o: replace(o, message=edit_body(o.message, set_("usage.total_tokens", 1))), "conformance.usage",

@@ -153,8 +153,9 @@ def stream_completes(obs: Observation, wire: WireFormat, provider: str, auth: st
     if "text/event-stream" not in (obs.header("content-type") or ""):
         return Verdict(
             False,
-            f"expected content-type text/event-stream; got {obs.header('content-type')!r}",
-            "conformance.stream",
+            f"expected content-type text/event-stream to a request with stream: true; got "
+            f"{obs.header('content-type')!r}",
+            "stream.not-supported",
         )
     reading = read_stream(wire, obs)
     return _judge_reading(reading, obs, wire, provider, auth, streamed=True)

@@ -148,7 +148,7 @@ def message_usage_is_consistent(o: Observed) -> Verdict:
     counts = usage_counts(o.spec.wire, reading.usage)
     assert counts is not None
     if counts[1] > o.max_tokens:
-        return _fail(f"output tokens {counts[1]} exceed max_tokens {o.max_tokens}", "conformance.usage")
+        return _fail(f"output tokens {counts[1]} exceed max_tokens {o.max_tokens}", "conformance.max-tokens")
     if o.family == "openrouter" and reading.usage["total_tokens"] != counts[0] + counts[1]:
         return _fail(f"total_tokens {reading.usage['total_tokens']} != prompt_tokens {counts[0]} + "
                      f"completion_tokens {counts[1]}", "conformance.usage")

@@ -174,10 +174,14 @@ def _not_found(ev: Evidence, info: ErrorInfo, text: str) -> tuple[str, str]:
     model = (ev.model or "").lower()
     if "model" in text or "deployment" in text or (model and model in text):
         return "model.not-found", "404 naming the model or deployment"
-    return _ROUTE, "404 that names no model: the path is not served"
+    if not info.structured or "not found" in text or "not_found" in text or "notfound" in text:
+        return _ROUTE, "404 that names no model: the path is not served"
+    return "unclassified", "404 whose error body says neither 'not found' nor which model"
 
 
 def _bad_request(info: ErrorInfo) -> tuple[str, str]:
+    if info.shape == "openrouter" and info.body_status in (400, 422):
+        return "request.invalid", "OpenRouter's envelope with code 400: invalid or missing parameters"
     kind = (info.type or "").lower()
     if kind in ("invalid_request_error", "badrequest", "bad_request", "invalid_argument", "validationexception") \
             or (info.code or "").lower() in ("badrequest", "invalid_request_error", "invalid_argument"):

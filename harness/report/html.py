@@ -5,6 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from harness.report.model import counted, gateway_note, tally
+
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:18px 28px}header h1{margin:0;font-size:20px}
@@ -38,10 +40,8 @@ def render_html(report: dict[str, Any]) -> str:
         f"<title>claude-harness: {_e(s['verdict'])}</title><style>{_CSS}</style></head><body>",
         f"<header><h1>claude-harness report <span class=\"badge {_e(s['verdict'])}\" id=\"verdict\">"
         f"{_e(s['verdict'])}</span></h1>",
-        f"<p>mode {_e(report['mode'])} · exit {_e(s['exit_code'])} · {_e(s['passed'])} passed, "
-        f"{_e(s.get('warning', 0))} warnings, "
-        f"{_e(s['failed'])} failed, {_e(s['blocked'])} blocked · {_e(report['usage']['billable_calls'])} billable "
-        f"calls</p></header><main>",
+        f"<p>mode {_e(report['mode'])} · exit {_e(s['exit_code'])} · {_e(tally(s))} · "
+        f"{_e(counted(report['usage']['billable_calls'], 'billable call'))}</p></header><main>",
     ]
     if not report.get("complete", True):
         parts.append('<p class="root"><strong>Incomplete run:</strong> what was observed before it stopped.</p>')
@@ -51,6 +51,8 @@ def render_html(report: dict[str, Any]) -> str:
         parts.append(f"<h2>{_e(tid)}<span class=\"badge {_e(target['verdict'])}\">{_e(target['verdict'])}</span></h2>")
         parts.append(f"<div class=\"meta\">{_e(target['provider'])} · {_e(target['endpoint'])} · model "
                      f"<code>{_e(target['model'])}</code> · auth {_e(target['auth'])}</div>")
+        if gateway_note(target):
+            parts.append(f'<div class="small">{_e(gateway_note(target))}</div>')
         for diag in (d for d in report["diagnoses"] if d["target"] == tid):
             css = "root transient-cause" if diag.get("transient") else "root"
             label = "Root cause" if diag["root"] else "Also"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.report.model import counted, gateway_note, tally
+
 _ICON = {"passed": "✅", "warning": "⚠️ warning", "failed": "❌", "blocked": "⏸️", "skipped": "⏭️", "error": "💥"}
 
 
@@ -16,9 +18,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     out = [
         f"# claude-harness report: {summary['verdict']} (exit {summary['exit_code']})",
         "",
-        f"Mode: {report['mode']} · {summary['passed']} passed, {summary.get('warning', 0)} warnings, "
-        f"{summary['failed']} failed, "
-        f"{summary['blocked']} blocked · {report['usage']['billable_calls']} billable calls, "
+        f"Mode: {report['mode']} · {tally(summary)} · {counted(report['usage']['billable_calls'], 'billable call')}, "
         f"{report['usage']['input_tokens']} input / {report['usage']['output_tokens']} output tokens",
     ]
     if not report.get("complete", True):
@@ -28,6 +28,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         where = f"`{target['provider']}` · `{target['endpoint']}`"
         out += ["", f"## {tid}: {target['verdict']}", "",
                 f"{where} · model `{target['model']}` · auth `{target['auth']}`"]
+        if gateway_note(target):
+            out += ["", f"_{gateway_note(target)}_"]
         for diag in (d for d in report["diagnoses"] if d["target"] == tid):
             label = "Root cause" if diag["root"] else "Also"
             out += ["", f"### {label}: `{diag['cause']}`: {diag['title']}", "", diag["explanation"], ""]

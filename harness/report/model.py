@@ -18,6 +18,26 @@ EXIT_CODES = {"healthy": 0, "broken": 1, "transient": 3, "inconclusive": 4}
 STATUSES = ("passed", "warning", "failed", "skipped", "blocked", "error")
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 billable call', '2 billable calls'."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def tally(summary: dict[str, Any]) -> str:
+    """The one-line count every rendering shows."""
+    return (f"{summary['passed']} passed, {counted(summary.get('warning', 0), 'warning')}, {summary['failed']} failed,"
+            f" {summary['blocked']} blocked")
+
+
+def gateway_note(target: dict[str, Any]) -> str | None:
+    """How a target judged as a gateway is described (provider-only expectations become warnings)."""
+    if target.get("gateway_detected"):
+        return f"judged as a gateway: {target['gateway_detected']} answered; provider-only expectations are warnings"
+    if target.get("gateway"):
+        return "marked as a gateway (--gateway): provider-only expectations are warnings"
+    return None
+
+
 def _check_dict(check: CheckResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": check.id,
@@ -58,7 +78,7 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
                 "check": check.id,
                 "title": cause.title,
                 "explanation": cause.explanation,
-                "steps": steps_for(cause, run.target.provider.name, gateway=run.target.gateway),
+                "steps": steps_for(cause, run.target.provider.name, gateway=run.gateway),
                 "sources": list(cause.sources),
                 "evidence": check.message,
                 "request_ids": dict(check.request_ids),
@@ -124,6 +144,9 @@ def build_report(
         target_info["timings"] = _timings(run)
         if run.credential_details:
             target_info["credential_details"] = run.credential_details
+        if run.detected_gateway:
+            target_info["gateway"] = True
+            target_info["gateway_detected"] = run.detected_gateway
         targets.append(target_info)
         checks.extend(target_checks)
         diagnoses.extend(_diagnoses(run))

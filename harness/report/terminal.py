@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.report.model import counted, gateway_note, tally
+
 _MARK = {"passed": "ok  ", "warning": "WARN", "failed": "FAIL", "blocked": "--  ", "skipped": "skip", "error": "ERR "}
 
 
@@ -15,6 +17,8 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
             f"{tid}: {target['provider']} {target['endpoint']} model={target['model']} auth={target['auth']}"
             f"  -> {target['verdict'].upper()}"
         )
+        if gateway_note(target):
+            lines.append(f"  ({gateway_note(target)})")
         for check in (c for c in report["checks"] if c["target"] == tid):
             lines.append(f"  [{_MARK.get(check['status'], check['status'])}] {check['id']:<28} {check['message']}")
         stream = (target.get("timings") or {}).get("stream") or {}
@@ -34,9 +38,7 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
     usage = report["usage"]
     lines.append(
         f"Verdict: {summary['verdict']} (exit {summary['exit_code']}) - "
-        f"{summary['passed']} passed, {summary.get('warning', 0)} warnings, {summary['failed']} failed, "
-        f"{summary['blocked']} blocked; "
-        f"{usage['billable_calls']} billable calls, "
+        f"{tally(summary)}; {counted(usage['billable_calls'], 'billable call')}, "
         f"{usage['input_tokens']} input / {usage['output_tokens']} output tokens"
     )
     if not report.get("complete", True):
