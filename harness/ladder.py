@@ -217,8 +217,8 @@ class Ladder:
             seen = evidence.get(check_id)
             if (self.run.gateway and not verdict.passed and check_id in PROVIDER_ONLY_CHECKS
                     and not (seen is not None and seen.ok)):  # an error answered 200 is wrong everywhere
-                verdict = Verdict.warn(f"gateway: {verdict.message} (required of the provider itself, not of a gateway)",
-                                       verdict.cause)
+                verdict = Verdict.warn(
+                    f"gateway: {verdict.message} (required of the provider itself, not of a gateway)", verdict.cause)
             self._record(check_id, verdict, evidence.get(check_id), blocks=False)
 
     async def _message(self) -> Observation:

@@ -88,6 +88,8 @@ def recorded_targets(directory: Path) -> list[dict[str, Any]]:
                "auth": info["auth"], "allow_insecure_http": True}
         if info["auth"] != "entra":
             raw["api_key_env"] = REPLAY_KEY_ENV
+        if info.get("gateway") is True:
+            raw["gateway"] = True  # marked by the user (a detected gateway is detected again from the answers)
         raws.append(raw)
     return raws
 

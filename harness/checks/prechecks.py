@@ -46,6 +46,8 @@ def served(obs: Observation, ctx: Context) -> bool:
         return False
     if obs.ok:
         return _expected_shape(obs)
+    if obs.status >= 500:
+        return False  # a server error says nothing about whether the route exists
     return classify_answer(obs, ctx).cause not in NOT_SERVED_CAUSES
 
 
@@ -136,7 +138,9 @@ def _disagreement(obs: Observation, label: str, message: Observation, message_ca
         if ids is not None and message.ok and not _listed(ids, ctx.model or ""):
             return f"{ctx.model!r} is not among the {len(ids)} ids of GET /models, yet it answered"
         return None
-    if obs.ok and message_cause is not None and message_cause.startswith(("model.", "auth.")):
+    judges_model = obs.probe == "count_tokens"  # GET /key says nothing about models
+    if obs.ok and message_cause is not None and (
+            message_cause.startswith("auth.") or (judges_model and message_cause.startswith("model."))):
         estimate = " (a local estimate)" if "local_estimate" in (obs.body_text or "") else ""
         what = "model" if message_cause.startswith("model.") else "credential"
         return (f"{label} answered HTTP {obs.status}{estimate} for a {what} that {message.method} "
