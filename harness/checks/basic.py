@@ -93,7 +93,10 @@ def seen_answer(obs: Observation, result: Classification) -> str:
 def _failure(obs: Observation, ctx: Context, what: str) -> Verdict:
     result = classify_answer(obs, ctx)
     decided = f" [{result.rule}]" if result.rule else ""
-    return Verdict(False, f"expected {what}; got {seen_answer(obs, result)}{decided}", result.cause,
+    again = ""
+    if obs.retries and all(r.get("status") == obs.status for r in obs.retries):
+        again = f" (the same status on {len(obs.retries) + 1} attempts)"
+    return Verdict(False, f"expected {what}; got {seen_answer(obs, result)}{decided}{again}", result.cause,
                    result.transient)
 
 
