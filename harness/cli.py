@@ -21,6 +21,7 @@ from harness.emulator.tokens import in_process_credential
 from harness.errors import HarnessError
 from harness.providers import AUTH_MODES, PROVIDERS
 from harness.report import render_github, render_markdown, render_terminal, renderings
+from harness.report.model import TOOL_VERSION
 from harness.report.writer import prepare_report_dir, write_report
 from harness.runner import RunOptions, run_and_report
 
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="claude-harness",
         description="Connectivity and conformance checks for Claude through Foundry, OpenRouter and the Anthropic API.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {TOOL_VERSION}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="run the checks against one or more targets and write reports")
@@ -175,8 +177,12 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         print(render_github(report), end="")
         summary_file = env.get("GITHUB_STEP_SUMMARY")
         if summary_file:
-            with open(summary_file, "a", encoding="utf-8") as handle:
-                handle.write(render_markdown(report))
+            try:
+                with open(summary_file, "a", encoding="utf-8") as handle:
+                    handle.write(render_markdown(report))
+            except OSError as exc:
+                print(f"::warning title=claude-harness::GITHUB_STEP_SUMMARY {summary_file} cannot be written "
+                      f"({exc.strerror or exc}); the report is in {report_dir}", file=sys.stderr)
     else:
         print(render_terminal(report, report_dir=str(report_dir)), end="")
     if report["summary"].get("interrupted"):
@@ -211,11 +217,7 @@ def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOp
         if any(k in flags for k in ("provider", "base_url", "resource", "model", "auth", "api_key_env")):
             raise HarnessError("--config and per-target flags (--provider, --base-url, ...) are alternatives.",
                                fix="Put the settings in the TOML file, or drop --config.")
-        raws = load_toml_targets(args.config)
-        for raw in raws:  # flags such as --timeout apply to every target without its own value
-            for key in ("timeout", "max_tokens", "entra_scope", "anthropic_version"):
-                if key in flags:
-                    raw.setdefault(key, flags[key])
+        raws = [_apply_flags(raw, flags) for raw in load_toml_targets(args.config)]
     elif "provider" in flags:
         raws = [flags]
     else:
@@ -225,6 +227,23 @@ def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOp
         raws = [{**flags, "provider": p, "name": p} for p in providers]
     targets = build_targets(raws, env)
     return run_and_report(targets, mode="live", options=options, record_to=args.record)
+
+
+# Flags that set how a target is checked (not which target): with --config they apply to every target of the
+# file and override its value; --header adds headers (a flag's header wins over the file's of the same name).
+SETTING_FLAGS = ("timeout", "max_tokens", "entra_scope", "anthropic_version", "http_referer", "x_title",
+                 "allow_insecure_http", "gateway")
+
+
+def _apply_flags(raw: dict[str, Any], flags: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(raw)
+    out.update({key: flags[key] for key in SETTING_FLAGS if key in flags})
+    if flags.get("headers"):
+        file_headers = raw.get("headers") if isinstance(raw.get("headers"), dict) else {}
+        names = {str(n).lower() for n in flags["headers"]}
+        out["headers"] = {**{n: v for n, v in file_headers.items() if str(n).lower() not in names},
+                          **flags["headers"]}
+    return out
 
 
 def _check_emulated(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
@@ -308,7 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            return _check(args, dict(os.environ))
+            with _no_leftovers(args.report_dir, getattr(args, "record", None)):
+                return _check(args, dict(os.environ))
         if args.command == "emulate":
             return _emulate(args)
         return _explain(args)
@@ -319,6 +339,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claude-harness: interrupted", file=sys.stderr)
         return 130
+
+
+@contextlib.contextmanager
+def _no_leftovers(*paths: Path | None) -> Iterator[None]:
+    """A run that ends in a usage or configuration error leaves no directory it created behind."""
+    missing = [p for p in paths if p is not None and not p.exists()]
+    try:
+        yield
+    except HarnessError:
+        for path in missing:
+            with contextlib.suppress(OSError):
+                path.rmdir()  # only if still empty: nothing half-written is removed by accident
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

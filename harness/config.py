@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from harness import constants
 from harness.errors import ConfigError
 from harness.providers import PROVIDERS, AuthMode, ProviderSpec, resource_base_url
-from harness.redact import Secret
+from harness.redact import Secret, is_secret_header
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -61,9 +61,16 @@ class Target:
     timeout: float = constants.DEFAULT_TIMEOUT_S
     max_tokens: int = constants.DEFAULT_MAX_TOKENS
     secret_env: str | None = None
+    header_env: tuple[tuple[str, str], ...] = ()  # custom header name -> the variable its value came from
     insecure_http: bool = False
     gateway: bool = False  # a compatible gateway in front of the provider, not the provider itself
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def secret_values(self) -> list[str]:
+        """Every value the redactor must know: the credential and secret-named custom headers."""
+        values = [self.secret.reveal()] if self.secret is not None else []
+        values += [value for name, value in self.extra_headers if is_secret_header(name)]
+        return values
 
     def describe(self) -> dict[str, Any]:
         """The target as it appears in reports: no secret values."""
@@ -177,9 +184,9 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         )
 
     secret, secret_env = _resolve_secret(spec, auth, raw, env)
-    headers = _extra_headers(spec, raw)
+    headers, header_env = _extra_headers(spec, raw, env)
     timeout = _number(raw, "timeout", constants.DEFAULT_TIMEOUT_S, minimum=0.001)
-    max_tokens = int(_number(raw, "max_tokens", constants.DEFAULT_MAX_TOKENS, minimum=1))
+    max_tokens = _whole(raw, "max_tokens", constants.DEFAULT_MAX_TOKENS, minimum=1)
     return Target(
         id=target_id,
         provider=spec,
@@ -190,6 +197,7 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         entra_scope=_text(raw, "entra_scope") or constants.DEFAULT_ENTRA_SCOPE,
         anthropic_version=_text(raw, "anthropic_version") or constants.ANTHROPIC_VERSION,
         extra_headers=headers,
+        header_env=header_env,
         timeout=timeout,
         max_tokens=max_tokens,
         secret_env=secret_env,
@@ -228,10 +236,22 @@ def _flag(raw: Mapping[str, Any], key: str) -> bool:
     return value
 
 
+def _whole(raw: Mapping[str, Any], key: str, default: int, *, minimum: int) -> int:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"Setting {key!r} must be a whole number, got {value!r}.",
+                          fix=f"Write {key} = {default} (no quotes, no decimals).")
+    if value < minimum:
+        raise ConfigError(f"Setting {key!r} must be at least {minimum}, got {value!r}.")
+    return value
+
+
 def _number(raw: Mapping[str, Any], key: str, default: float, *, minimum: float) -> float:
     value = raw.get(key)
     if value is None:
         return default
+    if isinstance(value, (bool, str)):
+        raise ConfigError(f"Setting {key!r} must be a number, got {value!r}.", fix=f"Write {key} = {default:g}.")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -348,8 +368,13 @@ def _resolve_secret(
     return Secret(value, kind=kind, source=f"${var}"), var
 
 
-def _extra_headers(spec: ProviderSpec, raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token (RFC 9110)
+
+
+def _extra_headers(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str]
+                   ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     headers: list[tuple[str, str]] = []
+    sources: list[tuple[str, str]] = []
     referer = _text(raw, "http_referer")
     title = _text(raw, "x_title")
     if (referer or title) and spec.name != "openrouter":
@@ -362,7 +387,25 @@ def _extra_headers(spec: ProviderSpec, raw: Mapping[str, Any]) -> tuple[tuple[st
     if not isinstance(extra, Mapping):
         raise ConfigError("Setting 'headers' must be a table of header names to values.")
     for name, value in extra.items():
-        if str(name).lower() in {"authorization", "x-api-key", "api-key"}:
+        name = str(name).strip()
+        if not _HEADER_NAME.match(name):
+            raise ConfigError(f"Header name {name!r} is not a valid HTTP header name.",
+                              fix="Use letters, digits and dashes only, as NAME:VALUE (e.g. --header 'X-Team: ml').")
+        if name.lower() in {"authorization", "x-api-key", "api-key"}:
             raise ConfigError(f"Header {name!r} carries a credential; use --auth and --api-key-env instead.")
-        headers.append((str(name), str(value)))
-    return tuple(headers)
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ConfigError(f"Header {name!r} must have a text value, got {type(value).__name__}.")
+        text = str(value).strip()
+        if text.startswith("env:"):  # keep secrets out of argv and config files: NAME:env:VAR
+            var = text[4:].strip()
+            if not env.get(var):
+                raise ConfigError(f"Header {name!r} takes its value from {var}, which is not set.",
+                                  fix=f"Export {var}, or give the header's value directly.",
+                                  cause="config.missing-credentials")
+            text = env[var].strip()
+            sources.append((name, var))
+        if any(ord(c) < 0x20 or ord(c) > 0x7E for c in text):
+            raise ConfigError(f"Header {name!r} has a value with a line break, a control character or a non-ASCII "
+                              "character, which HTTP headers cannot carry.", fix=f"Fix the value of {name!r}.")
+        headers.append((name, text))
+    return tuple(headers), tuple(sources)

@@ -182,8 +182,8 @@ def harness(request: pytest.FixtureRequest, harness_run: TargetRun) -> SuiteChec
 
 
 async def _run_one(session: HarnessSession, target: Target) -> TargetRun:
-    if target.secret is not None:
-        session.redactor.add(target.secret.reveal())
+    for value in target.secret_values():
+        session.redactor.add(value)
     async with Prober(session.redactor, transport=session.transport) as prober:
         return await run_target(target, prober, session.credential_factory, profile=session.profile)
 

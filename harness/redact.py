@@ -25,6 +25,15 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?i)([?&](?:api[-_]?key|access_token|token|key|sig|secret|code)=)[^&\s\"']{4,}"),  # query strings
 )
 PLACEHOLDER = "[REDACTED]"
+# Words in a header name that say its value is a secret (Ocp-Apim-Subscription-Key, X-Gateway-Token, …).
+_SECRET_NAME_WORDS = ("key", "token", "secret", "auth", "password", "passwd", "cookie", "session", "signature",
+                      "credential", "subscription")
+
+
+def is_secret_header(name: str) -> bool:
+    """Is this header's value a secret? The known credential headers, and any whose name says so."""
+    lowered = name.lower()
+    return lowered in SENSITIVE_HEADERS or any(word in lowered for word in _SECRET_NAME_WORDS)
 
 
 def fingerprint(value: str) -> str:
@@ -79,7 +88,7 @@ class Redactor:
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for name, value in headers.items():
-            if name.lower() in SENSITIVE_HEADERS:
+            if is_secret_header(name):
                 scheme = "Bearer " if value.lower().startswith("bearer ") else ""
                 secret = value[len(scheme):]
                 out[name] = f"{scheme}{PLACEHOLDER} {fingerprint(secret)}"

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.config import Target
-from harness.redact import SENSITIVE_HEADERS
+from harness.redact import SENSITIVE_HEADERS, is_secret_header
 
 
 def secret_placeholder(target: Target) -> str:
@@ -16,6 +16,12 @@ def secret_placeholder(target: Target) -> str:
         resource = target.entra_scope.removesuffix("/.default")
         return f"$(az account get-access-token --resource {resource} --query accessToken -o tsv)"
     return f"${target.secret_env or target.provider.key_env}"
+
+
+def header_placeholder(target: Target, name: str) -> str:
+    """The variable a secret custom header's value comes from (or one named after the header)."""
+    var = dict(target.header_env).get(name) or "".join(c if c.isalnum() else "_" for c in name).upper()
+    return f"${var}"
 
 
 def curl_command(target: Target, method: str, url: str, headers: Mapping[str, str], body: Any) -> str:
@@ -30,6 +36,8 @@ def curl_command(target: Target, method: str, url: str, headers: Mapping[str, st
             scheme = "Bearer " if name.lower() == "authorization" else ""
             # double quotes so the shell expands the placeholder, never a literal secret
             parts += ["-H", f'"{name}: {scheme}{secret_placeholder(target)}"']
+        elif is_secret_header(name):
+            parts += ["-H", f'"{name}: {header_placeholder(target, name)}"']
         else:
             parts += ["-H", shlex.quote(f"{name}: {value}")]
     if body is not None:
@@ -59,8 +67,9 @@ def sdk_snippet(target: Target, *, stream: bool) -> str | None:
         create = f'client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{prompt}'
         return "\n".join([*head, f"print({create})"])
     if target.provider.name == "openrouter":
-        headers = dict(target.extra_headers)
-        extra = f", default_headers={headers!r}" if headers else ""
+        pairs = [f'"{n}": os.environ["{header_placeholder(target, n)[1:]}"]' if is_secret_header(n) else f"{n!r}: {v!r}"
+                 for n, v in target.extra_headers]
+        extra = f", default_headers={{{', '.join(pairs)}}}" if pairs else ""
         return "\n".join([
             "import os",
             "from openai import OpenAI",

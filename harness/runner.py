@@ -112,8 +112,8 @@ def run_and_report(
     enforce_budget(worst_case(targets, options.profile), options)
     redactor = Redactor()
     for target in targets:
-        if target.secret is not None:
-            redactor.add(target.secret.reveal())
+        for value in target.secret_values():
+            redactor.add(value)
     deadline = time.monotonic() + options.deadline_s if options.deadline_s is not None else None
     ladders = [Ladder(t, None, credential_factory, profile=options.profile, deadline=deadline) for t in targets]
     notes = list(notes)
@@ -158,8 +158,8 @@ async def run_targets(
     options = options or RunOptions()
     redactor = redactor or Redactor()
     for target in targets:
-        if target.secret is not None:
-            redactor.add(target.secret.reveal())
+        for value in target.secret_values():
+            redactor.add(value)
     async with Prober(redactor, transport=transport, verify=options.verify, retries=options.retries,
                       max_retry_wait_s=options.max_retry_wait_s) as prober:
         ladders = [Ladder(t, prober, credential_factory, profile=options.profile) for t in targets]

@@ -4,6 +4,7 @@ stderr, logs, JUnit, the GitHub job summary; for every emulator fault and every 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,46 @@ def test_each_writer_depends_on_the_redactor(tmp_path: Path, monkeypatch: pytest
     capsys.readouterr()
     # the probe scrubbed the body as it read it, so the report stays clean even then: two independent layers
     assert leaks((tmp_path / "report.json").read_text(), CANARY) == []
+
+
+HEADER_CANARY = "CANARY-hdr-9f4e2b7c1a6d3e8f05"
+
+
+@pytest.mark.parametrize("fault", [None, "invalid-key", "unknown-model"])
+@pytest.mark.parametrize("how", ["flag", "env", "toml"])
+def test_secret_custom_headers_never_leak(how: str, fault: str | None, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    """An API Management key in front of Foundry (Ocp-Apim-Subscription-Key) is a secret in every output."""
+    monkeypatch.setenv("CANARY_KEY", CANARY)
+    monkeypatch.setenv("APIM_KEY", HEADER_CANARY)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(out / "step-summary.md"))
+    caplog.set_level(logging.DEBUG)
+    value = "env:APIM_KEY" if how == "env" else HEADER_CANARY
+    with RunningEmulator(EmulatorSettings()) as emu:
+        if how == "toml":
+            config = tmp_path / "t.toml"
+            config.write_text(f'[[targets]]\nprovider = "foundry"\nbase_url = "{emu.url}/anthropic"\n'
+                              f'model = "d1"\napi_key_env = "CANARY_KEY"\n'
+                              f'headers = {{"Ocp-Apim-Subscription-Key" = "{value}", "X-Team" = "ml"'
+                              + (f', "x-emulator-fault" = "{fault}"' if fault else "") + "}\n")
+            argv = ["check", "--config", str(config)]
+        else:
+            argv = ["check", "--provider", "foundry", "--base-url", f"{emu.url}/anthropic", "--model", "d1",
+                    "--api-key-env", "CANARY_KEY", "--header", f"Ocp-Apim-Subscription-Key: {value}",
+                    "--header", "X-Team: ml"]
+        argv += ["--retries", "0", "--profile", "full", "--format", "github", "--report-dir", str(out / "r"),
+                 "--record", str(out / "rec")]
+        if fault and how != "toml":
+            argv += ["--header", f"x-emulator-fault: {fault}"]
+        main(argv)
+    output = everything(out, tuple(capsys.readouterr()), caplog.text)  # the input config is not output
+    where = [output[max(0, i - 150):i + 40] for i in [m.start() for m in re.finditer("9f4e2b7c1a", output)]][:2]
+    assert leaks(output, HEADER_CANARY) == [], f"a secret custom header leaked: {where}"
+    assert leaks(output, CANARY) == []
+    if fault:
+        assert '"Ocp-Apim-Subscription-Key: $' in output, "the reproduction names a variable instead"
+    if fault:
+        assert "X-Team: ml" in output, "headers that are not secret stay readable in the reproduction"

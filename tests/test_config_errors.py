@@ -142,3 +142,65 @@ def test_report_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture
     code = main(["check", "--mocked", "--report-dir", str(blocker)])
     err = capsys.readouterr().err
     assert code == 2 and "is a file" in err
+
+
+@pytest.mark.parametrize(("argv", "problem"), [
+    (["--header", "bad header: x"], "'bad header' is not a valid HTTP header name"),
+    (["--header", "X-Team: caf\u00e9"], "non-ASCII"),
+    (["--header", "X-Secret: env:NOT_SET_ANYWHERE"], "NOT_SET_ANYWHERE, which is not set"),
+])
+def test_bad_headers_exit_2_naming_the_header(argv: list[str], problem: str, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "k1234")
+    code, err = run(["--provider", "anthropic", *argv], tmp_path, capsys)
+    assert code == 2 and problem in err
+    assert not (tmp_path / "out").exists(), "a configuration error leaves no report directory behind"
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ('allow_insecure_http = "no"', "'allow_insecure_http' must be true or false"),
+    ("max_tokens = 16.9", "'max_tokens' must be a whole number"),
+    ('timeout = "30"', "'timeout' must be a number"),
+    ('gateway = 1', "'gateway' must be true or false"),
+    ('headers = {"X-Note" = "a\\nb"}', "line break"),
+])
+def test_toml_values_of_the_wrong_type_exit_2(line: str, problem: str, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "k1234")
+    config = tmp_path / "t.toml"
+    config.write_text(f'[[targets]]\nprovider = "anthropic"\n{line}\n')
+    code, err = run(["--config", str(config)], tmp_path, capsys)
+    assert code == 2 and problem in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_setting_flags_apply_to_every_target_of_a_config(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documented rule: setting flags override the file for every target; target flags conflict."""
+    from harness.cli import _apply_flags
+
+    raw = {"provider": "anthropic", "timeout": 5, "headers": {"X-Team": "file", "X-Keep": "1"}}
+    flags = {"timeout": 9.0, "allow_insecure_http": True, "headers": {"x-team": "flag"}, "gateway": True}
+    applied = _apply_flags(raw, flags)
+    assert applied["timeout"] == 9.0 and applied["allow_insecure_http"] is True and applied["gateway"] is True
+    assert applied["headers"] == {"X-Keep": "1", "x-team": "flag"}
+    config = tmp_path / "t.toml"
+    config.write_text('[[targets]]\nprovider = "anthropic"\nbase_url = "http://gw.example.invalid"\n')
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "k1234")
+    code, err = run(["--config", str(config), "--model", "m"], tmp_path, capsys)
+    assert code == 2 and "alternatives" in err
+    # --allow-insecure-http given with --config is honoured, not ignored (nothing is sent: the budget refuses)
+    code, err = run(["--config", str(config), "--allow-insecure-http", "--max-billable-calls", "0"], tmp_path,
+                    capsys)
+    assert code == 2 and "exceeds the budget" in err and "allow-insecure-http" not in err
+
+
+def test_unwritable_github_step_summary_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "no-such-dir" / "summary.md"))
+    code = main(["check", "--mocked", "--format", "github", "--report-dir", str(tmp_path / "r")])
+    captured = capsys.readouterr()
+    assert code == 0 and "Traceback" not in captured.err
+    assert "::warning" in captured.err and "GITHUB_STEP_SUMMARY" in captured.err
