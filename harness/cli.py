@@ -239,7 +239,7 @@ def _apply_flags(raw: dict[str, Any], flags: Mapping[str, Any]) -> dict[str, Any
     out = dict(raw)
     out.update({key: flags[key] for key in SETTING_FLAGS if key in flags})
     if flags.get("headers"):
-        file_headers = raw.get("headers") if isinstance(raw.get("headers"), dict) else {}
+        file_headers: dict[str, Any] = raw["headers"] if isinstance(raw.get("headers"), dict) else {}
         names = {str(n).lower() for n in flags["headers"]}
         out["headers"] = {**{n: v for n, v in file_headers.items() if str(n).lower() not in names},
                           **flags["headers"]}

@@ -25,15 +25,16 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?i)([?&](?:api[-_]?key|access_token|token|key|sig|secret|code)=)[^&\s\"']{4,}"),  # query strings
 )
 PLACEHOLDER = "[REDACTED]"
-# Words in a header name that say its value is a secret (Ocp-Apim-Subscription-Key, X-Gateway-Token, …).
-_SECRET_NAME_WORDS = ("key", "token", "secret", "auth", "password", "passwd", "cookie", "session", "signature",
-                      "credential", "subscription")
+# Words of a header name that say its value is a secret (Ocp-Apim-Subscription-Key, X-Gateway-Token, …); whole
+# words only, so anthropic-ratelimit-tokens-limit stays readable.
+_SECRET_NAME_WORDS = frozenset({"key", "apikey", "token", "secret", "auth", "authorization", "password", "passwd",
+                                "cookie", "session", "signature", "credential", "credentials"})
 
 
 def is_secret_header(name: str) -> bool:
     """Is this header's value a secret? The known credential headers, and any whose name says so."""
     lowered = name.lower()
-    return lowered in SENSITIVE_HEADERS or any(word in lowered for word in _SECRET_NAME_WORDS)
+    return lowered in SENSITIVE_HEADERS or any(w in _SECRET_NAME_WORDS for w in re.split(r"[-_.]", lowered))
 
 
 def fingerprint(value: str) -> str:

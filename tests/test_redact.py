@@ -37,3 +37,13 @@ def test_secret_object_never_shows_its_value() -> None:
     secret = Secret("value-123456", kind="api-key key", source="$VAR")
     assert "value-123456" not in repr(secret) + str(secret) + f"{secret}" + secret.describe()
     assert secret.reveal() == "value-123456"
+
+
+def test_secret_header_names_are_recognised_by_whole_words() -> None:
+    from harness.redact import is_secret_header
+
+    for name in ("Ocp-Apim-Subscription-Key", "X-Gateway-Token", "x-auth-token", "X-Api-Key", "Cookie",
+                 "x-amz-security-token", "X-Client-Secret"):
+        assert is_secret_header(name), name
+    for name in ("anthropic-ratelimit-tokens-limit", "request-id", "x-team", "content-type", "retry-after"):
+        assert not is_secret_header(name), name
