@@ -185,14 +185,20 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
                       f"({exc.strerror or exc}); the report is in {report_dir}", file=sys.stderr)
     else:
         print(render_terminal(report, report_dir=str(report_dir)), end="")
-    if report["summary"].get("interrupted"):
-        return 130
     return int(report["summary"]["exit_code"])
 
 
 def _prepare_record_dir(path: Path) -> None:
+    """An empty or new folder is used; an earlier recording is replaced (when this run writes its own);
+    anything else is refused before anything is sent."""
     if path.exists() and not path.is_dir():
         raise HarnessError(f"Record directory {path} exists and is a file.", fix="Pass another --record DIR.")
+    if path.is_dir():
+        entries = list(path.iterdir())
+        if any(not (e.is_dir() and (e / "target.json").is_file()) for e in entries):
+            raise HarnessError(f"Record directory {path} is not empty and does not hold a recording.",
+                               fix="Pass a new or empty --record DIR.")
+
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

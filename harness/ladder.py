@@ -34,6 +34,7 @@ from harness.wire import count_tokens_body, message_body, read_message, read_str
 # Probes that generate (and bill) when the endpoint accepts them; a rejected one bills nothing.
 BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_model"})
 BAD_KEY = "bad-key-from-claude-harness"
+NOT_RECORDED_HEADER = "x-claude-harness-not-recorded"  # set by replay on an answer the recording lacks
 UNKNOWN_MODEL = "nonexistent-model-from-claude-harness"
 
 
@@ -52,6 +53,8 @@ class CheckResult:
     retries: list[dict[str, Any]] = field(default_factory=list)
     reproduce: str | None = None
     reproduce_sdk: str | None = None
+    not_run: bool = False  # the run stopped (deadline, Ctrl-C) before this check
+    duration_ms: float | None = None  # the probe that decided it
 
 
 @dataclass
@@ -242,7 +245,7 @@ class Ladder:
             if left <= 0:
                 raise DeadlineReached
             timeout = min(timeout, left)
-        request = ProbeRequest(probe, method, url, headers, body, stream, timeout)
+        request = ProbeRequest(probe, method, url, headers, body, stream, timeout, target=self.target.id)
         obs = await self._prober.send(request)
         self.run.observations[probe] = obs
         if obs.phase == "timeout" and timeout < self.target.timeout:
@@ -260,6 +263,10 @@ class Ladder:
 
     def _record(self, check_id: str, verdict: Verdict, obs: Observation | None, *, blocks: bool = True) -> None:
         t = self.target
+        if obs is not None and obs.header(NOT_RECORDED_HEADER) and not verdict.passed:
+            # replaying a recording that never saw this probe: say so, do not blame the endpoint
+            verdict = Verdict.skip(f"not recorded: the replayed recording has no {obs.probe} answer")
+            blocks = False
         result = CheckResult(
             id=check_id,
             target=t.id,
@@ -271,6 +278,7 @@ class Ladder:
             probe=obs.probe if obs else None,
         )
         if obs is not None:
+            result.duration_ms = obs.timings.total_ms
             result.request_ids = obs.request_ids(t.provider.request_id_headers)
             result.retries = list(obs.retries)
             if not verdict.passed and obs.method != "-":
@@ -298,7 +306,7 @@ class Ladder:
             else:
                 status, message, by = "skipped", f"not run: {self.stopped_reason or 'the run stopped'}", None
             self.run.checks.append(CheckResult(id=check_id, target=self.target.id, layer=layer, status=status,
-                                               message=message, blocked_by=by))
+                                               message=message, blocked_by=by, not_run=by is None))
         self.run.checks.sort(key=lambda c: order.get(c.id, len(order)))
         return self.run
 

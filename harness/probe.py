@@ -29,6 +29,10 @@ class ProbeRequest:
     json_body: Any = None
     stream: bool = False
     timeout: float = constants.DEFAULT_TIMEOUT_S
+    target: str = ""  # the target's id, carried as a request extension (replay answers each from its own folder)
+
+
+TARGET_EXTENSION = "claude_harness_target"
 
 
 class TransportFailure(Exception):
@@ -158,7 +162,8 @@ class Prober:
         try:
             with map_transport_errors():
                 request = self._client.build_request(
-                    req.method, req.url, headers=dict(req.headers), json=req.json_body, timeout=req.timeout
+                    req.method, req.url, headers=dict(req.headers), json=req.json_body, timeout=req.timeout,
+                    extensions={TARGET_EXTENSION: req.target},
                 )
                 response = await self._client.send(request, stream=True)
                 try:

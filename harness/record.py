@@ -9,12 +9,14 @@ per observation and <probe>.sse for streams.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from harness.ladder import TargetRun
 from harness.redact import Redactor
+from harness.replay import recording_folder
 from harness.report.writer import write_atomic
 
 
@@ -29,8 +31,10 @@ def _sse_text(events: Sequence[Any]) -> str:
 
 def record_runs(runs: Sequence[TargetRun], directory: Path, redactor: Redactor) -> list[Path]:
     written: list[Path] = []
+    for old in directory.glob("*/target.json"):  # an earlier recording is replaced whole, never merged
+        shutil.rmtree(old.parent)
     for run in runs:
-        folder = directory / run.target.id
+        folder = directory / recording_folder(run.target.id)
         folder.mkdir(parents=True, exist_ok=True)
         description = redactor.data(run.target.describe())
         write_atomic(folder / "target.json", json.dumps(description, indent=2) + "\n")

@@ -8,7 +8,9 @@ replaces the healthy answer at the probes that fault breaks, as in the emulator.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from harness.config import Target
 from harness.emulator.app import SCOPE_KINDS
 from harness.emulator.faults import FAULTS
 from harness.errors import HarnessError
+from harness.probe import TARGET_EXTENSION
 from harness.resources import fill, fixtures_dir, load_error_fixture
 
 
@@ -75,6 +78,14 @@ def replay_router(target: Target, fault: str | None = None) -> respx.Router:
 REPLAY_KEY_ENV = "CLAUDE_HARNESS_REPLAY_KEY"
 
 
+def recording_folder(target_id: str) -> str:
+    """A folder name for a target: safe on every file system, inside the recording, unique per id."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", target_id).strip("._") or "target"
+    if safe != target_id:
+        safe = f"{safe[:60]}-{hashlib.sha256(target_id.encode()).hexdigest()[:8]}"
+    return safe
+
+
 def recorded_targets(directory: Path) -> list[dict[str, Any]]:
     """Target settings from a recording (the secrets were never recorded; a placeholder stands in)."""
     found = sorted(directory.glob("*/target.json"))
@@ -95,9 +106,11 @@ def recorded_targets(directory: Path) -> list[dict[str, Any]]:
 
 
 def _recorded(folder: Path, probe: str) -> httpx.Response:
+    from harness.ladder import NOT_RECORDED_HEADER
+
     meta_path = folder / f"{probe}.json"
     if not meta_path.is_file():
-        return httpx.Response(404, json={"error": f"{probe} was not recorded"})
+        return httpx.Response(404, json={"error": f"{probe} was not recorded"}, headers={NOT_RECORDED_HEADER: "1"})
     meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
     headers = dict(meta.get("headers", {}))
     headers.pop("content-length", None)
@@ -115,7 +128,7 @@ def recording_router(target: Target, directory: Path) -> Any:
     """Answer each probe of ``target`` with what the recording holds for it."""
     from harness.ladder import BAD_KEY, UNKNOWN_MODEL
 
-    folder = directory / target.id
+    folder = directory / recording_folder(target.id)
     spec = target.provider
     base = target.base_url
 
@@ -143,8 +156,18 @@ def recording_router(target: Target, directory: Path) -> Any:
 
 
 def recordings_transport(targets: list[Target], directory: Path) -> httpx.MockTransport:
-    """One in-process transport answering every recorded target from its own folder."""
-    router = respx.Router(assert_all_called=False)
-    for target in sorted(targets, key=lambda t: len(t.base_url), reverse=True):  # most specific first
-        router.route(url__startswith=target.base_url).mock(side_effect=recording_router(target, directory))
-    return httpx.MockTransport(router.async_handler)
+    """One in-process transport answering every recorded target from its own folder.
+
+    Each request carries its target's id (a request extension set by the probe), so targets that share a
+    base URL are still answered from their own recordings.
+    """
+    answer = {target.id: recording_router(target, directory) for target in targets}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        target_id = request.extensions.get(TARGET_EXTENSION, "")
+        if target_id not in answer:
+            return httpx.Response(404, json={"error": f"no recording for target {target_id!r}"})
+        response: httpx.Response = answer[target_id](request)
+        return response
+
+    return httpx.MockTransport(handler)

@@ -27,6 +27,7 @@ from harness.probe import Prober
 from harness.record import record_runs
 from harness.redact import Redactor
 from harness.report import build_report
+from harness.report.model import utc_now
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def run_and_report(
     """
     options = options or RunOptions()
     enforce_budget(worst_case(targets, options.profile), options)
+    started_at = utc_now()
     redactor = Redactor()
     for target in targets:
         for value in target.secret_values():
@@ -140,10 +142,8 @@ def run_and_report(
     if record_to is not None:
         record_runs(runs, record_to, redactor)
         notes.append(f"observations recorded to {record_to} (scrubbed)")
-    report = build_report(runs, mode=mode, redactor=redactor, incomplete=interrupted or deadline_hit, notes=notes)
-    if interrupted:
-        report["summary"]["interrupted"] = True
-    return report
+    return build_report(runs, mode=mode, redactor=redactor, incomplete=interrupted or deadline_hit,
+                        interrupted=interrupted, notes=notes, started_at=started_at)
 
 
 async def run_targets(

@@ -34,13 +34,17 @@ def test_ctrl_c_writes_an_incomplete_report(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(cli, "StreamingASGITransport", lambda app: InterruptingTransport())
     code = cli.main(["check", "--mocked", "--provider", "anthropic", "--report-dir", str(tmp_path)])
     monkeypatch.setattr(cli, "StreamingASGITransport", real)
-    capsys.readouterr()
+    out = capsys.readouterr().out
     assert code == 130
     report = read_report(tmp_path)
     assert report["complete"] is False and report["summary"]["interrupted"] is True
     statuses = {c["id"]: c["status"] for c in report["checks"]}
     assert statuses["message.text-and-usage"] == "passed"  # observed before the interruption, kept
     assert statuses["stream.completes"] == "skipped"
+    # the stream never ran: the target is not "healthy" anywhere, and every channel says exit 130
+    assert report["targets"][0]["verdict"] == "inconclusive" and report["summary"]["exit_code"] == 130
+    assert "-> INCONCLUSIVE" in out and "(exit 130)" in out
+    assert 'class="badge inconclusive"' in (tmp_path / "report.html").read_text()
     assert (tmp_path / "report.html").exists() and (tmp_path / "junit.xml").exists()
 
 

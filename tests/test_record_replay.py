@@ -67,3 +67,66 @@ def test_no_fixture_in_the_repository_holds_a_key_shaped_string() -> None:
     offenders = [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
                  and KEY_SHAPES.search(p.read_text(errors="replace"))]
     assert offenders == [], f"key-shaped strings in fixtures: {offenders}"
+
+
+def _two_targets_one_host(emu_url: str, path: Path, names: tuple[str, str]) -> Path:
+    path.write_text(
+        f'[[targets]]\nname = "{names[0]}"\nprovider = "foundry"\nbase_url = "{emu_url}/anthropic"\n'
+        f'model = "deployment-ok"\napi_key_env = "K"\n\n'
+        f'[[targets]]\nname = "{names[1]}"\nprovider = "foundry"\nbase_url = "{emu_url}/anthropic"\n'
+        f'model = "nonexistent-deployment"\napi_key_env = "K"\n')
+    return path
+
+
+@pytest.mark.parametrize("names", [("healthy", "broken"), ("a/../../escape", "with space/and slash")])
+def test_replay_answers_each_target_from_its_own_recording(names: tuple[str, str], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from harness.emulator import RunningEmulator
+
+    monkeypatch.setenv("K", "k-replay-123456")
+    recording = tmp_path / "deep" / "rec"
+    with RunningEmulator() as emu:
+        config = _two_targets_one_host(emu.url, tmp_path / "two.toml", names)
+        code, live = run(["check", "--config", str(config), "--retries", "0", "--record", str(recording),
+                          "--report-dir", str(tmp_path / "live")], capsys)
+    assert code == 1
+    verdicts = {t["id"]: t["verdict"] for t in live["targets"]}  # type: ignore[attr-defined]
+    assert verdicts == {names[0]: "healthy", names[1]: "broken"}
+    written = [p for p in tmp_path.rglob("target.json")]
+    assert len(written) == 2 and all(recording in p.parents for p in written), "recorded outside --record DIR"
+    code2, replayed = run(["check", "--replay", str(recording), "--report-dir", str(tmp_path / "replayed")], capsys)
+    assert code2 == code
+    assert {t["id"]: t["verdict"] for t in replayed["targets"]} == verdicts  # type: ignore[attr-defined]
+    assert causes(replayed) == causes(live)
+
+
+def test_replaying_a_smoke_recording_in_full_skips_what_was_not_recorded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    recording = tmp_path / "rec"
+    code, _ = run(["check", "--emulator", "--provider", "anthropic", "--record", str(recording),
+                   "--report-dir", str(tmp_path / "live")], capsys)
+    assert code == 0
+    code, replayed = run(["check", "--replay", str(recording), "--profile", "full",
+                          "--report-dir", str(tmp_path / "r")], capsys)
+    checks = replayed["checks"]  # type: ignore[assignment]
+    skipped = [c for c in checks if c["status"] == "skipped" and c["message"].startswith("not recorded")]
+    assert skipped and not [c for c in checks if c["status"] == "failed"], "unrecorded probes are not failures"
+    assert replayed["diagnoses"] == []
+
+
+def test_record_refuses_a_foreign_directory_and_replaces_an_old_recording(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    assert main(["check", "--mocked", "--record", str(foreign), "--report-dir", str(tmp_path / "r")]) == 2
+    assert "is not empty and does not hold a recording" in capsys.readouterr().err
+    assert (foreign / "notes.txt").read_text() == "mine"
+    recording = tmp_path / "rec"
+    assert main(["check", "--mocked", "--record", str(recording), "--report-dir", str(tmp_path / "r1")]) == 0
+    assert len(list(recording.glob("*/target.json"))) == 3
+    assert main(["check", "--mocked", "--provider", "anthropic", "--record", str(recording),
+                 "--report-dir", str(tmp_path / "r2")]) == 0
+    capsys.readouterr()
+    assert [p.parent.name for p in recording.glob("*/target.json")] == ["emulated-anthropic"], "old targets merged"

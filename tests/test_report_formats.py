@@ -106,3 +106,42 @@ def test_timings_separate_first_token_from_first_text(tmp_path: Path, capsys: py
     assert 0 < stream["ttfb_ms"] <= stream["ttft_any_ms"] <= stream["ttft_text_ms"] <= stream["total_ms"]
     assert stream["output_tokens_per_s"] > 0 and timings["message"]["output_tokens_per_s"] > 0
     assert "timing: stream first byte" in out
+
+
+def test_many_targets_summary_names_failing_targets_first(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import re
+    import stat
+
+    from harness.emulator import RunningEmulator
+
+    monkeypatch.setenv("K", "k-summary-123456")
+    old = os.umask(0o022)
+    try:
+        with RunningEmulator() as emu:
+            config = tmp_path / "t.toml"
+            config.write_text(
+                f'[[targets]]\nname = "a-ok"\nprovider = "anthropic"\nbase_url = "{emu.url}"\napi_key_env = "K"\n\n'
+                f'[[targets]]\nname = "z-bad"\nprovider = "anthropic"\nbase_url = "{emu.url}"\n'
+                f'model = "nonexistent-model"\napi_key_env = "K"\n')
+            code = main(["check", "--config", str(config), "--retries", "0", "--report-dir", str(tmp_path / "r")])
+    finally:
+        os.umask(old)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "Verdict: broken (exit 1) - failing: z-bad (model.not-found)" in out
+    md = (tmp_path / "r" / "report.md").read_text()
+    table = md.split("| target | verdict | root cause |")[1]
+    assert table.index("z-bad") < table.index("a-ok"), "failing targets come first"
+    assert md.index("## z-bad") < md.index("## a-ok")
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert html.index('href="#target-z-bad"') < html.index('href="#target-a-ok"')
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", report["started_at"])
+    assert report["started_at"] <= report["finished_at"]
+    junit = ET.parse(tmp_path / "r" / "junit.xml")
+    times = [float(c.get("time") or "nan") for c in junit.iter("testcase")]
+    assert times and all(t >= 0 for t in times) and any(t > 0 for t in times)
+    mode = stat.S_IMODE((tmp_path / "r" / "report.json").stat().st_mode)
+    assert mode == 0o644, f"report files follow the umask like other files the user creates ({oct(mode)})"

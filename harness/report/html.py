@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from harness.report.model import counted, gateway_note, tally
+from harness.report.model import counted, gateway_note, tally, target_summaries
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
@@ -45,7 +45,18 @@ def render_html(report: dict[str, Any]) -> str:
     ]
     if not report.get("complete", True):
         parts.append('<p class="root"><strong>Incomplete run:</strong> what was observed before it stopped.</p>')
-    for target in report["targets"]:
+    rows = target_summaries(report)
+    if len(rows) > 1:
+        parts.append('<section class="target" id="summary"><h2>Targets</h2><table><tr><th>target</th>'
+                     "<th>verdict</th><th>root cause</th></tr>")
+        for r in rows:
+            cause = f"<code>{_e(r['cause'])}</code> {_e(r['title'])}" if r["cause"] else "—"
+            parts.append(f'<tr><td><a href="#target-{_e(r["id"])}">{_e(r["id"])}</a></td>'
+                         f'<td><span class="badge {_e(r["verdict"])}">{_e(r["verdict"])}</span></td>'
+                         f"<td>{cause}</td></tr>")
+        parts.append("</table></section>")
+    order = {r["id"]: i for i, r in enumerate(rows)}
+    for target in sorted(report["targets"], key=lambda t: order[t["id"]]):
         tid = target["id"]
         parts.append(f'<section class="target" id="target-{_e(tid)}">')
         parts.append(f"<h2>{_e(tid)}<span class=\"badge {_e(target['verdict'])}\">{_e(target['verdict'])}</span></h2>")

@@ -22,7 +22,8 @@ def render_junit(report: dict[str, Any]) -> str:
         for key in ("provider", "endpoint", "model", "auth", "verdict"):
             ET.SubElement(props, "property", name=key, value=str(target.get(key, "")))
         for check in checks:
-            case = ET.SubElement(suite, "testcase", classname=f"{tid}.{check['layer']}", name=check["id"])
+            case = ET.SubElement(suite, "testcase", classname=f"{tid}.{check['layer']}", name=check["id"],
+                                 time=f"{(check.get('duration_ms') or 0) / 1000:.3f}")
             case_props = ET.SubElement(case, "properties")
             ET.SubElement(case_props, "property", name="provider", value=target["provider"])
             if check.get("cause"):

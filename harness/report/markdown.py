@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.report.model import counted, gateway_note, tally
+from harness.report.model import counted, gateway_note, tally, target_summaries
 
 _ICON = {"passed": "✅", "warning": "⚠️ warning", "failed": "❌", "blocked": "⏸️", "skipped": "⏭️", "error": "💥"}
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _anchor(target_id: str) -> str:
+    return "".join(c for c in f"{target_id}: ".lower().replace(" ", "-") if c.isalnum() or c in "-_")
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -23,7 +27,13 @@ def render_markdown(report: dict[str, Any]) -> str:
     ]
     if not report.get("complete", True):
         out += ["", "> **Incomplete run**: the report holds what was observed before it stopped."]
-    for target in report["targets"]:
+    if len(report["targets"]) > 1:
+        out += ["", "| target | verdict | root cause |", "| --- | --- | --- |"]
+        out += [f"| [{r['id']}](#{_anchor(r['id'])}) | {r['verdict']} | "
+                + (f"`{r['cause']}`: {_cell(r['title'] or '')}" if r["cause"] else "—") + " |"
+                for r in target_summaries(report)]
+    order = {r["id"]: i for i, r in enumerate(target_summaries(report))}
+    for target in sorted(report["targets"], key=lambda t: order[t["id"]]):
         tid = target["id"]
         where = f"`{target['provider']}` · `{target['endpoint']}`"
         out += ["", f"## {tid}: {target['verdict']}", "",

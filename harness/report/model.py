@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from harness.diagnosis import TRANSIENT_CAUSES, entry, steps_for
@@ -16,6 +17,11 @@ TOOL_VERSION = "0.1.0"
 
 EXIT_CODES = {"healthy": 0, "broken": 1, "transient": 3, "inconclusive": 4}
 STATUSES = ("passed", "warning", "failed", "skipped", "blocked", "error")
+
+
+def utc_now() -> str:
+    """UTC, ISO 8601, to the second (contract §4: started_at / finished_at)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def counted(number: int, noun: str) -> str:
@@ -59,7 +65,29 @@ def _check_dict(check: CheckResult) -> dict[str, Any]:
         out["reproduce"] = check.reproduce
     if check.reproduce_sdk:
         out["reproduce_sdk"] = check.reproduce_sdk
+    if check.not_run:
+        out["not_run"] = True
+    if check.duration_ms is not None:
+        out["duration_ms"] = round(check.duration_ms, 1)
     return out
+
+
+_VERDICT_ORDER = {"broken": 0, "transient": 1, "inconclusive": 2, "healthy": 3}
+
+
+def target_summaries(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per target, failing targets first: id, verdict, root cause and its title."""
+    roots = {d["target"]: d for d in report["diagnoses"] if d["root"]}
+    rows = [{"id": t["id"], "provider": t["provider"], "model": t["model"], "verdict": t.get("verdict", ""),
+             "cause": roots[t["id"]]["cause"] if t["id"] in roots else None,
+             "title": roots[t["id"]]["title"] if t["id"] in roots else None} for t in report["targets"]]
+    return sorted(rows, key=lambda r: _VERDICT_ORDER.get(r["verdict"], 9))
+
+
+def failing_line(report: dict[str, Any]) -> str:
+    """'failing: t2 (model.not-found), t3 (auth.invalid-key)', or '' when no target failed."""
+    failing = [r for r in target_summaries(report) if r["verdict"] in ("broken", "transient")]
+    return "failing: " + ", ".join(f"{r['id']} ({r['cause'] or r['verdict']})" for r in failing) if failing else ""
 
 
 def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
@@ -120,8 +148,13 @@ def verdict_of(checks: Sequence[dict[str, Any]]) -> str:
     if failed:
         transient_only = all(c.get("transient") or c.get("cause") in TRANSIENT_CAUSES for c in failed)
         return "transient" if transient_only else "broken"
+    if any(c.get("not_run") for c in checks):
+        return "inconclusive"  # what ran passed, but the run stopped before the rest: not "healthy"
     probing = [c for c in checks if c["status"] in ("passed", "warning") and c["layer"] != "config"]
     return "healthy" if probing else "inconclusive"
+
+
+INTERRUPTED_EXIT_CODE = 130  # Ctrl-C, as shells report it
 
 
 def build_report(
@@ -130,7 +163,9 @@ def build_report(
     mode: str,
     redactor: Redactor,
     incomplete: bool = False,
+    interrupted: bool = False,
     notes: Sequence[str] = (),
+    started_at: str | None = None,
 ) -> dict[str, Any]:
     targets: list[dict[str, Any]] = []
     checks: list[dict[str, Any]] = []
@@ -157,9 +192,13 @@ def build_report(
         verdict = "inconclusive"  # what ran passed, but not everything ran
     summary = {status: sum(1 for c in checks if c["status"] == status) for status in STATUSES}
     summary_out: dict[str, Any] = {**summary, "verdict": verdict, "exit_code": EXIT_CODES[verdict]}
+    if interrupted:
+        summary_out.update(interrupted=True, exit_code=INTERRUPTED_EXIT_CODE)
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": TOOL_VERSION},
+        "started_at": started_at or utc_now(),
+        "finished_at": utc_now(),
         "mode": mode,
         "complete": not incomplete,
         "targets": targets,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.report.model import counted, gateway_note, tally
+from harness.report.model import counted, failing_line, gateway_note, tally
 
 _MARK = {"passed": "ok  ", "warning": "WARN", "failed": "FAIL", "blocked": "--  ", "skipped": "skip", "error": "ERR "}
 
@@ -36,8 +36,9 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
         lines.append("")
     summary = report["summary"]
     usage = report["usage"]
+    failing = failing_line(report)
     lines.append(
-        f"Verdict: {summary['verdict']} (exit {summary['exit_code']}) - "
+        f"Verdict: {summary['verdict']} (exit {summary['exit_code']}) - " + (f"{failing} - " if failing else "") +
         f"{tally(summary)}; {counted(usage['billable_calls'], 'billable call')}, "
         f"{usage['input_tokens']} input / {usage['output_tokens']} output tokens"
     )

@@ -26,9 +26,17 @@ def prepare_report_dir(path: Path) -> Path:
     return path
 
 
+def _file_mode() -> int:
+    """What a file the user creates gets (0o666 less the umask); mkstemp alone would give 0o600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
