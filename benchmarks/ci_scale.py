@@ -34,14 +34,17 @@ ENV = {"BENCH_KEY": "bench-key-0000"}
 
 
 def targets(base: str, count: int) -> list[Target]:
-    return [build_target({"provider": "anthropic", "name": f"t{i:02d}", "base_url": base, "api_key_env": "BENCH_KEY"},
-                         ENV, default_id="t") for i in range(count)]
+    """One host, one key, a deployment per target: a Foundry resource with `count` deployments."""
+    return [build_target({"provider": "anthropic", "name": f"t{i:02d}", "base_url": base, "api_key_env": "BENCH_KEY",
+                          "model": f"deployment-{i:02d}"}, ENV, default_id="t") for i in range(count)]
 
 
-def timed_run(plan: list[Target], concurrency: int) -> float:
+def timed_run(plan: list[Target], concurrency: int | None) -> float:
+    """With the defaults a user gets (retries are 0 against the emulator, as with --emulator); concurrency=1
+    only for the one-after-another baseline."""
+    options = RunOptions(retries=0) if concurrency is None else RunOptions(concurrency=concurrency, retries=0)
     start = time.perf_counter()
-    report = run_and_report(plan, mode="emulator",
-                            options=RunOptions(concurrency=concurrency, per_host=concurrency, retries=0))
+    report = run_and_report(plan, mode="emulator", options=options)
     elapsed = time.perf_counter() - start
     assert report["summary"]["verdict"] == "healthy", report["summary"]
     return elapsed
@@ -49,8 +52,8 @@ def timed_run(plan: list[Target], concurrency: int) -> float:
 
 def concurrency_figures(repeats: int) -> dict[str, float]:
     with RunningEmulator(EmulatorSettings(latency_seconds=0.3)) as emu:
-        single = statistics.median(timed_run(targets(emu.url, 1), 1) for _ in range(repeats))
-        together = statistics.median(timed_run(targets(emu.url, 20), 20) for _ in range(repeats))
+        single = statistics.median(timed_run(targets(emu.url, 1), None) for _ in range(repeats))
+        together = statistics.median(timed_run(targets(emu.url, 20), None) for _ in range(repeats))
         sequential = timed_run(targets(emu.url, 20), 1)
     return {"single": single, "concurrent": together, "sequential": sequential}
 

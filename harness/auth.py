@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from harness import constants
 from harness.config import Target
 
-USER_AGENT = "claude-harness/0.1.0"
+USER_AGENT = f"claude-harness/{constants.VERSION}"
 
 
 class TokenCredential(Protocol):

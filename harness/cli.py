@@ -1,5 +1,5 @@
-"""The command line: check, emulate, explain. Only this module (and the pytest
-plugin) prints or writes files."""
+"""The command line: the parser and the dispatch to harness.commands, which is imported only when a
+command runs (so `--help` stays fast)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,12 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from harness import constants, retry
-from harness.config import build_targets, infer_providers, load_toml_targets, no_target_error
-from harness.emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
-from harness.emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
-from harness.emulator.inprocess import StreamingASGITransport
-from harness.emulator.tokens import in_process_credential
 from harness.errors import HarnessError
 from harness.providers import AUTH_MODES, PROVIDERS
-from harness.report import render_github, render_markdown, render_terminal, renderings
-from harness.report.model import TOOL_VERSION
-from harness.report.writer import prepare_report_dir, write_report
-from harness.runner import RunOptions, run_and_report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="claude-harness",
         description="Connectivity and conformance checks for Claude through Foundry, OpenRouter and the Anthropic API.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {TOOL_VERSION}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {constants.VERSION}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="run the checks against one or more targets and write reports")
@@ -64,8 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="what to print: the summary, the report JSON, or GitHub Actions annotations and a "
                             "job summary (also appended to $GITHUB_STEP_SUMMARY)")
-    check.add_argument("--concurrency", type=int, default=8, help="targets probed at once (default 8)")
-    check.add_argument("--per-host", type=int, default=4, help="targets probed at once per host (default 4)")
+    check.add_argument("--concurrency", type=int, default=32, help="targets probed at once (default 32)")
+    check.add_argument("--per-deployment", type=int, default=4,
+                       help="targets probed at once that share a host, model and credential, which is what providers "
+                            "rate-limit (default 4)")
+    check.add_argument("--per-host", type=int, default=None,
+                       help="also cap the targets probed at once per host (default: no cap)")
     check.add_argument("--retries", type=int, default=None,
                        help=f"retries for 429/529/5xx/connection errors (default {retry.DEFAULT_RETRIES}; "
                             "0 with --emulator/--mocked)")
@@ -97,226 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
-    raw: dict[str, Any] = {}
-    for key in ("provider", "base_url", "resource", "model", "auth", "api_key_env", "entra_scope",
-                "anthropic_version", "http_referer", "x_title", "timeout", "max_tokens"):
-        value = getattr(args, key, None)
-        if value is not None:
-            raw[key] = value
-    if args.allow_insecure_http:
-        raw["allow_insecure_http"] = True
-    if args.gateway:
-        raw["gateway"] = True
-    headers: dict[str, str] = {}
-    for item in args.header:
-        name, sep, value = item.partition(":")
-        if not sep or not name.strip():
-            raise HarnessError(f"--header {item!r} is not NAME:VALUE.")
-        headers[name.strip()] = value.strip()
-    if headers:
-        raw["headers"] = headers
-    return raw
-
-
-def _options(args: argparse.Namespace, env: Mapping[str, str], *, emulated: bool) -> RunOptions:
-    for flag, value, minimum in (("--concurrency", args.concurrency, 1), ("--per-host", args.per_host, 1),
-                                 ("--retries", args.retries, 0), ("--max-retry-wait", args.max_retry_wait, 0),
-                                 ("--deadline", args.deadline, 0.001), ("--timeout", args.timeout, 0.001),
-                                 ("--max-billable-calls", args.max_billable_calls, 0),
-                                 ("--max-output-tokens", args.max_output_tokens, 0),
-                                 ("--max-tokens", args.max_tokens, 1)):
-        if value is not None and value < minimum:
-            raise HarnessError(f"{flag} must be at least {minimum:g}, got {value:g}.")
-    if args.insecure and args.ca_bundle:
-        raise HarnessError("--insecure and --ca-bundle contradict each other.", fix="Pick one.")
-    verify: bool | str = True
-    if args.insecure:
-        verify = False
-    elif args.ca_bundle or env.get("SSL_CERT_FILE") or env.get("REQUESTS_CA_BUNDLE"):
-        bundle = Path(args.ca_bundle or env.get("SSL_CERT_FILE") or env.get("REQUESTS_CA_BUNDLE", ""))
-        source = "--ca-bundle" if args.ca_bundle else (
-            "SSL_CERT_FILE" if env.get("SSL_CERT_FILE") else "REQUESTS_CA_BUNDLE")
-        if not bundle.is_file():
-            raise HarnessError(f"The CA bundle {bundle} ({source}) is not a readable file.", fix=f"Fix {source}.")
-        verify = str(bundle)
-    retries = args.retries if args.retries is not None else (0 if emulated else retry.DEFAULT_RETRIES)
-    return RunOptions(
-        profile=args.profile, concurrency=args.concurrency, per_host=args.per_host, retries=retries,
-        max_retry_wait_s=args.max_retry_wait, deadline_s=args.deadline, verify=verify,
-        max_billable_calls=args.max_billable_calls, max_output_tokens=args.max_output_tokens,
-    )
-
-
-def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    if args.fault and not (args.emulator or args.mocked):
-        raise HarnessError("--fault only applies to the built-in emulator.", fix="Add --emulator (or --mocked).")
-    if args.emulator and args.mocked:
-        raise HarnessError("--emulator and --mocked are alternatives.", fix="Pick one.")
-    bad = unknown_faults(args.fault)
-    if bad:
-        raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
-    report_dir = prepare_report_dir(args.report_dir)
-    emulated = args.emulator or args.mocked
-    if args.replay is not None and (emulated or args.config or args.provider or args.record):
-        raise HarnessError("--replay checks a recording on its own.",
-                           fix="Drop --emulator, --mocked, --config, --provider and --record.")
-    if args.record is not None:
-        _prepare_record_dir(args.record)
-    options = _options(args, env, emulated=emulated or args.replay is not None)
-    if args.replay is not None:
-        report = _check_replay(args, env, options)
-    else:
-        report = _check_emulated(args, env, options) if emulated else _check_live(args, env, options)
-    if options.verify is False:
-        report.setdefault("notes", []).append("TLS verification was turned off (--insecure)")
-    write_report(report_dir, report, renderings(report))
-    if args.format == "json":
-        print(json.dumps(report, indent=2))
-    elif args.format == "github":
-        print(render_github(report), end="")
-        summary_file = env.get("GITHUB_STEP_SUMMARY")
-        if summary_file:
-            try:
-                with open(summary_file, "a", encoding="utf-8") as handle:
-                    handle.write(render_markdown(report))
-            except OSError as exc:
-                print(f"::warning title=claude-harness::GITHUB_STEP_SUMMARY {summary_file} cannot be written "
-                      f"({exc.strerror or exc}); the report is in {report_dir}", file=sys.stderr)
-    else:
-        print(render_terminal(report, report_dir=str(report_dir)), end="")
-    return int(report["summary"]["exit_code"])
-
-
-def _prepare_record_dir(path: Path) -> None:
-    """An empty or new folder is used; an earlier recording is replaced (when this run writes its own);
-    anything else is refused before anything is sent."""
-    if path.exists() and not path.is_dir():
-        raise HarnessError(f"Record directory {path} exists and is a file.", fix="Pass another --record DIR.")
-    if path.is_dir():
-        entries = list(path.iterdir())
-        if any(not (e.is_dir() and (e / "target.json").is_file()) for e in entries):
-            raise HarnessError(f"Record directory {path} is not empty and does not hold a recording.",
-                               fix="Pass a new or empty --record DIR.")
-
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise HarnessError(f"Record directory {path} cannot be created ({exc.strerror or exc}).") from None
-
-
-def _check_replay(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
-    from harness.replay import REPLAY_KEY_ENV, recorded_targets, recordings_transport
-
-    if not args.replay.is_dir():
-        raise HarnessError(f"{args.replay} is not a directory.", fix="Pass the DIR given to --record.")
-    targets = build_targets(recorded_targets(args.replay), {**env, REPLAY_KEY_ENV: "replayed-key-0000"})
-    transport = recordings_transport(targets, args.replay)
-    factory = in_process_credential(EmulatorSettings())
-    return run_and_report(targets, mode="mocked", options=options, transport=transport, credential_factory=factory,
-                          notes=[f"replayed from {args.replay}"])
-
-
-def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
-    flags = _flag_target(args)
-    if args.config is not None:
-        if any(k in flags for k in ("provider", "base_url", "resource", "model", "auth", "api_key_env")):
-            raise HarnessError("--config and per-target flags (--provider, --base-url, ...) are alternatives.",
-                               fix="Put the settings in the TOML file, or drop --config.")
-        raws = [_apply_flags(raw, flags) for raw in load_toml_targets(args.config)]
-    elif "provider" in flags:
-        raws = [flags]
-    else:
-        providers = infer_providers(env)
-        if not providers:
-            raise no_target_error()
-        raws = [{**flags, "provider": p, "name": p} for p in providers]
-    targets = build_targets(raws, env)
-    return run_and_report(targets, mode="live", options=options, record_to=args.record)
-
-
-# Flags that set how a target is checked (not which target): with --config they apply to every target of the
-# file and override its value; --header adds headers (a flag's header wins over the file's of the same name).
-SETTING_FLAGS = ("timeout", "max_tokens", "entra_scope", "anthropic_version", "http_referer", "x_title",
-                 "allow_insecure_http", "gateway")
-
-
-def _apply_flags(raw: dict[str, Any], flags: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(raw)
-    out.update({key: flags[key] for key in SETTING_FLAGS if key in flags})
-    if flags.get("headers"):
-        file_headers: dict[str, Any] = raw["headers"] if isinstance(raw.get("headers"), dict) else {}
-        names = {str(n).lower() for n in flags["headers"]}
-        out["headers"] = {**{n: v for n, v in file_headers.items() if str(n).lower() not in names},
-                          **flags["headers"]}
-    return out
-
-
-def _check_emulated(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
-    flags = _flag_target(args)
-    if args.config is not None or "base_url" in flags or "resource" in flags:
-        raise HarnessError("--emulator picks its own endpoints.", fix="Drop --config, --base-url and --resource.")
-    faults = frozenset(args.fault)
-    settings = EmulatorSettings(faults=faults, slow_seconds=args.slow_seconds)
-    notes = [f"emulated fault(s): {', '.join(sorted(faults))}"] if faults else []
-    if args.mocked:
-        targets = emulated_targets(IN_PROCESS_BASES, flags, env, faults=faults, in_process=True)
-        transport = StreamingASGITransport(create_app(settings))
-        factory = in_process_credential(settings)
-        return run_and_report(targets, mode="mocked", transport=transport, credential_factory=factory, notes=notes,
-                              options=options, record_to=args.record)
-    emulated_providers(faults, flags)  # fail with a clear message before starting a server
-    with RunningEmulator(settings) as emu, _identity_env(emu):
-        bases = {p: emu.base_url(p) for p in PROVIDERS}
-        targets = emulated_targets(bases, flags, env, faults=faults)
-        notes.append(f"emulator served on {emu.url}")
-        return run_and_report(targets, mode="emulator", notes=notes, options=options, record_to=args.record)
-
-
-@contextlib.contextmanager
-def _identity_env(emu: RunningEmulator) -> Iterator[None]:
-    """Point azure-identity's managed-identity step at the emulator for the duration of the run."""
-    saved = {k: os.environ.get(k) for k in ("IDENTITY_ENDPOINT", "IDENTITY_HEADER")}
-    os.environ["IDENTITY_ENDPOINT"] = emu.identity_endpoint
-    os.environ["IDENTITY_HEADER"] = emu.settings.identity_header
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def _emulate(args: argparse.Namespace) -> int:
-    from harness.emulator import serve_forever
-
-    bad = unknown_faults(args.fault)
-    if bad:
-        raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
-    if not 0 < args.port < 65536:
-        raise HarnessError(f"--port {args.port} is not a valid port.")
-    settings = EmulatorSettings(faults=frozenset(args.fault), slow_seconds=args.slow_seconds)
-    base = f"http://127.0.0.1:{args.port}"
-    print(f"claude-harness emulator on {base} (Ctrl-C to stop)")
-    print(f"  Foundry     base URL {base}/anthropic   (any key; Entra tokens from {base}/msi/token)")
-    print(f"  Anthropic   base URL {base}")
-    print(f"  OpenRouter  base URL {base}/api/v1")
-    print(f"  Managed identity: IDENTITY_ENDPOINT={base}/msi/token IDENTITY_HEADER={settings.identity_header}")
-    print("  Faults per request: header 'x-emulator-fault: NAME[,NAME]'; at start-up: --fault NAME")
-    for fault in FAULTS.values():
-        print(f"    {fault.name:<24} {fault.description}")
-    sys.stdout.flush()
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the emulator is meant to stop
-        serve_forever(settings, args.port)
-    print("claude-harness emulator stopped")
-    return 0
-
-
 def _explain(args: argparse.Namespace) -> int:
     from harness.explain import explain_text, render_explanation
 
+    if args.text is None and sys.stdin.isatty():
+        print("Paste the error (status line, headers, body or an SDK exception), then press Ctrl-D:",
+              file=sys.stderr)
     text = args.text if args.text is not None else sys.stdin.read()
     if not text.strip():
         raise HarnessError("Nothing to explain.", fix="Pass the error text as an argument or on standard input.")
@@ -332,12 +112,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "explain":
+            return _explain(args)
+        from harness import commands  # the emulator and the HTTP stack: only when a command needs them
+
         if args.command == "check":
             with _no_leftovers(args.report_dir, getattr(args, "record", None)):
-                return _check(args, dict(os.environ))
-        if args.command == "emulate":
-            return _emulate(args)
-        return _explain(args)
+                return commands.check(args, dict(os.environ))
+        return commands.emulate(args)
     except HarnessError as exc:
         tag = f" [{exc.cause}]" if exc.cause else ""
         print(f"claude-harness: error{tag}: {exc}", file=sys.stderr)

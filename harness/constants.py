@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+VERSION = "0.1.0"  # the one place the tool's version is written (pyproject reads it too)
 ANTHROPIC_VERSION = "2023-06-01"  # what both seeds document; configurable per target
 ENTRA_SCOPE_COGNITIVE = "https://cognitiveservices.azure.com/.default"  # Foundry seed
 ENTRA_SCOPE_AI = "https://ai.azure.com/.default"  # current Anthropic docs

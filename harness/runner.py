@@ -33,8 +33,9 @@ from harness.report.model import utc_now
 @dataclass(frozen=True)
 class RunOptions:
     profile: str = "smoke"
-    concurrency: int = 8  # targets probed at once
-    per_host: int = 4  # targets probed at once against one host
+    concurrency: int = 32  # targets probed at once
+    per_deployment: int = 4  # targets probed at once that share a host, model and credential (what providers limit)
+    per_host: int | None = None  # an optional cap per host (a gateway with its own limit)
     retries: int = retry.DEFAULT_RETRIES
     max_retry_wait_s: float = retry.DEFAULT_MAX_WAIT_S
     deadline_s: float | None = None  # the whole run
@@ -84,11 +85,17 @@ async def run_ladders(
 ) -> list[TargetRun]:
     gate = asyncio.Semaphore(max(1, options.concurrency))
     hosts: dict[str, asyncio.Semaphore] = {}
+    deployments: dict[tuple[str, str, str], asyncio.Semaphore] = {}
 
     async def one(ladder: Ladder) -> TargetRun:
-        host = urlsplit(ladder.target.base_url).netloc
-        host_gate = hosts.setdefault(host, asyncio.Semaphore(max(1, options.per_host)))
-        async with gate, host_gate:
+        target = ladder.target
+        host = urlsplit(target.base_url).netloc
+        # Providers rate-limit per deployment or model and per credential, so that is what the default keys on:
+        # 20 deployments of one Foundry resource run side by side, 20 targets on one deployment and key do not.
+        key = (host, target.model, target.secret.fingerprint if target.secret else target.auth)
+        deployment_gate = deployments.setdefault(key, asyncio.Semaphore(max(1, options.per_deployment)))
+        host_gate = hosts.setdefault(host, asyncio.Semaphore(max(1, options.per_host or options.concurrency)))
+        async with gate, host_gate, deployment_gate:
             await ladder.execute()
             return ladder.run
 

@@ -70,7 +70,7 @@ def test_budget_refusal_from_the_cli_exits_2(tmp_path: Path, capsys: pytest.Capt
 def test_per_host_limit_bounds_concurrency() -> None:
     transport = CountingTransport(delay=0.01)
     report = run_and_report(targets(6), mode="mocked", transport=transport,
-                            options=RunOptions(concurrency=6, per_host=2, retries=0))
+                            options=RunOptions(concurrency=6, per_host=2, retries=0))  # an explicit host cap
     assert report["summary"]["verdict"] == "healthy"
     assert transport.peak == 2
 
@@ -137,3 +137,17 @@ def test_transient_failures_are_warnings_in_github_format(tmp_path: Path, capsys
     main(["check", "--mocked", "--fault", "overloaded", "--provider", "anthropic", "--format", "github",
           "--report-dir", str(tmp_path)])
     assert capsys.readouterr().out.startswith("::warning ")
+
+
+def test_default_limits_follow_what_providers_limit() -> None:
+    """By default, distinct deployments on one host run side by side; one deployment and key gets 4 at once."""
+    env = {"K": "key-123456"}
+    deployments = [build_target({"provider": "anthropic", "name": f"d{i}", "base_url": "http://emulator.invalid",
+                                 "model": f"deployment-{i}", "api_key_env": "K", "allow_insecure_http": True}, env,
+                                default_id="d") for i in range(10)]
+    transport = CountingTransport(delay=0.02)
+    run_and_report(deployments, mode="mocked", transport=transport, options=RunOptions(retries=0))
+    assert transport.peak == 10, "one host with many deployments is not throttled to a per-host limit"
+    transport = CountingTransport(delay=0.02)
+    run_and_report(targets(10), mode="mocked", transport=transport, options=RunOptions(retries=0))
+    assert transport.peak == 4, "targets sharing a deployment and key stay within the per-deployment default"

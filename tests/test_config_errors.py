@@ -179,7 +179,7 @@ def test_toml_values_of_the_wrong_type_exit_2(line: str, problem: str, tmp_path:
 def test_setting_flags_apply_to_every_target_of_a_config(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The documented rule: setting flags override the file for every target; target flags conflict."""
-    from harness.cli import _apply_flags
+    from harness.commands import _apply_flags
 
     raw = {"provider": "anthropic", "timeout": 5, "headers": {"X-Team": "file", "X-Keep": "1"}}
     flags = {"timeout": 9.0, "allow_insecure_http": True, "headers": {"x-team": "flag"}, "gateway": True}

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness import cli
+from harness import cli, commands
 from harness.emulator import EmulatorSettings, create_app
 from harness.emulator.inprocess import StreamingASGITransport
 from harness.report.writer import write_atomic, write_report
@@ -30,10 +30,10 @@ class InterruptingTransport(httpx.AsyncBaseTransport):
 
 def test_ctrl_c_writes_an_incomplete_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    real = cli.StreamingASGITransport
-    monkeypatch.setattr(cli, "StreamingASGITransport", lambda app: InterruptingTransport())
+    real = commands.StreamingASGITransport
+    monkeypatch.setattr(commands, "StreamingASGITransport", lambda app: InterruptingTransport())
     code = cli.main(["check", "--mocked", "--provider", "anthropic", "--report-dir", str(tmp_path)])
-    monkeypatch.setattr(cli, "StreamingASGITransport", real)
+    monkeypatch.setattr(commands, "StreamingASGITransport", real)
     out = capsys.readouterr().out
     assert code == 130
     report = read_report(tmp_path)

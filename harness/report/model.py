@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from harness import constants
 from harness.diagnosis import TRANSIENT_CAUSES, entry, steps_for
 from harness.ladder import CheckResult, TargetRun
 from harness.redact import Redactor
@@ -13,7 +14,7 @@ from harness.wire import read_message, read_stream, usage_counts
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "claude-harness"
-TOOL_VERSION = "0.1.0"
+TOOL_VERSION = constants.VERSION
 
 EXIT_CODES = {"healthy": 0, "broken": 1, "transient": 3, "inconclusive": 4}
 STATUSES = ("passed", "warning", "failed", "skipped", "blocked", "error")
