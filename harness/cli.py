@@ -79,9 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--slow-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
 
     emulate = sub.add_parser("emulate", help="serve the provider emulator on 127.0.0.1")
-    emulate.add_argument("--port", type=int, default=8765)
-    emulate.add_argument("--fault", action="append", default=[], metavar="NAME")
-    emulate.add_argument("--slow-seconds", type=float, default=3.0)
+    emulate.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    emulate.add_argument("--fault", action="append", default=[], metavar="NAME",
+                         help="break every request this way (repeatable; the start-up banner lists the faults; "
+                              "per request: header x-emulator-fault)")
+    emulate.add_argument("--slow-seconds", type=float, default=3.0, metavar="S",
+                         help="how long the slow-first-byte and slow-stream faults wait (default 3)")
 
     explain = sub.add_parser("explain", help="diagnose a pasted error offline")
     explain.add_argument("text", nargs="?", help="the error text; read from standard input when absent")

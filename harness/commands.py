@@ -222,6 +222,18 @@ def _identity_env(emu: RunningEmulator) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def _port_is_free(port: int) -> None:
+    """Refuse a busy port before printing anything that says the emulator is running."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise HarnessError(f"Port {port} on 127.0.0.1 is already in use ({exc.strerror or exc}).",
+                               fix="Pass another --port, or stop what is listening there.") from None
+
+
 def emulate(args: argparse.Namespace) -> int:
     from harness.emulator import serve_forever
 
@@ -230,6 +242,7 @@ def emulate(args: argparse.Namespace) -> int:
         raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
     if not 0 < args.port < 65536:
         raise HarnessError(f"--port {args.port} is not a valid port.")
+    _port_is_free(args.port)
     settings = EmulatorSettings(faults=frozenset(args.fault), slow_seconds=args.slow_seconds)
     base = f"http://127.0.0.1:{args.port}"
     print(f"claude-harness emulator on {base} (Ctrl-C to stop)")

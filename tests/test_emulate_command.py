@@ -70,3 +70,24 @@ def test_no_stray_threads_after_stop() -> None:
         assert any(t.name == "claude-harness-emulator" for t in threading.enumerate())
     after = {t.ident for t in threading.enumerate() if t.is_alive()}
     assert after <= before
+
+
+def test_emulate_on_a_busy_port_is_a_clear_error_before_any_banner() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "harness", "emulate", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"Port {port} on 127.0.0.1 is already in use" in done.stderr and "--port" in done.stderr
+    assert "emulator on" not in done.stdout and "Traceback" not in done.stderr
+
+
+def test_every_emulate_option_is_described() -> None:
+    done = subprocess.run([sys.executable, "-m", "harness", "emulate", "--help"], capture_output=True, text=True,
+                          timeout=60)
+    for option in ("--port", "--fault", "--slow-seconds"):
+        line = next(x for x in done.stdout.splitlines() if x.strip().startswith(option))
+        assert len(line.split(None, 2)) == 3 or option in ("--fault",), f"{option} has no description: {line!r}"
+    assert "how long the slow-first-byte" in done.stdout and "x-emulator-" in done.stdout

@@ -145,3 +145,20 @@ def test_many_targets_summary_names_failing_targets_first(tmp_path: Path, capsys
     assert times and all(t >= 0 for t in times) and any(t > 0 for t in times)
     mode = stat.S_IMODE((tmp_path / "r" / "report.json").stat().st_mode)
     assert mode == 0o644, f"report files follow the umask like other files the user creates ({oct(mode)})"
+
+
+def test_multi_line_messages_keep_the_terminal_layout() -> None:
+    from harness.report.terminal import render_terminal
+
+    report = {"targets": [{"id": "t1", "provider": "foundry", "endpoint": "https://x/anthropic", "model": "d",
+                           "auth": "entra", "verdict": "broken"}],
+              "checks": [{"target": "t1", "id": "credentials.obtained", "status": "failed",
+                          "message": "no token could be obtained: DefaultAzureCredential failed.\n"
+                                     "  EnvironmentCredential: not configured\n  ManagedIdentityCredential: down"}],
+              "diagnoses": [], "usage": {"billable_calls": 0, "input_tokens": 0, "output_tokens": 0},
+              "summary": {"passed": 0, "failed": 1, "blocked": 0, "verdict": "broken", "exit_code": 1}}
+    lines = render_terminal(report).splitlines()
+    start = next(i for i, line in enumerate(lines) if "credentials.obtained" in line)
+    column = lines[start].index("no token")
+    assert lines[start + 1].index("EnvironmentCredential") == column
+    assert lines[start + 2].index("ManagedIdentityCredential") == column

@@ -20,7 +20,10 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
         if gateway_note(target):
             lines.append(f"  ({gateway_note(target)})")
         for check in (c for c in report["checks"] if c["target"] == tid):
-            lines.append(f"  [{_MARK.get(check['status'], check['status'])}] {check['id']:<28} {check['message']}")
+            first, *rest = check["message"].splitlines() or [""]
+            head = f"  [{_MARK.get(check['status'], check['status'])}] {check['id']:<28} "
+            lines.append(head + first)
+            lines += [" " * len(head) + line.strip() for line in rest if line.strip()]  # keep the message column
         stream = (target.get("timings") or {}).get("stream") or {}
         if stream.get("ttft_text_ms") is not None:
             rate = f", {stream['output_tokens_per_s']} tokens/s" if stream.get("output_tokens_per_s") else ""
