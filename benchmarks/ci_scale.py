@@ -7,7 +7,7 @@
    run one after another (ratios from the same run).
 2. Harness overhead: the median time of one probe through the harness (Prober.send,
    with redaction and recording) against a bare httpx request to the same emulator.
-3. The mocked suites' wall time (`pytest --pyargs suites --harness-mocked --harness-profile full`)
+3. The mocked suites' wall time (`pytest --pyargs claude_harness_suites --harness-mocked --harness-profile full`)
    and the project's own test suite.
 """
 
@@ -107,7 +107,7 @@ def main() -> None:
     print(f"harness overhead, median of {args.samples} interleaved count_tokens probes to the emulator")
     print(f"  bare httpx {o['bare_ms']:.2f} ms, through the harness {o['harness_ms']:.2f} ms: "
           f"ratio {o['harness_ms'] / o['bare_ms']:.2f}")
-    mocked = suite_seconds(["--pyargs", "suites", "--harness-mocked", "--harness-profile", "full"])
+    mocked = suite_seconds(["--pyargs", "claude_harness_suites", "--harness-mocked", "--harness-profile", "full"])
     print(f"mocked suites (3 providers, full profile, 57 tests): {mocked:.1f} s wall")
     if not args.skip_suite:
         print(f"the project's own tests (pytest tests): {suite_seconds(['tests']):.1f} s wall")

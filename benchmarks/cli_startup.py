@@ -20,7 +20,7 @@ EXPLAIN = 'HTTP/1.1 401 Unauthorized\n\n{"type":"error","error":{"type":"authent
 
 def _script() -> list[str]:
     found = shutil.which("claude-harness")
-    return [found] if found else [sys.executable, "-m", "harness"]
+    return [found] if found else [sys.executable, "-m", "claude_harness"]
 
 
 def _once(argv: list[str]) -> float:

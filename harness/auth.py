@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from harness import constants
-from harness.config import Target
+from . import constants
+from .config import Target
 
 USER_AGENT = f"claude-harness/{constants.VERSION}"
 

@@ -11,9 +11,9 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from harness import constants, retry
-from harness.errors import HarnessError
-from harness.providers import AUTH_MODES, PROVIDERS
+from . import constants, retry
+from .errors import HarnessError
+from .providers import AUTH_MODES, PROVIDERS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from harness.explain import explain_text, render_explanation
+    from .explain import explain_text, render_explanation
 
     if args.text is None and sys.stdin.isatty():
         print("Paste the error (status line, headers, body or an SDK exception), then press Ctrl-D:",
@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "explain":
             return _explain(args)
-        from harness import commands  # the emulator and the HTTP stack: only when a command needs them
+        from . import commands  # the emulator and the HTTP stack: only when a command needs them
 
         if args.command == "check":
             with _no_leftovers(args.report_dir, getattr(args, "record", None)):

@@ -15,17 +15,17 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from harness import retry
-from harness.config import build_targets, infer_providers, load_toml_targets, no_target_error
-from harness.emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
-from harness.emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
-from harness.emulator.inprocess import StreamingASGITransport
-from harness.emulator.tokens import in_process_credential
-from harness.errors import HarnessError
-from harness.providers import PROVIDERS
-from harness.report import render_github, render_markdown, render_terminal, renderings
-from harness.report.writer import prepare_report_dir, write_report
-from harness.runner import RunOptions, run_and_report
+from . import retry
+from .config import build_targets, infer_providers, load_toml_targets, no_target_error
+from .emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
+from .emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
+from .emulator.inprocess import StreamingASGITransport
+from .emulator.tokens import in_process_credential
+from .errors import HarnessError
+from .providers import PROVIDERS
+from .report import render_github, render_markdown, render_terminal, renderings
+from .report.writer import prepare_report_dir, write_report
+from .runner import RunOptions, run_and_report
 
 
 def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def _prepare_record_dir(path: Path) -> None:
 
 
 def _check_replay(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
-    from harness.replay import REPLAY_KEY_ENV, recorded_targets, recordings_transport
+    from .replay import REPLAY_KEY_ENV, recorded_targets, recordings_transport
 
     if not args.replay.is_dir():
         raise HarnessError(f"{args.replay} is not a directory.", fix="Pass the DIR given to --record.")
@@ -235,7 +235,7 @@ def _port_is_free(port: int) -> None:
 
 
 def emulate(args: argparse.Namespace) -> int:
-    from harness.emulator import serve_forever
+    from .emulator import serve_forever
 
     bad = unknown_faults(args.fault)
     if bad:

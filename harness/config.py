@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness import constants
-from harness.errors import ConfigError
-from harness.providers import PROVIDERS, AuthMode, ProviderSpec, resource_base_url
-from harness.redact import Secret, is_secret_header
+from . import constants
+from .errors import ConfigError
+from .providers import PROVIDERS, AuthMode, ProviderSpec, resource_base_url
+from .redact import Secret, is_secret_header
 
 if sys.version_info >= (3, 11):
     import tomllib

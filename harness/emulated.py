@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from harness import constants
-from harness.config import Target, build_targets
-from harness.emulator import FAULTS, fault_applies
-from harness.errors import HarnessError
-from harness.providers import PROVIDERS
+from . import constants
+from .config import Target, build_targets
+from .emulator import FAULTS, fault_applies
+from .errors import HarnessError
+from .providers import PROVIDERS
 
 EMULATOR_KEY_ENV = "CLAUDE_HARNESS_EMULATOR_KEY"
 EMULATOR_KEY = "emulator-key-0000"

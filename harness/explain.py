@@ -7,8 +7,8 @@ import json
 import re
 from typing import Any
 
-from harness.diagnosis import Evidence, classify, entry, steps_for
-from harness.redact import Redactor
+from .diagnosis import Evidence, classify, entry, steps_for
+from .redact import Redactor
 
 _STATUS_PATTERNS = (
     re.compile(r"HTTP/\d(?:\.\d)?\s+(\d{3})"),

@@ -10,11 +10,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness import checks
-from harness.auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
-from harness.checks import Verdict
-from harness.checks.basic import Context
-from harness.checks.conformance import (
+from . import checks
+from .auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
+from .checks import Verdict
+from .checks.basic import Context
+from .checks.conformance import (
     CONFORMANCE_CHECKS,
     JUDGES,
     PROVIDER_ONLY_CHECKS,
@@ -22,14 +22,14 @@ from harness.checks.conformance import (
     TRUNCATION_PROMPT,
     Observed,
 )
-from harness.checks.credentials import token_is_usable
-from harness.checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
-from harness.config import Target
-from harness.observation import Observation
-from harness.probe import Prober, ProbeRequest
-from harness.providers.gateways import detect_gateway
-from harness.reproduce import curl_command, sdk_snippet
-from harness.wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
+from .checks.credentials import token_is_usable
+from .checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
+from .config import Target
+from .observation import Observation
+from .probe import Prober, ProbeRequest
+from .providers.gateways import detect_gateway
+from .reproduce import curl_command, sdk_snippet
+from .wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
 
 # Probes that generate (and bill) when the endpoint accepts them; a rejected one bills nothing.
 BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_model"})

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from harness.sse import ServerSentEvent
+from .sse import ServerSentEvent
 
 TransportPhase = Literal["dns", "connect", "tls", "timeout", "read", "protocol", "credential", "cap"]
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
-from harness import constants, retry
-from harness.observation import Observation, TimedEvent, TransportPhase
-from harness.redact import Redactor
-from harness.sse import ServerSentEvent, SSEDecoder
+from . import constants, retry
+from .observation import Observation, TimedEvent, TransportPhase
+from .redact import Redactor
+from .sse import ServerSentEvent, SSEDecoder
 
 
 @dataclass(frozen=True)

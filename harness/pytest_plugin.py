@@ -1,14 +1,18 @@
-"""The pytest plugin: targets from options, one ladder run per target, the suites judge it.
+"""The pytest plugin's runtime: targets from options, one ladder run per target, the suites judge it.
 
-Registered through the ``pytest11`` entry point. Reports are written on the
-controller in ``pytest_sessionfinish``.
+Registered by harness/pytest_entry.py (the ``pytest11`` entry point, which only declares the options) when a
+--harness-… option is used or the suites are collected. Reports are written on the controller in
+``pytest_sessionfinish``.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,18 +20,19 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.config import Target, build_targets, infer_providers, load_toml_targets
-from harness.emulated import IN_PROCESS_BASES, emulated_targets
-from harness.emulator import EmulatorSettings, RunningEmulator, create_app
-from harness.emulator.inprocess import StreamingASGITransport
-from harness.emulator.tokens import in_process_credential
-from harness.errors import HarnessError
-from harness.ladder import TargetRun, run_target
-from harness.probe import Prober
-from harness.providers import PROVIDERS
-from harness.redact import Redactor
-from harness.report import build_report, merge_reports, renderings
-from harness.report.writer import prepare_report_dir, write_report
+from .config import Target, build_targets, infer_providers, load_toml_targets
+from .emulated import IN_PROCESS_BASES, emulated_targets
+from .emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
+from .emulator.inprocess import StreamingASGITransport
+from .emulator.tokens import in_process_credential
+from .errors import HarnessError
+from .ladder import Ladder, TargetRun
+from .probe import Prober
+from .providers import PROVIDERS
+from .redact import Redactor
+from .report import build_report, merge_reports, renderings
+from .report.writer import prepare_report_dir, write_report
+from .runner import RunOptions, enforce_budget, worst_case
 
 
 @dataclass
@@ -42,59 +47,87 @@ class HarnessSession:
     profile: str = "smoke"
     worker_reports: list[dict[str, Any]] = field(default_factory=list)
     redactor: Redactor = field(default_factory=Redactor)
+    options: RunOptions = field(default_factory=RunOptions)
+    transient: str = "fail"  # fail | xfail
+    deadline: float | None = None
 
 
 SESSION_KEY = pytest.StashKey[HarnessSession]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("claude-harness", "claude-harness targets")
-    group.addoption("--harness-config", metavar="FILE", help="TOML file with [[targets]]")
-    group.addoption("--harness-provider", choices=list(PROVIDERS), help="provider of a single target")
-    group.addoption("--harness-base-url", help="endpoint root of a single target")
-    group.addoption("--harness-model", help="model id or Foundry deployment name")
-    group.addoption("--harness-auth", help="api-key, x-api-key, bearer or entra")
-    group.addoption("--harness-api-key-env", metavar="VAR", help="variable holding the key")
-    group.addoption("--harness-emulator", action="store_true", help="check the built-in emulator (loopback)")
-    group.addoption("--harness-mocked", action="store_true", help="check the emulator in-process (no socket)")
-    group.addoption("--harness-fault", action="append", default=[], help="emulator fault (repeatable)")
-    group.addoption("--harness-report-dir", metavar="DIR", help="write report.json here at the end")
-    group.addoption("--harness-profile", choices=("smoke", "full"), default="smoke",
-                    help="smoke: prove it works; full: also validate schemas, streams, usage, headers, errors")
+# pytest option (without the harness_ prefix) -> the `check` flag attribute it mirrors
+_MIRRORED = ("config", "provider", "base_url", "resource", "model", "auth", "api_key_env", "entra_scope",
+             "anthropic_version", "timeout", "max_tokens", "retries", "max_retry_wait", "deadline",
+             "max_billable_calls", "max_output_tokens", "ca_bundle", "profile")
+_CHECK_FLAGS = re.compile(r"--(?!harness-)(config|provider|base-url|resource|model|auth|api-key-env|entra-scope|"
+                          r"anthropic-version|header|gateway|allow-insecure-http|timeout|max-tokens|retries|"
+                          r"max-retry-wait|deadline|max-billable-calls|max-output-tokens|ca-bundle|insecure|"
+                          r"emulator|mocked|fault|report-dir|profile)\b")
 
 
-def _flags(config: pytest.Config) -> dict[str, Any]:
-    names = ("provider", "base_url", "model", "auth", "api_key_env")
-    return {n: v for n in names if (v := config.getoption(f"harness_{n}")) is not None}
+def as_pytest_options(text: str) -> str:
+    """Hints name the pytest option a pytest user would change, not the command line's flag."""
+    return _CHECK_FLAGS.sub(lambda m: f"--harness-{m.group(1)}", text)
+
+
+def _namespace(config: pytest.Config) -> argparse.Namespace:
+    """The pytest options as the `check` command's arguments, so both share one validation path."""
+    get = config.getoption
+    args = argparse.Namespace(**{name: get(f"harness_{name}") for name in _MIRRORED})
+    args.config = Path(args.config) if args.config else None
+    args.ca_bundle = Path(args.ca_bundle) if args.ca_bundle else None
+    args.profile = args.profile or "smoke"
+    args.header = list(get("harness_header"))
+    args.gateway = bool(get("harness_gateway"))
+    args.allow_insecure_http = bool(get("harness_allow_insecure_http"))
+    args.insecure = bool(get("harness_insecure"))
+    args.http_referer = args.x_title = None
+    args.concurrency, args.per_host, args.per_deployment = 32, None, 4  # xdist (-n) is pytest's concurrency
+    return args
 
 
 def _session(config: pytest.Config) -> HarnessSession:
+    from .commands import _apply_flags, _flag_target, _options
+
     env = dict(os.environ)
-    flags = _flags(config)
+    args = _namespace(config)
+    flags = _flag_target(args)
     faults = frozenset(config.getoption("harness_fault"))
+    emulated = bool(config.getoption("harness_mocked") or config.getoption("harness_emulator"))
+    if faults and not emulated:
+        raise HarnessError("--harness-fault only applies to the built-in emulator.",
+                           fix="Add --harness-emulator or --harness-mocked.")
+    bad = unknown_faults(sorted(faults))
+    if bad:
+        raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
+    options = _options(args, env, emulated=emulated)
     if config.getoption("harness_mocked"):
         settings = EmulatorSettings(faults=faults, slow_seconds=1.5)
         targets = emulated_targets(IN_PROCESS_BASES, flags, env, faults=faults, in_process=True)
         return HarnessSession(targets, "mocked", transport=StreamingASGITransport(create_app(settings)),
-                              credential_factory=in_process_credential(settings))
+                              credential_factory=in_process_credential(settings), options=options)
     if config.getoption("harness_emulator"):
         emulator = RunningEmulator(EmulatorSettings(faults=faults, slow_seconds=1.5)).start()
         bases = {p: emulator.base_url(p) for p in PROVIDERS}
         targets = emulated_targets(bases, {k: v for k, v in flags.items() if k != "auth" or v != "entra"}, env,
                                    faults=faults)
-        return HarnessSession(targets, "emulator", emulator=emulator)
-    config_file = config.getoption("harness_config")
-    if config_file:
-        return HarnessSession(build_targets(load_toml_targets(Path(config_file)), env), "live")
+        return HarnessSession(targets, "emulator", emulator=emulator, options=options)
+    if args.config is not None:
+        if any(k in flags for k in ("provider", "base_url", "resource", "model", "auth", "api_key_env")):
+            raise HarnessError("--harness-config and per-target options (--harness-provider, …) are alternatives.",
+                               fix="Put the settings in the TOML file, or drop --harness-config.")
+        raws = [_apply_flags(raw, flags) for raw in load_toml_targets(args.config)]
+        return HarnessSession(build_targets(raws, env), "live", options=options)
     if "provider" in flags:
-        return HarnessSession(build_targets([flags], env), "live")
+        return HarnessSession(build_targets([flags], env), "live", options=options)
     providers = infer_providers(env)
     if not providers:
         looked = ", ".join(sorted({p.key_env for p in PROVIDERS.values()}))
         reason = (f"no live target: set one of {looked} (or pass --harness-config / --harness-provider); "
                   "--harness-emulator runs the suites against the built-in emulator")
-        return HarnessSession([], "live", skip_reason=reason)
-    return HarnessSession(build_targets([{"provider": p, "name": p} for p in providers], env), "live")
+        return HarnessSession([], "live", skip_reason=reason, options=options)
+    raws = [{**flags, "provider": p, "name": p} for p in providers]
+    return HarnessSession(build_targets(raws, env), "live", options=options)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -103,10 +136,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "xdist_group(name): keep tests of one group on one pytest-xdist worker")
     try:
         session = _session(config)
-        session.profile = config.getoption("harness_profile")
+        session.profile = session.options.profile
+        session.transient = config.getoption("harness_transient") or "fail"
+        if session.skip_reason and config.getoption("harness_require_live"):
+            raise HarnessError(f"--harness-require-live: {session.skip_reason}",
+                               fix="Provide the target's secret to this job, or drop --harness-require-live.")
+        enforce_budget(worst_case(session.targets, session.profile), session.options)
+        if session.options.deadline_s is not None:
+            session.deadline = time.monotonic() + session.options.deadline_s
         config.stash[SESSION_KEY] = session
     except HarnessError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        raise pytest.UsageError(as_pytest_options(str(exc))) from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -141,9 +181,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 class SuiteCheck:
     """What a suite test holds: the target's run, and a way to assert one check of it."""
 
-    def __init__(self, run: TargetRun, node: pytest.Item) -> None:
+    def __init__(self, run: TargetRun, node: pytest.Item, transient: str = "fail") -> None:
         self.run = run
         self._node = node
+        self._transient = transient
 
     def expect(self, check_id: str) -> None:
         check = self.run.check(check_id)
@@ -161,11 +202,19 @@ class SuiteCheck:
             pytest.skip(f"{check_id} blocked by {check.blocked_by}")
         if check.status == "skipped":
             pytest.skip(check.message)
+        if check.status == "warning":  # passes: warnings never fail a run (contract §4); CI sees the property
+            props.append(("warning", check.message))
+            return
         if check.status != "passed":
-            from harness.diagnosis import entry, steps_for
+            from .diagnosis import entry, steps_for
 
-            steps = " ".join(steps_for(entry(check.cause or "unclassified"), self.run.target.provider.name)[:2])
-            pytest.fail(f"{check_id} [{check.cause}]: {check.message}\nFix: {steps}", pytrace=False)
+            target = self.run.target
+            steps = " ".join(steps_for(entry(check.cause or "unclassified"), target.provider.name,
+                                       gateway=self.run.gateway)[:2])
+            message = as_pytest_options(f"{check_id} [{check.cause}]: {check.message}\nFix: {steps}")
+            if check.transient and self._transient == "xfail":
+                pytest.xfail(f"transient: {message}")
+            pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -178,14 +227,19 @@ def harness_run(request: pytest.FixtureRequest, harness_target: Target) -> Targe
 
 @pytest.fixture
 def harness(request: pytest.FixtureRequest, harness_run: TargetRun) -> SuiteCheck:
-    return SuiteCheck(harness_run, request.node)
+    return SuiteCheck(harness_run, request.node, request.config.stash[SESSION_KEY].transient)
 
 
 async def _run_one(session: HarnessSession, target: Target) -> TargetRun:
     for value in target.secret_values():
         session.redactor.add(value)
-    async with Prober(session.redactor, transport=session.transport) as prober:
-        return await run_target(target, prober, session.credential_factory, profile=session.profile)
+    o = session.options
+    async with Prober(session.redactor, transport=session.transport, verify=o.verify, retries=o.retries,
+                      max_retry_wait_s=o.max_retry_wait_s, deadline=session.deadline) as prober:
+        ladder = Ladder(target, prober, session.credential_factory, profile=session.profile,
+                        deadline=session.deadline)
+        await ladder.execute()
+        return ladder.finish()
 
 
 def _report(state: HarnessSession) -> dict[str, Any] | None:
@@ -233,4 +287,4 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.section("claude-harness root causes")
         for diag in roots:
             terminalreporter.write_line(f"{diag['target']}: {diag['cause']} - {diag['title']}")
-            terminalreporter.write_line(f"    1. {diag['steps'][0]}")
+            terminalreporter.write_line(f"    1. {as_pytest_options(diag['steps'][0])}")

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.ladder import TargetRun
-from harness.redact import Redactor
-from harness.replay import recording_folder
-from harness.report.writer import write_atomic
+from .ladder import TargetRun
+from .redact import Redactor
+from .replay import recording_folder
+from .report.writer import write_atomic
 
 
 def _sse_text(events: Sequence[Any]) -> str:

@@ -17,12 +17,12 @@ from typing import Any
 import httpx
 import respx
 
-from harness.config import Target
-from harness.emulator.app import SCOPE_KINDS
-from harness.emulator.faults import FAULTS
-from harness.errors import HarnessError
-from harness.probe import TARGET_EXTENSION
-from harness.resources import fill, fixtures_dir, load_error_fixture
+from .config import Target
+from .emulator.app import SCOPE_KINDS
+from .emulator.faults import FAULTS
+from .errors import HarnessError
+from .probe import TARGET_EXTENSION
+from .resources import fill, fixtures_dir, load_error_fixture
 
 
 def _healthy(provider: str, kind: str) -> httpx.Response:
@@ -106,7 +106,7 @@ def recorded_targets(directory: Path) -> list[dict[str, Any]]:
 
 
 def _recorded(folder: Path, probe: str) -> httpx.Response:
-    from harness.ladder import NOT_RECORDED_HEADER
+    from .ladder import NOT_RECORDED_HEADER
 
     meta_path = folder / f"{probe}.json"
     if not meta_path.is_file():
@@ -126,7 +126,7 @@ def _recorded(folder: Path, probe: str) -> httpx.Response:
 
 def recording_router(target: Target, directory: Path) -> Any:
     """Answer each probe of ``target`` with what the recording holds for it."""
-    from harness.ladder import BAD_KEY, UNKNOWN_MODEL
+    from .ladder import BAD_KEY, UNKNOWN_MODEL
 
     folder = directory / recording_folder(target.id)
     spec = target.provider

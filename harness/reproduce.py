@@ -7,8 +7,8 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from harness.config import Target
-from harness.redact import SENSITIVE_HEADERS, is_secret_header
+from .config import Target
+from .redact import SENSITIVE_HEADERS, is_secret_header
 
 
 def secret_placeholder(target: Target) -> str:

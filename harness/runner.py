@@ -17,17 +17,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from harness import retry
-from harness.auth import CredentialFactory
-from harness.checks.conformance import TRUNCATION_MAX_TOKENS
-from harness.config import Target
-from harness.errors import HarnessError
-from harness.ladder import Ladder, TargetRun
-from harness.probe import Prober
-from harness.record import record_runs
-from harness.redact import Redactor
-from harness.report import build_report
-from harness.report.model import utc_now
+from . import retry
+from .auth import CredentialFactory
+from .checks.conformance import TRUNCATION_MAX_TOKENS
+from .config import Target
+from .errors import HarnessError
+from .ladder import Ladder, TargetRun
+from .probe import Prober
+from .record import record_runs
+from .redact import Redactor
+from .report import build_report
+from .report.model import utc_now
 
 
 @dataclass(frozen=True)

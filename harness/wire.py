@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness import constants
-from harness.observation import Observation
-from harness.providers import WireFormat
+from . import constants
+from .observation import Observation
+from .providers import WireFormat
 
 
 def message_body(wire: WireFormat, model: str, max_tokens: int, *, stream: bool) -> dict[str, Any]:

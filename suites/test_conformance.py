@@ -5,10 +5,17 @@ Runs with --harness-profile full; under the smoke profile each test is skipped w
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from harness.checks.conformance import CONFORMANCE_CHECKS
-from harness.pytest_plugin import SuiteCheck
+try:  # installed: the package is claude_harness; a source checkout: harness
+    from claude_harness.checks.conformance import CONFORMANCE_CHECKS
+except ImportError:  # pragma: no cover - exercised in a source checkout without the wheel
+    from harness.checks.conformance import CONFORMANCE_CHECKS
+
+if TYPE_CHECKING:
+    from harness.pytest_plugin import SuiteCheck
 
 
 @pytest.mark.parametrize("check_id", CONFORMANCE_CHECKS)

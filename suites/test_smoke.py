@@ -1,14 +1,17 @@
 """The smoke suite: one test per check, parametrized over the configured targets.
 
-Run live:      pytest --pyargs suites --harness-provider foundry --harness-model DEPLOYMENT
-Run emulated:  pytest --pyargs suites --harness-emulator
+Run live:      pytest --pyargs claude_harness_suites --harness-provider foundry --harness-model DEPLOYMENT
+Run emulated:  pytest --pyargs claude_harness_suites --harness-emulator
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from harness.pytest_plugin import SuiteCheck
+if TYPE_CHECKING:  # the plugin provides the fixture; the suites import nothing of the harness at run time
+    from harness.pytest_plugin import SuiteCheck
 
 
 @pytest.mark.harness_check("network.reachable")

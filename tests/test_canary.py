@@ -78,7 +78,7 @@ def test_plugin_outputs_carry_no_canary(pytester: pytest.Pytester, tmp_path: Pat
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CANARY_KEY", CANARY)
     junit = tmp_path / "junit.xml"
-    result = pytester.runpytest("--pyargs", "suites", "-p", "no:cacheprovider", "--harness-mocked",
+    result = pytester.runpytest("--pyargs", "claude_harness_suites", "-p", "no:cacheprovider", "--harness-mocked",
                                 "--harness-fault", "echo-key", "--harness-api-key-env", "CANARY_KEY", "-rA",
                                 f"--junitxml={junit}", f"--harness-report-dir={tmp_path / 'reports'}")
     result.assert_outcomes(passed=6, failed=3, skipped=9 + 39)

@@ -10,7 +10,7 @@ import pytest
 
 
 def run_suites(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest("--pyargs", "suites", "-p", "no:cacheprovider", *args)
+    return pytester.runpytest("--pyargs", "claude_harness_suites", "-p", "no:cacheprovider", *args)
 
 
 def test_suites_pass_against_healthy_emulator(pytester: pytest.Pytester) -> None:
@@ -72,3 +72,61 @@ def test_xdist_runs_each_target_once_and_the_controller_writes_the_report(pytest
     assert report["summary"]["verdict"] == "broken"
     causes = [p.get("value") for p in ET.parse(junit).iter("property") if p.get("name") == "cause"]
     assert causes.count("auth.invalid-key") == 3
+
+
+def test_require_live_fails_instead_of_skipping(pytester: pytest.Pytester) -> None:
+    result = run_suites(pytester, "--harness-require-live")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--harness-require-live: no live target*ANTHROPIC_API_KEY*"])
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--harness-mocked", "--harness-fault", "no-such-fault"), "*Unknown fault(s): no-such-fault*"),
+    (("--harness-provider", "anthropic", "--harness-fault", "invalid-key"),
+     "*--harness-fault only applies to the built-in emulator*--harness-emulator*"),
+    (("--harness-mocked", "--harness-max-billable-calls", "1"), "*exceeds the budget*--harness-max-billable-calls*"),
+])
+def test_bad_options_are_usage_errors_naming_pytest_options(pytester: pytest.Pytester, args: tuple[str, ...],
+                                                            message: str) -> None:
+    result = run_suites(pytester, *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, "a usage error, never an INTERNALERROR"
+    result.stderr.fnmatch_lines([message])
+    assert "INTERNALERROR" not in result.stderr.str() + result.stdout.str()
+
+
+def test_hints_name_the_pytest_option(pytester: pytest.Pytester) -> None:
+    result = run_suites(pytester, "--harness-provider", "foundry", "--harness-resource", "res",
+                        "--harness-model", "d")
+    result.stderr.fnmatch_lines(["*ANTHROPIC_FOUNDRY_API_KEY is not set*--harness-api-key-env*"])
+    assert " --api-key-env" not in result.stderr.str()
+
+
+def test_transient_failures_can_be_xfail(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    result = run_suites(pytester, "--harness-mocked", "--harness-provider", "anthropic", "--harness-fault",
+                        "overloaded", "--harness-transient", "xfail", f"--harness-report-dir={reports}")
+    result.assert_outcomes(passed=4, xfailed=1, skipped=1 + 13)
+    assert result.ret == pytest.ExitCode.OK
+    report = json.loads((reports / "report.json").read_text())
+    assert report["summary"]["verdict"] == "transient" and report["summary"]["exit_code"] == 3
+    default = run_suites(pytester, "--harness-mocked", "--harness-provider", "anthropic", "--harness-fault",
+                         "overloaded")
+    default.assert_outcomes(passed=4, failed=1, skipped=1 + 13)
+
+
+def test_every_ci_option_has_a_pytest_twin(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    text = result.stdout.str()
+    for option in ("config", "provider", "base-url", "resource", "model", "auth", "api-key-env", "header",
+                   "gateway", "timeout", "max-tokens", "retries", "max-retry-wait", "deadline",
+                   "max-billable-calls", "max-output-tokens", "ca-bundle", "insecure", "profile", "report-dir",
+                   "transient", "require-live"):
+        assert f"--harness-{option}" in text, option
+
+
+def test_deadline_and_timeout_apply_under_pytest(pytester: pytest.Pytester) -> None:
+    result = run_suites(pytester, "--harness-mocked", "--harness-provider", "anthropic", "--harness-fault",
+                        "slow-first-byte", "--harness-timeout", "0.3", "--harness-retries", "0", "-rs")
+    result.assert_outcomes(passed=4, failed=1, skipped=1 + 13)  # count_tokens answered: auth and model pass
+    result.stdout.fnmatch_lines(["*message.text-and-usage ?network.timeout?*", "*larger --harness-timeout*"])
+    assert "larger --timeout" not in result.stdout.str(), "hints under pytest name the pytest option"

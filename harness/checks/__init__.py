@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.checks.basic import (
+from .basic import (
     CHECK_LAYERS,
     Verdict,
     credentials_accepted,

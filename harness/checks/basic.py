@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from harness.diagnosis import Classification, Evidence, classify
-from harness.observation import Observation
-from harness.providers import WireFormat
-from harness.wire import Reading, read_message, read_stream, usage_counts
+from ..diagnosis import Classification, Evidence, classify
+from ..observation import Observation
+from ..providers import WireFormat
+from ..wire import Reading, read_message, read_stream, usage_counts
 
 # check id -> layer, in ladder order
 CHECK_LAYERS: dict[str, str] = {

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from harness.checks.basic import Verdict
-from harness.checks.grammar import check_anthropic_stream, check_openrouter_stream
-from harness.checks.schema import violations
-from harness.diagnosis import Evidence, classify
-from harness.observation import Observation
-from harness.providers import ProviderSpec
-from harness.retry import parse_retry_after
-from harness.wire import read_message, read_stream, usage_counts
+from ..diagnosis import Evidence, classify
+from ..observation import Observation
+from ..providers import ProviderSpec
+from ..retry import parse_retry_after
+from ..wire import read_message, read_stream, usage_counts
+from .basic import Verdict
+from .grammar import check_anthropic_stream, check_openrouter_stream
+from .schema import violations
 
 CONFORMANCE_CHECKS = (
     "schema.message",

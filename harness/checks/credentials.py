@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from harness.checks.basic import Verdict
+from .basic import Verdict
 
 # Audiences Foundry accepts for Claude: Microsoft documents Cognitive Services, Anthropic documents ai.azure.com.
 FOUNDRY_AUDIENCES = ("https://cognitiveservices.azure.com", "https://ai.azure.com")

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from harness.sse import ServerSentEvent
+from ..sse import ServerSentEvent
 
 ANTHROPIC_KNOWN = frozenset({"message_start", "content_block_start", "content_block_delta", "content_block_stop",
                              "message_delta", "message_stop", "ping", "error"})

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from harness.checks.basic import (
+from ..observation import Observation
+from .basic import (
     Context,
     Verdict,
     classify_answer,
@@ -19,7 +20,6 @@ from harness.checks.basic import (
     seen_answer,
     speaks_to_auth,
 )
-from harness.observation import Observation
 
 # Causes that only mean "this path is not an API route here", or a failure that is not the provider's answer.
 NOT_SERVED_CAUSES = frozenset({"config.invalid-endpoint", "endpoint.unsupported", "endpoint.server-error",

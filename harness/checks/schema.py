@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 
-from harness.resources import schemas_dir
+from ..resources import schemas_dir
 
 SCHEMA_FILES = {"anthropic": "anthropic.schema.json", "openrouter": "openrouter.schema.json"}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.diagnosis.catalogue import CauseEntry, catalogue, entry, steps_for
-from harness.diagnosis.classifier import (
+from .catalogue import CauseEntry, catalogue, entry, steps_for
+from .classifier import (
     TRANSIENT_CAUSES,
     Classification,
     Evidence,
@@ -11,7 +11,7 @@ from harness.diagnosis.classifier import (
     classify,
     fingerprints,
 )
-from harness.diagnosis.shapes import ErrorInfo, parse_error
+from .shapes import ErrorInfo, parse_error
 
 __all__ = [
     "TRANSIENT_CAUSES",

@@ -24,7 +24,7 @@ class CauseEntry:
 
 @cache
 def catalogue() -> dict[str, CauseEntry]:
-    text = resources.files("harness.diagnosis").joinpath("catalogue.toml").read_text(encoding="utf-8")
+    text = resources.files(__package__ or "harness.diagnosis").joinpath("catalogue.toml").read_text(encoding="utf-8")
     raw = tomllib.loads(text)["causes"]
     return {
         cause_id: CauseEntry(

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from harness.diagnosis.shapes import ErrorInfo, parse_error
+from .shapes import ErrorInfo, parse_error
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -69,7 +69,7 @@ class Fingerprint:
 
 @cache
 def fingerprints() -> tuple[Fingerprint, ...]:
-    text = resources.files("harness.diagnosis").joinpath("fingerprints.toml").read_text(encoding="utf-8")
+    text = resources.files(__package__ or "harness.diagnosis").joinpath("fingerprints.toml").read_text(encoding="utf-8")
     return tuple(
         Fingerprint(
             id=row["id"], cause=row["cause"], pattern=re.compile(row["pattern"], re.I),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.diagnosis.catalogue import catalogue
+from .catalogue import catalogue
 
 _GROUPS = {
     "config": "Configuration", "network": "Network", "auth": "Credentials and access", "model": "Model or deployment",

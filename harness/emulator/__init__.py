@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from harness.emulator.app import FAULT_HEADER, EmulatorSettings, create_app, fault_applies, unknown_faults
-from harness.emulator.faults import FAULTS, Fault
-from harness.emulator.server import RunningEmulator, serve_forever
+from .app import FAULT_HEADER, EmulatorSettings, create_app, fault_applies, unknown_faults
+from .faults import FAULTS, Fault
+from .server import RunningEmulator, serve_forever
 
 __all__ = [
     "FAULTS",

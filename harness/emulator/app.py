@@ -22,10 +22,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from harness.emulator import responses as r
-from harness.emulator.faults import FAULTS, Fault
-from harness.emulator.tokens import mint, verify
-from harness.resources import fill, load_error_fixture
+from ..resources import fill, load_error_fixture
+from . import responses as r
+from .faults import FAULTS, Fault
+from .tokens import mint, verify
 
 Provider = Literal["foundry", "anthropic", "openrouter"]
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]

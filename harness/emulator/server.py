@@ -9,7 +9,7 @@ from types import TracebackType
 
 import uvicorn
 
-from harness.emulator.app import EmulatorSettings, QuietDrops, create_app
+from .app import EmulatorSettings, QuietDrops, create_app
 
 HOST = "127.0.0.1"
 

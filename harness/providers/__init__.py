@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from harness.providers.anthropic import ANTHROPIC
-from harness.providers.base import AUTH_MODES, AuthMode, ProviderSpec, WireFormat
-from harness.providers.foundry import FOUNDRY, resource_base_url
-from harness.providers.openrouter import OPENROUTER
+from .anthropic import ANTHROPIC
+from .base import AUTH_MODES, AuthMode, ProviderSpec, WireFormat
+from .foundry import FOUNDRY, resource_base_url
+from .openrouter import OPENROUTER
 
 PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (FOUNDRY, OPENROUTER, ANTHROPIC)}
 

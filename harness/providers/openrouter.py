@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.providers.base import ProviderSpec
+from .base import ProviderSpec
 
 OPENROUTER = ProviderSpec(
     name="openrouter",

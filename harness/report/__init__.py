@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.report.github import render_github
-from harness.report.html import render_html
-from harness.report.junit import render_junit
-from harness.report.markdown import render_markdown
-from harness.report.model import EXIT_CODES, build_report, merge_reports, verdict_of
-from harness.report.terminal import render_terminal
+from .github import render_github
+from .html import render_html
+from .junit import render_junit
+from .markdown import render_markdown
+from .model import EXIT_CODES, build_report, merge_reports, verdict_of
+from .terminal import render_terminal
 
 
 def renderings(report: dict[str, Any]) -> dict[str, str]:

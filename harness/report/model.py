@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from harness import constants
-from harness.diagnosis import TRANSIENT_CAUSES, entry, steps_for
-from harness.ladder import CheckResult, TargetRun
-from harness.redact import Redactor
-from harness.wire import read_message, read_stream, usage_counts
+from .. import constants
+from ..diagnosis import TRANSIENT_CAUSES, entry, steps_for
+from ..ladder import CheckResult, TargetRun
+from ..redact import Redactor
+from ..wire import read_message, read_stream, usage_counts
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "claude-harness"

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from harness.errors import HarnessError
+from ..errors import HarnessError
 
 
 def prepare_report_dir(path: Path) -> Path:
