@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--gateway", action="store_true",
                        help="the endpoint is a compatible gateway (LiteLLM proxy, API Management, …), not the "
                             "provider: provider-only expectations become warnings and any URL path is accepted")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="no live progress line (it is shown only on a terminal, on standard error)")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="what to print: the summary, the report JSON, or GitHub Actions annotations and a "
                             "job summary (also appended to $GITHUB_STEP_SUMMARY)")

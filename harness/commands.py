@@ -73,7 +73,12 @@ def _options(args: argparse.Namespace, env: Mapping[str, str], *, emulated: bool
             raise HarnessError(f"The CA bundle {bundle} ({source}) is not a readable file.", fix=f"Fix {source}.")
         verify = str(bundle)
     retries = args.retries if args.retries is not None else (0 if emulated else retry.DEFAULT_RETRIES)
-    return RunOptions(
+    progress = None
+    if not getattr(args, "quiet", True) and sys.stderr.isatty():
+        from harness.progress import TerminalProgress
+
+        progress = TerminalProgress(total=0)
+    return RunOptions(progress=progress,
         profile=args.profile, concurrency=args.concurrency, per_host=args.per_host,
         per_deployment=args.per_deployment, retries=retries,
         max_retry_wait_s=args.max_retry_wait, deadline_s=args.deadline, verify=verify,

@@ -7,6 +7,7 @@ One target's ladder runs in order; a failed layer marks every layer above it
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +104,7 @@ class Ladder:
         self._finished = False
         self._credentials: Credentials | None = None
         self._blocked_by: str | None = None
+        self.on_probe: Callable[[str, str], None] | None = None  # (target id, probe): the progress display
 
     async def execute(self) -> TargetRun:
         try:
@@ -246,6 +248,8 @@ class Ladder:
                 raise DeadlineReached
             timeout = min(timeout, left)
         request = ProbeRequest(probe, method, url, headers, body, stream, timeout, target=self.target.id)
+        if self.on_probe is not None:
+            self.on_probe(self.target.id, probe)
         obs = await self._prober.send(request)
         self.run.observations[probe] = obs
         if obs.phase == "timeout" and timeout < self.target.timeout:

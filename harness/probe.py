@@ -105,6 +105,7 @@ class Prober:
         self._sleep = sleep
         self._jitter = jitter
         self.deadline = deadline  # a time.monotonic() after which nothing more is sent
+        self.on_retry: Callable[[ProbeRequest, float, str], None] | None = None  # progress display
         tls: bool | ssl.SSLContext = ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
         self._client = httpx.AsyncClient(transport=transport, verify=tls, follow_redirects=False)
 
@@ -134,6 +135,8 @@ class Prober:
                 return obs
             earlier.append({"attempt": attempt + 1, "status": obs.status, "phase": obs.phase,
                             "wait_s": round(decision.wait_s, 3), "reason": decision.reason})
+            if self.on_retry is not None:
+                self.on_retry(req, decision.wait_s, f"{obs.status or obs.phase} ({decision.reason})")
             await self._sleep(decision.wait_s)
             attempt += 1
 

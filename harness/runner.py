@@ -42,6 +42,7 @@ class RunOptions:
     verify: bool | str = True
     max_billable_calls: int | None = None
     max_output_tokens: int | None = None
+    progress: Any = None  # a TerminalProgress (probing / retrying / finished), or None for no display
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,10 @@ async def run_ladders(
         deployment_gate = deployments.setdefault(key, asyncio.Semaphore(max(1, options.per_deployment)))
         host_gate = hosts.setdefault(host, asyncio.Semaphore(max(1, options.per_host or options.concurrency)))
         async with gate, host_gate, deployment_gate:
+            ladder.on_probe = options.progress.probing if options.progress else None
             await ladder.execute()
+            if options.progress:
+                options.progress.finished(target.id, "done")
             return ladder.run
 
     return list(await asyncio.gather(*(one(ladder) for ladder in ladders)))
@@ -119,6 +123,8 @@ def run_and_report(
     options = options or RunOptions()
     enforce_budget(worst_case(targets, options.profile), options)
     started_at = utc_now()
+    if options.progress:
+        options.progress.state.total = len(targets)
     redactor = Redactor()
     for target in targets:
         for value in target.secret_values():
@@ -133,7 +139,13 @@ def run_and_report(
                           max_retry_wait_s=options.max_retry_wait_s, deadline=deadline) as prober:
             for ladder in ladders:
                 ladder.prober = prober
-            await run_ladders(ladders, prober, options)
+            if options.progress:
+                prober.on_retry = lambda req, wait, why: options.progress.retrying(req.target, wait, why)
+            try:
+                await run_ladders(ladders, prober, options)
+            finally:
+                if options.progress:
+                    options.progress.close()
 
     try:
         asyncio.run(main())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .model import counted, gateway_note, tally, target_summaries
+from .model import counted, gateway_note, retries_line, tally, target_summaries
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
@@ -84,8 +84,10 @@ def render_html(report: dict[str, Any]) -> str:
                 if check.get("reproduce_sdk"):
                     repro += f"<pre>{_e(check['reproduce_sdk'])}</pre>"
                 repro += "</details>"
+            retried = f'<div class="small">{_e(retries_line(check))}</div>' if retries_line(check) else ""
             parts.append(f"<tr><td class=\"status {_e(check['status'])}\">{_e(check['status'])}</td>"
-                         f"<td><code>{_e(check['id'])}</code></td><td>{_e(check['message'])}{cause}{repro}</td></tr>")
+                         f"<td><code>{_e(check['id'])}</code></td><td>{_e(check['message'])}{cause}{retried}{repro}"
+                         "</td></tr>")
         parts.append("</table></section>")
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import counted, gateway_note, tally, target_summaries
+from .model import counted, gateway_note, retries_line, tally, target_summaries
 
 _ICON = {"passed": "✅", "warning": "⚠️ warning", "failed": "❌", "blocked": "⏸️", "skipped": "⏭️", "error": "💥"}
 
@@ -51,7 +51,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += ["", "| | check | result |", "| --- | --- | --- |"]
         for check in (c for c in report["checks"] if c["target"] == tid):
             cause = f" (`{check['cause']}`)" if check.get("cause") else ""
-            out.append(f"| {_ICON.get(check['status'], '')} | `{check['id']}` | {_cell(check['message'])}{cause} |")
+            retried = f"<br>_{_cell(retries_line(check))}_" if retries_line(check) else ""
+            out.append(f"| {_ICON.get(check['status'], '')} | `{check['id']}` | {_cell(check['message'])}{cause}"
+                       f"{retried} |")
         for check in (c for c in report["checks"] if c["target"] == tid and c.get("reproduce")):
             out += ["", f"Reproduce `{check['id']}`:", "", "```bash", check["reproduce"], "```"]
             if check.get("reproduce_sdk"):

@@ -20,6 +20,16 @@ EXIT_CODES = {"healthy": 0, "broken": 1, "transient": 3, "inconclusive": 4}
 STATUSES = ("passed", "warning", "failed", "skipped", "blocked", "error")
 
 
+def retries_line(check: dict[str, Any]) -> str:
+    """'retried 2 times: 429 waited 7 s (retry-after), 529 waited 1.2 s (backoff)', or ''."""
+    retries = check.get("retries") or []
+    if not retries:
+        return ""
+    told = ", ".join(f"{r.get('status') or r.get('phase')} waited {r.get('wait_s', 0):g} s ({r.get('reason', '')})"
+                     for r in retries)
+    return f"retried {counted(len(retries), 'time')}: {told}"
+
+
 def utc_now() -> str:
     """UTC, ISO 8601, to the second (contract §4: started_at / finished_at)."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import counted, failing_line, gateway_note, tally
+from .model import counted, failing_line, gateway_note, retries_line, tally
 
 _MARK = {"passed": "ok  ", "warning": "WARN", "failed": "FAIL", "blocked": "--  ", "skipped": "skip", "error": "ERR "}
 
@@ -24,6 +24,8 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
             head = f"  [{_MARK.get(check['status'], check['status'])}] {check['id']:<28} "
             lines.append(head + first)
             lines += [" " * len(head) + line.strip() for line in rest if line.strip()]  # keep the message column
+            if retries_line(check):
+                lines.append(" " * len(head) + retries_line(check))
         stream = (target.get("timings") or {}).get("stream") or {}
         if stream.get("ttft_text_ms") is not None:
             rate = f", {stream['output_tokens_per_s']} tokens/s" if stream.get("output_tokens_per_s") else ""
