@@ -84,3 +84,41 @@ def test_retries_appear_in_markdown_and_html(tmp_path: Path, capsys: pytest.Capt
     assert code == 3
     for text in (out, (tmp_path / "report.md").read_text(), (tmp_path / "report.html").read_text()):
         assert "retried 1 time: 500 waited" in text
+
+
+def test_explain_on_a_terminal_says_how_to_finish_the_paste() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "harness", "explain"], stdin=follower, stdout=follower,
+                            stderr=follower, cwd=repo, close_fds=True)
+    os.close(follower)
+    seen = b""
+    while b"Ctrl-D" not in seen:
+        ready, _, _ = select.select([leader], [], [], 30)
+        assert ready, f"no prompt: {seen!r}"
+        seen += os.read(leader, 4096)
+    os.write(leader, b'HTTP/1.1 401 Unauthorized\n\n{"type":"error","error":{"type":"authentication_error"}}\n\x04')
+    while proc.poll() is None or select.select([leader], [], [], 0)[0]:
+        ready, _, _ = select.select([leader], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=30)
+    os.close(leader)
+    assert b"paste the error" in seen.lower() and b"auth.invalid-key" in seen
+
+
+def test_one_call_is_singular_and_statuses_are_not_doubled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "--mocked", "--provider", "anthropic", "--fault", "invalid-key", "--report-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "0 billable calls" in out
+    from harness.report.model import counted
+
+    assert counted(1, "billable call") == "1 billable call" and counted(2, "warning") == "2 warnings"
+    assert "HTTP 401 401" not in out and "got HTTP 401 authentication_error: " in out
