@@ -39,6 +39,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--harness-retries", type=int, metavar="N", help="retries for 429/529/5xx/connection errors (default 2)")
     add("--harness-max-retry-wait", type=float, metavar="S", help="longest retry-after to honour (default 30)")
     add("--harness-deadline", type=float, metavar="S", help="stop probing after S seconds; the rest is skipped")
+    add("--harness-concurrency", type=int, metavar="N",
+        help="probe up to N targets at once when the first suite test starts (not with pytest-xdist's -n)")
     add("--harness-max-billable-calls", type=int, metavar="N", help="refuse a plan with more billable calls")
     add("--harness-max-output-tokens", type=int, metavar="N", help="refuse a plan that could generate more")
     add("--harness-ca-bundle", metavar="FILE", help="CA bundle for TLS verification")

@@ -82,7 +82,8 @@ def _namespace(config: pytest.Config) -> argparse.Namespace:
     args.allow_insecure_http = bool(get("harness_allow_insecure_http"))
     args.insecure = bool(get("harness_insecure"))
     args.http_referer = args.x_title = None
-    args.concurrency, args.per_host, args.per_deployment = 32, None, 4  # xdist (-n) is pytest's concurrency
+    args.concurrency = get("harness_concurrency") or 1
+    args.per_host, args.per_deployment = None, 4
     return args
 
 
@@ -142,6 +143,10 @@ def pytest_configure(config: pytest.Config) -> None:
             raise HarnessError(f"--harness-require-live: {session.skip_reason}",
                                fix="Provide the target's secret to this job, or drop --harness-require-live.")
         enforce_budget(worst_case(session.targets, session.profile), session.options)
+        xdist = bool(getattr(config.option, "numprocesses", None)) or hasattr(config, "workerinput")
+        if session.options.concurrency > 1 and xdist:
+            raise HarnessError("--harness-concurrency and pytest-xdist (-n) both set how targets run in parallel.",
+                               fix="Use one: -n N --dist loadgroup, or --harness-concurrency N.")
         if session.options.deadline_s is not None:
             session.deadline = time.monotonic() + session.options.deadline_s
         config.stash[SESSION_KEY] = session
@@ -220,9 +225,21 @@ class SuiteCheck:
 @pytest.fixture(scope="session")
 def harness_run(request: pytest.FixtureRequest, harness_target: Target) -> TargetRun:
     session = request.config.stash[SESSION_KEY]
+    if session.options.concurrency > 1 and not session.runs:  # probe every target now, N at once
+        session.runs.update(asyncio.run(_run_all(session)))
     if harness_target.id not in session.runs:
         session.runs[harness_target.id] = asyncio.run(_run_one(session, harness_target))
     return session.runs[harness_target.id]
+
+
+async def _run_all(session: HarnessSession) -> dict[str, TargetRun]:
+    gate = asyncio.Semaphore(session.options.concurrency)
+
+    async def one(target: Target) -> tuple[str, TargetRun]:
+        async with gate:
+            return target.id, await _run_one(session, target)
+
+    return dict(await asyncio.gather(*(one(t) for t in session.targets)))
 
 
 @pytest.fixture

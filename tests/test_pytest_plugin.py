@@ -118,6 +118,7 @@ def test_every_ci_option_has_a_pytest_twin(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--help")
     text = result.stdout.str()
     for option in ("config", "provider", "base-url", "resource", "model", "auth", "api-key-env", "header",
+                   "concurrency",
                    "gateway", "timeout", "max-tokens", "retries", "max-retry-wait", "deadline",
                    "max-billable-calls", "max-output-tokens", "ca-bundle", "insecure", "profile", "report-dir",
                    "transient", "require-live"):
@@ -130,3 +131,14 @@ def test_deadline_and_timeout_apply_under_pytest(pytester: pytest.Pytester) -> N
     result.assert_outcomes(passed=4, failed=1, skipped=1 + 13)  # count_tokens answered: auth and model pass
     result.stdout.fnmatch_lines(["*message.text-and-usage ?network.timeout?*", "*larger --harness-timeout*"])
     assert "larger --timeout" not in result.stdout.str(), "hints under pytest name the pytest option"
+
+
+def test_concurrency_under_pytest(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    result = run_suites(pytester, "--harness-mocked", "--harness-concurrency", "3", f"--harness-report-dir={reports}")
+    result.assert_outcomes(passed=18, skipped=39)
+    report = json.loads((reports / "report.json").read_text())
+    assert len(report["targets"]) == 3 and report["summary"]["verdict"] == "healthy"
+    pytest.importorskip("xdist")
+    both = run_suites(pytester, "--harness-mocked", "--harness-concurrency", "3", "-n", "2")
+    assert both.ret == pytest.ExitCode.USAGE_ERROR
