@@ -88,12 +88,34 @@ def _parser() -> argparse.ArgumentParser:
     emulate.add_argument("--slow-seconds", type=float, default=3.0, metavar="S",
                          help="how long the slow-first-byte and slow-stream faults wait (default 3)")
 
+    models = sub.add_parser("models", help="the Claude model lifecycle table: status, retirement date, replacement")
+    models.add_argument("--provider", default="anthropic", choices=["anthropic", "foundry", "openrouter"])
+
     explain = sub.add_parser("explain", help="diagnose a pasted error offline")
     explain.add_argument("text", nargs="?", help="the error text; read from standard input when absent")
     explain.add_argument("--provider", default="anthropic", choices=list(PROVIDERS))
     explain.add_argument("--auth", default=None, choices=list(AUTH_MODES))
     explain.add_argument("--format", choices=("text", "json"), default="text")
     return parser
+
+
+def _models(args: argparse.Namespace) -> int:
+    from .lifecycle import WARN_DAYS, all_models, lifecycle_today, openrouter_id
+
+    today = lifecycle_today()
+    print(f"{'model':<32} {'status':<11} {'retires':<11} {'days':>5}  replacement")
+    for info in all_models():
+        model = openrouter_id(info.model) if args.provider == "openrouter" else info.model
+        if model is None:
+            continue  # dated and -latest ids are not OpenRouter's
+        days = str((info.retires - today).days) if info.retires else ""
+        status = "retired" if info.retires and info.retires <= today else info.status
+        flag = " (warn)" if info.retires and 0 < (info.retires - today).days <= WARN_DAYS else ""
+        print(f"{model:<32} {status:<11} {info.retires.isoformat() if info.retires else '':<11} {days:>5}  "
+              f"{info.replacement or ''}{flag}")
+    print(f"\nAs of {today.isoformat()} (UTC). Anthropic's schedule; Microsoft Foundry follows it. Sources: "
+          "Anthropic's model deprecations page and the anthropic SDK's deprecation table.")
+    return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -119,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "explain":
             return _explain(args)
+        if args.command == "models":
+            return _models(args)
         from . import commands  # the emulator and the HTTP stack: only when a command needs them
 
         if args.command == "check":

@@ -13,7 +13,7 @@ from .providers import PROVIDERS
 
 EMULATOR_KEY_ENV = "CLAUDE_HARNESS_EMULATOR_KEY"
 EMULATOR_KEY = "emulator-key-0000"
-EMULATOR_DEPLOYMENT = "claude-sonnet-4-5"
+EMULATOR_DEPLOYMENT = "claude-sonnet-4-6"
 TOKEN_FAULTS = frozenset({"expired-token", "wrong-audience", "token-endpoint-down"})
 IN_PROCESS_BASES = {
     "foundry": "http://emulator.invalid/anthropic",

@@ -26,6 +26,7 @@ from .checks.conformance import (
 from .checks.credentials import token_is_usable
 from .checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
 from .config import Target
+from .lifecycle import lifecycle_today, model_lifecycle
 from .observation import Observation
 from .probe import Prober, ProbeRequest
 from .providers.gateways import detect_gateway
@@ -105,6 +106,7 @@ class Ladder:
         self._credentials: Credentials | None = None
         self._blocked_by: str | None = None
         self.on_probe: Callable[[str, str], None] | None = None  # (target id, probe): the progress display
+        self.today = lifecycle_today()
 
     async def execute(self) -> TargetRun:
         try:
@@ -122,6 +124,7 @@ class Ladder:
         t = self.target
         spec = t.provider
         self._record("config.valid", Verdict.ok(f"{spec.display_name} target settings are valid"), None)
+        self._record("model.lifecycle", model_lifecycle(spec.name, t.model, self.today), None, blocks=False)
 
         if not self._blocked():
             obs = await self._probe("network", "GET", t.base_url, {"user-agent": base_headers(t)["user-agent"]})

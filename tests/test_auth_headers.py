@@ -97,7 +97,8 @@ def test_foundry_key_modes_send_one_header(auth: str, header: str, expected: str
         assert request.headers["anthropic-version"] == "2023-06-01"
         assert request.url.host == "res.services.ai.azure.com"
         assert request.url.path.startswith("/anthropic/v1/messages")
-    assert all(c.status == "passed" for c in run_result.checks)
+    # a deployment name of the user's own has no lifecycle data: that check is skipped, every other passes
+    assert all(c.status == "passed" for c in run_result.checks if c.id != "model.lifecycle")
 
 
 def test_network_probe_carries_no_credential() -> None:

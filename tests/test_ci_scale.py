@@ -113,7 +113,7 @@ def test_all_blocked_run_is_inconclusive() -> None:
     report = run_and_report(targets(3), mode="mocked", transport=CountingTransport(delay=5.0),
                             options=RunOptions(deadline_s=0.05, retries=0))
     assert report["summary"]["verdict"] == "inconclusive" and report["summary"]["exit_code"] == 4
-    assert report["summary"]["passed"] == 3  # only the config layer of each target
+    assert report["summary"]["passed"] == 6  # only the offline checks: config and model lifecycle of each target
     assert report["summary"]["failed"] == 0
     assert report["complete"] is False
 

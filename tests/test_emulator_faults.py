@@ -39,7 +39,7 @@ def test_healthy_emulated_provider_has_no_diagnoses(provider: str, tmp_path: Pat
     report = read_report(tmp_path)
     assert code == 0
     assert report["diagnoses"] == []
-    assert report["summary"]["passed"] == 8
+    assert report["summary"]["passed"] == 9
 
 
 def test_transient_faults_exit_3_and_setup_faults_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

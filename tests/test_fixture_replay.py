@@ -16,7 +16,7 @@ from harness.replay import replay_router
 from harness.resources import load_error_fixture
 
 TARGETS = {
-    "foundry": {"provider": "foundry", "resource": "myres", "model": "claude-sonnet-4-5"},
+    "foundry": {"provider": "foundry", "resource": "myres", "model": "claude-sonnet-4-6"},
     "anthropic": {"provider": "anthropic"},
     "openrouter": {"provider": "openrouter"},
 }
@@ -37,7 +37,7 @@ def replay(provider: str, fault: str | None = None) -> TargetRun:
 @pytest.mark.parametrize("provider", list(TARGETS))
 def test_healthy_fixtures_pass_every_check(provider: str) -> None:
     run = replay(provider)
-    assert [c.status for c in run.checks] == ["passed"] * 8, [c.message for c in run.checks]
+    assert [c.status for c in run.checks] == ["passed"] * 9, [c.message for c in run.checks]
     assert run.usage["billable_calls"] == 2
 
 

@@ -47,7 +47,7 @@ def test_markdown_leads_with_root_cause_and_reproduction(broken: Path) -> None:
 def test_junit_carries_cause_provider_and_request_ids(broken: Path) -> None:
     tree = ET.parse(broken / "junit.xml")
     cases = list(tree.iter("testcase"))
-    assert len(cases) == 8
+    assert len(cases) == 9
     failed = [c for c in cases if c.find("failure") is not None]
     assert [c.get("name") for c in failed] == ["auth.accepted"]
     props = {p.get("name"): p.get("value") for p in failed[0].iter("property")}

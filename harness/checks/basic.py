@@ -14,6 +14,7 @@ from ..wire import Reading, read_message, read_stream, usage_counts
 # check id -> layer, in ladder order
 CHECK_LAYERS: dict[str, str] = {
     "config.valid": "config",
+    "model.lifecycle": "model",  # offline, from the lifecycle data: a retired model is named before any request
     "network.reachable": "network",
     "credentials.obtained": "credentials",
     "auth.accepted": "auth",

@@ -17,7 +17,7 @@ OPENROUTER_MODELS = (
     "anthropic/claude-opus-5",
     "anthropic/claude-3.5-sonnet",
 )
-ANTHROPIC_MODELS = ("claude-haiku-4-5", "claude-sonnet-4-5", "claude-opus-4-5", "claude-opus-5")
+ANTHROPIC_MODELS = ("claude-haiku-4-5", "claude-sonnet-4-6", "claude-sonnet-4-5", "claude-opus-4-5", "claude-opus-5")
 
 
 def _texts(value: Any) -> Iterator[str]:

@@ -9,6 +9,7 @@ from typing import Any
 from .. import constants
 from ..diagnosis import TRANSIENT_CAUSES, entry, steps_for
 from ..ladder import CheckResult, TargetRun
+from ..lifecycle import lookup
 from ..redact import Redactor
 from ..wire import read_message, read_stream, usage_counts
 
@@ -161,7 +162,8 @@ def verdict_of(checks: Sequence[dict[str, Any]]) -> str:
         return "transient" if transient_only else "broken"
     if any(c.get("not_run") for c in checks):
         return "inconclusive"  # what ran passed, but the run stopped before the rest: not "healthy"
-    probing = [c for c in checks if c["status"] in ("passed", "warning") and c["layer"] != "config"]
+    probing = [c for c in checks if c["status"] in ("passed", "warning") and c["layer"] != "config"
+               and c["id"] != "model.lifecycle"]  # offline checks prove nothing about the endpoint
     return "healthy" if probing else "inconclusive"
 
 
@@ -190,6 +192,7 @@ def build_report(
         target_info["timings"] = _timings(run)
         if run.credential_details:
             target_info["credential_details"] = run.credential_details
+        target_info["lifecycle"] = lookup(run.target.provider.name, run.target.model).describe()
         if run.detected_gateway:
             target_info["gateway"] = True
             target_info["gateway_detected"] = run.detected_gateway
