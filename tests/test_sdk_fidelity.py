@@ -65,11 +65,31 @@ def test_anthropic_sdk_count_tokens_matches_message(emu: RunningEmulator) -> Non
     assert counted.input_tokens == message.usage.input_tokens
 
 
-def test_foundry_rejects_tokens_it_did_not_issue(emu: RunningEmulator) -> None:
-    client = anthropic.AnthropicFoundry(azure_ad_token_provider=lambda: "not-a-token",
-                                        base_url=f"{emu.url}/anthropic/", max_retries=0)
-    with pytest.raises(anthropic.AuthenticationError):
-        client.messages.create(model="d", max_tokens=8, messages=PROMPT)
+def _jwt(claims: dict[str, object]) -> str:
+    import base64
+    import json as _json
+
+    def part(data: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(_json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'RS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+def test_foundry_accepts_an_apps_own_token_provider_unless_expired_or_wrong_audience(emu: RunningEmulator) -> None:
+    """The rule the README states: any bearer token works; a JWT's exp and aud are enforced; bad-… is refused."""
+    import time as _time
+
+    def client(token: str) -> anthropic.AnthropicFoundry:
+        return anthropic.AnthropicFoundry(azure_ad_token_provider=lambda: token, base_url=f"{emu.url}/anthropic/",
+                                          max_retries=0)
+
+    good = _jwt({"aud": "https://cognitiveservices.azure.com", "exp": int(_time.time()) + 600})
+    for token in ("an-opaque-app-token", good):
+        assert client(token).messages.create(model="d", max_tokens=8, messages=PROMPT).content
+    for token in (_jwt({"aud": "https://cognitiveservices.azure.com", "exp": int(_time.time()) - 60}),
+                  _jwt({"aud": "https://management.azure.com", "exp": int(_time.time()) + 600}), "bad-token"):
+        with pytest.raises(anthropic.AuthenticationError):
+            client(token).messages.create(model="d", max_tokens=8, messages=PROMPT)
 
 
 FAULT_EXCEPTIONS = [

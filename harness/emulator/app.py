@@ -25,7 +25,8 @@ from starlette.routing import Route
 from ..resources import fill, load_error_fixture
 from . import responses as r
 from .faults import FAULTS, Fault
-from .tokens import mint, verify
+from .tokens import acceptable_foreign_token, mint, verify
+from .validate import anthropic_generation_error, anthropic_request_error, openai_request_error
 
 Provider = Literal["foundry", "anthropic", "openrouter"]
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
@@ -136,9 +137,11 @@ class Emulator:
             if not (token or key):
                 return self._fixture(provider, "missing-credentials", model, ids)
             return None
-        if token and not key:  # Foundry: a bearer token must be an Entra token this emulator issued
+        if token and not key:  # Foundry: any bearer token, except a JWT that is expired or for another audience
             valid, _reason, _claims = verify(self.settings.token_key, token)
-            return None if valid else self._fixture(provider, "token-invalid", model, ids)
+            if valid or acceptable_foreign_token(token):
+                return None
+            return self._fixture(provider, "token-invalid", model, ids)
         if not key:
             return self._fixture(provider, "missing-credentials", model, ids)
         return None
@@ -154,11 +157,17 @@ class Emulator:
             return _invalid("model: Field required")
         if not isinstance(body.get("messages"), list):
             return _invalid("messages: Input should be a valid list")
-        max_tokens = body.get("max_tokens")
-        if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool)
-                                       or max_tokens < 0):
-            return _invalid("max_tokens: Input should be a valid non-negative integer")
         return body
+
+    @staticmethod
+    def _validate(provider: Provider, kind: Kind, body: dict[str, Any]) -> Response | None:
+        """What the real API rejects with 400, the emulator rejects the same way (after authentication)."""
+        if provider == "openrouter":
+            problem = openai_request_error(body)
+            return None if problem is None else JSONResponse({"error": {"code": 400, "message": problem}},
+                                                             status_code=400)
+        problem = anthropic_request_error(body) if kind == "count_tokens" else anthropic_generation_error(body)
+        return None if problem is None else _invalid(problem)
 
     # --- the generic pipeline ------------------------------------------------------------------
     async def handle(self, request: Request, provider: Provider, kind: Kind) -> Response:
@@ -175,6 +184,10 @@ class Emulator:
         denied = self._authenticate(request, provider, model, ids)
         if denied is not None:
             return denied
+        if request.method == "POST":
+            rejected = self._validate(provider, kind, body)
+            if rejected is not None:
+                return rejected
         if model.split("/")[-1].startswith(UNKNOWN_MODEL_PREFIX) and kind in SCOPE_KINDS["generate"]:
             answer = self._fixture(provider, "unknown-model", model, ids)
             if answer is not None:
@@ -187,7 +200,7 @@ class Emulator:
             answer = await self._apply(fault, request, provider, kind, model, body, ids)
             if answer is not None:
                 return answer
-        return self._healthy(provider, kind, model, body, ids)
+        return self._healthy(provider, kind, model, body, ids, dict(request.query_params))
 
     async def _apply(self, fault: Fault, request: Request, provider: Provider, kind: Kind, model: str,
                      body: dict[str, Any], ids: dict[str, str]) -> Response | None:
@@ -244,7 +257,8 @@ class Emulator:
         return StreamingResponse(produce(), headers=headers, media_type="text/event-stream; charset=utf-8")
 
     def _healthy(self, provider: Provider, kind: Kind, model: str, body: dict[str, Any],
-                 ids: dict[str, str]) -> Response:
+                 ids: dict[str, str], query: dict[str, str] | None = None) -> Response:
+        query = query or {}
         headers = self._headers(provider, ids)
         if kind == "stream":
             return self._stream_response(provider, ids, self._stream_events(provider, model, body, ids))
@@ -253,7 +267,7 @@ class Emulator:
         if kind == "key":
             return JSONResponse(r.openrouter_key_info(), headers=headers)
         if kind == "models":
-            data = r.openrouter_models() if provider == "openrouter" else r.anthropic_models()
+            data = r.openrouter_models() if provider == "openrouter" else r.anthropic_models(query)
             return JSONResponse(data, headers=headers)
         if provider == "openrouter":
             return JSONResponse(r.openrouter_completion(ids["x-generation-id"], model, body), headers=headers)
@@ -277,6 +291,23 @@ class Emulator:
         response = self._fixture(provider, "not-found-path", "", self._ids(provider))
         assert response is not None
         return response
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def anthropic_model(self, request: Request) -> Response:
+        """GET /v1/models/{id}: the listed model, or the API's 404 for one it does not serve."""
+        ids = self._ids("anthropic")
+        denied = self._authenticate(request, "anthropic", "", ids)
+        if denied is not None:
+            return denied
+        model_id = request.path_params["model_id"]
+        found = next((m for m in r.anthropic_models()["data"] if m["id"] == model_id), None)
+        if found is None:
+            return JSONResponse({"type": "error", "error": {"type": "not_found_error",
+                                                            "message": f"model: {model_id}"}},
+                                status_code=404, headers=self._headers("anthropic", ids))
+        return JSONResponse(found, headers=self._headers("anthropic", ids))
 
     async def index(self, request: Request) -> Response:
         return JSONResponse({"service": "claude-harness emulator", "providers": {
@@ -322,6 +353,8 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/v1/messages", emu.route("anthropic", "message"), methods=["POST"]),
         Route("/v1/messages/count_tokens", emu.route("anthropic", "count_tokens"), methods=["POST"]),
         Route("/v1/models", emu.route("anthropic", "models"), methods=["GET"]),
+        Route("/v1/models/{model_id:path}", emu.anthropic_model, methods=["GET"]),
+        Route("/health", emu.health, methods=["GET"]),
         Route("/api/v1/chat/completions", emu.route("openrouter", "message"), methods=["POST"]),
         Route("/api/v1/key", emu.route("openrouter", "key"), methods=["GET"]),
         Route("/api/v1/models", emu.route("openrouter", "models"), methods=["GET"]),

@@ -8,7 +8,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-REPLY_TOKENS = ("pong", " from", " the", " claude-harness", " emulator", ".")
+from .behaviour import Plan, plan_anthropic, plan_openai
+
 OPENROUTER_MODELS = (
     "anthropic/claude-haiku-4.5",
     "anthropic/claude-sonnet-4.5",
@@ -42,25 +43,30 @@ def input_tokens(body: dict[str, Any]) -> int:
     return total
 
 
-def reply(max_tokens: int) -> tuple[list[str], bool]:
-    """The reply tokens within max_tokens, and whether it was cut short."""
-    count = max(0, min(max_tokens, len(REPLY_TOKENS)))
-    return list(REPLY_TOKENS[:count]), count < len(REPLY_TOKENS)
+def _anthropic_blocks(plan: Plan) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    if plan.thinking:
+        blocks.append({"type": "thinking", "thinking": plan.thinking, "signature": plan.signature})
+    if plan.tool:
+        blocks.append({"type": "tool_use", **plan.tool})
+    else:
+        blocks.append({"type": "text", "text": plan.text})
+    return blocks
 
 
 def anthropic_message(msg_id: str, model: str, body: dict[str, Any]) -> dict[str, Any]:
-    tokens, cut = reply(int(body.get("max_tokens") or 1))
+    plan = plan_anthropic(body)
     return {
         "id": msg_id,
         "type": "message",
         "role": "assistant",
         "model": model,
-        "content": [{"type": "text", "text": "".join(tokens)}],
-        "stop_reason": "max_tokens" if cut else "end_turn",
-        "stop_sequence": None,
+        "content": _anthropic_blocks(plan),
+        "stop_reason": plan.stop_reason,
+        "stop_sequence": plan.stop_sequence,
         "usage": {
             "input_tokens": input_tokens(body),
-            "output_tokens": len(tokens),
+            "output_tokens": plan.output_tokens,
             "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": 0,
             "service_tier": "standard",
@@ -75,7 +81,7 @@ def sse(event: str | None, data: Any) -> bytes:
 
 
 def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate: bool = True) -> list[bytes]:
-    tokens, cut = reply(int(body.get("max_tokens") or 1))
+    plan = plan_anthropic(body)
     start = {
         "type": "message_start",
         "message": {
@@ -85,22 +91,33 @@ def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate
                       "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
         },
     }
-    events = [
-        sse("message_start", start),
-        sse("content_block_start", {"type": "content_block_start", "index": 0,
-                                    "content_block": {"type": "text", "text": ""}}),
-        sse("ping", {"type": "ping"}),
-    ]
-    events += [
-        sse("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                    "delta": {"type": "text_delta", "text": token}})
-        for token in tokens
-    ]
-    events.append(sse("content_block_stop", {"type": "content_block_stop", "index": 0}))
+    events = [sse("message_start", start)]
+    index = 0
+
+    def block(opening: dict[str, Any], deltas: list[dict[str, Any]]) -> None:
+        nonlocal index
+        events.append(sse("content_block_start", {"type": "content_block_start", "index": index,
+                                                  "content_block": opening}))
+        if index == 0:
+            events.append(sse("ping", {"type": "ping"}))
+        events.extend(sse("content_block_delta", {"type": "content_block_delta", "index": index, "delta": d})
+                      for d in deltas)
+        events.append(sse("content_block_stop", {"type": "content_block_stop", "index": index}))
+        index += 1
+
+    if plan.thinking:
+        block({"type": "thinking", "thinking": "", "signature": ""},
+              [{"type": "thinking_delta", "thinking": plan.thinking},
+               {"type": "signature_delta", "signature": plan.signature}])
+    if plan.tool:
+        block({"type": "tool_use", "id": plan.tool["id"], "name": plan.tool["name"], "input": {}},
+              [{"type": "input_json_delta", "partial_json": json.dumps(plan.tool["input"])}])
+    else:
+        block({"type": "text", "text": ""}, [{"type": "text_delta", "text": t} for t in plan.text_tokens])
     events.append(sse("message_delta", {
         "type": "message_delta",
-        "delta": {"stop_reason": "max_tokens" if cut else "end_turn", "stop_sequence": None},
-        "usage": {"output_tokens": len(tokens)},
+        "delta": {"stop_reason": plan.stop_reason, "stop_sequence": plan.stop_sequence},
+        "usage": {"output_tokens": plan.output_tokens},
     }))
     if terminate:
         events.append(sse("message_stop", {"type": "message_stop"}))
@@ -124,8 +141,18 @@ def _openrouter_usage(body: dict[str, Any], completion: int) -> dict[str, Any]:
     }
 
 
+def _tool_calls(plan: Plan) -> list[dict[str, Any]]:
+    assert plan.tool is not None
+    return [{"index": 0, "id": plan.tool["id"], "type": "function",
+             "function": {"name": plan.tool["name"], "arguments": json.dumps(plan.tool["input"])}}]
+
+
 def openrouter_completion(gen_id: str, model: str, body: dict[str, Any]) -> dict[str, Any]:
-    tokens, cut = reply(int(body.get("max_tokens") or 1024))
+    plan = plan_openai(body)
+    message: dict[str, Any] = {"role": "assistant", "content": None if plan.tool else plan.text, "refusal": None,
+                               "reasoning": None}
+    if plan.tool:
+        message["tool_calls"] = _tool_calls(plan)
     return {
         "id": gen_id,
         "provider": "Anthropic",
@@ -136,11 +163,11 @@ def openrouter_completion(gen_id: str, model: str, body: dict[str, Any]) -> dict
         "choices": [{
             "index": 0,
             "logprobs": None,
-            "finish_reason": "length" if cut else "stop",
-            "native_finish_reason": "max_tokens" if cut else "end_turn",
-            "message": {"role": "assistant", "content": "".join(tokens), "refusal": None, "reasoning": None},
+            "finish_reason": plan.extra["finish_reason"],
+            "native_finish_reason": plan.stop_reason,
+            "message": message,
         }],
-        "usage": _openrouter_usage(body, len(tokens)),
+        "usage": _openrouter_usage(body, plan.output_tokens),
     }
 
 
@@ -150,19 +177,22 @@ def _chunk(gen_id: str, model: str, created: int, choices: list[dict[str, Any]],
 
 
 def openrouter_stream(gen_id: str, model: str, body: dict[str, Any], *, terminate: bool = True) -> list[bytes]:
-    tokens, cut = reply(int(body.get("max_tokens") or 1024))
+    plan = plan_openai(body)
     created = int(time.time())
     out = [b": OPENROUTER PROCESSING\n\n"]
-    for token in tokens:
-        choice = {"index": 0, "delta": {"role": "assistant", "content": token},
-                  "finish_reason": None, "native_finish_reason": None, "logprobs": None}
+    deltas: list[dict[str, Any]] = [{"role": "assistant", "content": t} for t in plan.text_tokens]
+    if plan.tool:
+        deltas = [{"role": "assistant", "content": None, "tool_calls": _tool_calls(plan)}]
+    for delta in deltas:
+        choice = {"index": 0, "delta": delta, "finish_reason": None, "native_finish_reason": None, "logprobs": None}
         out.append(sse(None, _chunk(gen_id, model, created, [choice])))
     final = {"index": 0, "delta": {"role": "assistant", "content": ""},
-             "finish_reason": "length" if cut else "stop",
-             "native_finish_reason": "max_tokens" if cut else "end_turn", "logprobs": None}
+             "finish_reason": plan.extra["finish_reason"], "native_finish_reason": plan.stop_reason,
+             "logprobs": None}
     out.append(sse(None, _chunk(gen_id, model, created, [final])))
     if terminate:
-        out.append(sse(None, _chunk(gen_id, model, created, [], usage=_openrouter_usage(body, len(tokens)))))
+        usage = _openrouter_usage(body, plan.output_tokens)
+        out.append(sse(None, _chunk(gen_id, model, created, [], usage=usage)))
         out.append(sse(None, "[DONE]"))
     return out
 
@@ -198,8 +228,27 @@ def openrouter_models() -> dict[str, Any]:
     ]}
 
 
-def anthropic_models() -> dict[str, Any]:
-    data = [
-        {"id": m, "type": "model", "display_name": m, "created_at": "2025-10-01T00:00:00Z"} for m in ANTHROPIC_MODELS
-    ]
-    return {"data": data, "has_more": False, "first_id": data[0]["id"], "last_id": data[-1]["id"]}
+def _model_info(model: str) -> dict[str, Any]:
+    from ..lifecycle import lookup
+
+    info = lookup("anthropic", model)
+    out: dict[str, Any] = {"id": model, "type": "model", "display_name": model, "created_at": "2025-10-01T00:00:00Z"}
+    if info.status != "unknown":  # the Models API's lifecycle fields, from the same data as model.lifecycle
+        out["lifecycle"] = info.status
+        out["retires_at"] = f"{info.retires.isoformat()}T00:00:00Z" if info.retires else None
+    return out
+
+
+def anthropic_models(query: dict[str, str] | None = None) -> dict[str, Any]:
+    """The Models API list with its cursor pagination (limit, after_id, before_id)."""
+    query = query or {}
+    models = [_model_info(m) for m in ANTHROPIC_MODELS]
+    ids = [m["id"] for m in models]
+    if query.get("after_id") in ids:
+        models = models[ids.index(query["after_id"]) + 1:]
+    elif query.get("before_id") in ids:
+        models = models[: ids.index(query["before_id"])]
+    limit = int(query["limit"]) if str(query.get("limit", "")).isdigit() else 20
+    page, more = models[:limit], len(models) > limit
+    return {"data": page, "has_more": more, "first_id": page[0]["id"] if page else None,
+            "last_id": page[-1]["id"] if page else None}

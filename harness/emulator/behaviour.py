@@ -1,0 +1,182 @@
+"""What the emulator answers, decided once per request (pure and deterministic: same request, same answer).
+
+Rules an app can rely on:
+- a tool is called when ``tool_choice`` is ``any`` (the first tool) or ``tool`` (that one), or with ``auto``
+  when the last user message names a tool (its name appears in the text); OpenAI's ``required`` and a named
+  function choice behave the same. The tool input is a minimal valid instance of the tool's input schema.
+  A user turn that carries tool results is answered with text.
+- extended thinking (``thinking.type: enabled``) answers a thinking block, with a signature, before the text;
+- ``stop_sequences`` (OpenAI: ``stop``) cut the reply where one occurs; ``max_tokens``
+  (``max_completion_tokens``) cut it after that many tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+REPLY_TOKENS = ("pong", " from", " the", " claude-harness", " emulator", ".")
+THINKING_TEXT = "The user sent a short probe; a short, friendly answer fits."
+
+
+@dataclass(frozen=True)
+class Plan:
+    text_tokens: list[str]
+    stop_reason: str  # Anthropic's: end_turn | max_tokens | stop_sequence | tool_use
+    stop_sequence: str | None = None
+    thinking: str | None = None
+    signature: str | None = None
+    tool: dict[str, Any] | None = None  # {"id", "name", "input"}
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_tokens)
+
+    @property
+    def output_tokens(self) -> int:
+        tokens = len(self.text_tokens)
+        if self.thinking:
+            tokens += math.ceil(len(self.thinking) / 4)
+        if self.tool:
+            tokens += 8 + math.ceil(len(json.dumps(self.tool["input"])) / 4)
+        return tokens
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def minimal_instance(schema: Any) -> Any:
+    """The smallest value a JSON Schema accepts, for the schemas tools use (object, array, scalars, enum)."""
+    if not isinstance(schema, dict):
+        return {}
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    if "default" in schema:
+        return schema["default"]
+    for combinator in ("anyOf", "oneOf", "allOf"):
+        if schema.get(combinator):
+            return minimal_instance(schema[combinator][0])
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or (kind is None and "properties" in schema):
+        properties = schema.get("properties") or {}
+        return {name: minimal_instance(properties.get(name, {})) for name in schema.get("required") or []}
+    if kind == "array":
+        return [minimal_instance(schema.get("items", {})) for _ in range(int(schema.get("minItems", 0)))]
+    if kind == "string":
+        return "x" * max(1, int(schema.get("minLength", 1)))
+    if kind == "integer":
+        return int(schema.get("minimum", 0))
+    if kind == "number":
+        return schema.get("minimum", 0)
+    if kind == "boolean":
+        return False
+    return None
+
+
+def _last_user_text(messages: list[Any]) -> tuple[str, bool]:
+    """The last user turn's text, and whether it carries tool results."""
+    for message in reversed(messages):
+        if isinstance(message, dict) and message.get("role") in ("user", "tool"):
+            content = message.get("content")
+            if message.get("role") == "tool":
+                return "", True
+            if isinstance(content, str):
+                return content, False
+            blocks = content if isinstance(content, list) else []
+            results = any(isinstance(b, dict) and b.get("type") == "tool_result" for b in blocks)
+            text = " ".join(str(b.get("text", "")) for b in blocks if isinstance(b, dict) and b.get("type") == "text")
+            return text, results
+    return "", False
+
+
+def _reply(limit: int, stops: list[str]) -> tuple[list[str], str, str | None]:
+    tokens: list[str] = []
+    text = ""
+    for token in REPLY_TOKENS:
+        if len(tokens) >= limit:
+            return tokens, "max_tokens", None
+        candidate = text + token
+        hit = next((s for s in stops if s and s in candidate), None)
+        if hit is not None:
+            cut = candidate[: candidate.index(hit)][len(text):]
+            if cut:
+                tokens.append(cut)
+            return tokens, "stop_sequence", hit
+        tokens.append(token)
+        text = candidate
+    return tokens, "end_turn", None
+
+
+def _tool_id(prefix: str, name: str, body: dict[str, Any]) -> str:
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:22]
+    return f"{prefix}{digest}" if prefix else digest
+
+
+def plan_anthropic(body: dict[str, Any]) -> Plan:
+    limit = int(body.get("max_tokens") or 1)
+    messages = body.get("messages") or []
+    last_text, answering_results = _last_user_text(messages)
+    tools = [t for t in body.get("tools") or [] if isinstance(t, dict) and t.get("name")]
+    choice = _as_dict(body.get("tool_choice")) or {"type": "auto"}
+    thinking = _as_dict(body.get("thinking"))
+    think = thinking.get("type") == "enabled"
+    thought = THINKING_TEXT if think else None
+    signature = "sig_emu" + hashlib.sha256((thought or "").encode() + last_text.encode()).hexdigest()[:40] \
+        if think else None
+    tool = None
+    if tools and choice.get("type") != "none" and not answering_results:
+        if choice.get("type") == "tool":
+            tool = next(t for t in tools if t["name"] == choice.get("name"))
+        elif choice.get("type") == "any":
+            tool = tools[0]
+        else:
+            tool = next((t for t in tools if t["name"].lower() in last_text.lower()), None)
+    if tool is not None:
+        call = {"id": _tool_id("toolu_emu", tool["name"], body), "name": tool["name"],
+                "input": minimal_instance(tool.get("input_schema"))}
+        return Plan([], "tool_use", thinking=thought, signature=signature, tool=call)
+    stops = [s for s in body.get("stop_sequences") or [] if isinstance(s, str)]
+    tokens, stop_reason, stop_sequence = _reply(limit, stops)
+    return Plan(tokens, stop_reason, stop_sequence, thinking=thought, signature=signature)
+
+
+_FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "tool_use": "tool_calls"}
+
+
+def plan_openai(body: dict[str, Any]) -> Plan:
+    """The same rules in the OpenAI chat format (tools as functions, stop, max_completion_tokens)."""
+    limit = int(body.get("max_completion_tokens") or body.get("max_tokens") or 1024)
+    functions = [_as_dict(t.get("function")) for t in body.get("tools") or [] if isinstance(t, dict)]
+    functions = [f for f in functions if f.get("name")]
+    choice = body.get("tool_choice", "auto")
+    last_text, answering_results = _last_user_text(body.get("messages") or [])
+    tool = None
+    if functions and choice != "none" and not answering_results:
+        if isinstance(choice, dict):
+            tool = next(f for f in functions if f["name"] == _as_dict(choice.get("function")).get("name"))
+        elif choice == "required":
+            tool = functions[0]
+        else:
+            tool = next((f for f in functions if f["name"].lower() in last_text.lower()), None)
+    if tool is not None:
+        call = {"id": _tool_id("call_emu", tool["name"], body), "name": tool["name"],
+                "input": minimal_instance(tool.get("parameters"))}
+        return Plan([], "tool_use", tool=call, extra={"finish_reason": "tool_calls"})
+    response_format = _as_dict(body.get("response_format"))
+    if response_format.get("type") in ("json_object", "json_schema"):  # honoured: the reply is JSON
+        schema = _as_dict(response_format.get("json_schema")).get("schema")
+        document = minimal_instance(schema) if schema else {"reply": "pong"}
+        return Plan([json.dumps(document)], "end_turn", extra={"finish_reason": "stop"})
+    stop = body.get("stop")
+    stops = [stop] if isinstance(stop, str) else [s for s in stop or [] if isinstance(s, str)]
+    tokens, stop_reason, _ = _reply(limit, stops)
+    return Plan(tokens, stop_reason, extra={"finish_reason": _FINISH[stop_reason]})
