@@ -81,7 +81,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--slow-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
 
     emulate = sub.add_parser("emulate", help="serve the provider emulator on 127.0.0.1")
-    emulate.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    emulate.add_argument("--port", type=int, default=8765,
+                         help="port (default 8765; 0 picks a free one and prints it)")
+    emulate.add_argument("--host", default="127.0.0.1",
+                         help="address to serve on (default 127.0.0.1; anything else is reachable by others and "
+                              "is warned about)")
+    emulate.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                         help="wait this long before every answer (default 0; per request: x-emulator-latency-ms)")
+    emulate.add_argument("--tokens-per-second", type=float, default=0.0, metavar="N",
+                         help="pace streams at N events a second (default: as fast as possible; per request: "
+                              "x-emulator-tokens-per-second)")
+    emulate.add_argument("--log", type=Path, metavar="FILE",
+                         help="append one JSON line per request (method, path, status, duration; never headers)")
     emulate.add_argument("--fault", action="append", default=[], metavar="NAME",
                          help="break every request this way (repeatable; the start-up banner lists the faults; "
                               "per request: header x-emulator-fault)")

@@ -227,16 +227,30 @@ def _identity_env(emu: RunningEmulator) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _port_is_free(port: int) -> None:
-    """Refuse a busy port before printing anything that says the emulator is running."""
+def is_loopback_host(host: str) -> bool:
+    import ipaddress
+
+    return host == "localhost" or ipaddress.ip_address(host).is_loopback
+
+
+def _bind(host: str, port: int) -> Any:
+    """Bind before printing anything that says the emulator is running (a busy port is a clear error)."""
     import socket
 
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError as exc:
-            raise HarnessError(f"Port {port} on 127.0.0.1 is already in use ({exc.strerror or exc}).",
-                               fix="Pass another --port, or stop what is listening there.") from None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if port == 0 or exc.errno not in (98, 48):  # EADDRINUSE on Linux / macOS
+            raise HarnessError(f"Cannot serve on {host}:{port} ({exc.strerror or exc}).",
+                               fix="Pass another --host or --port.") from None
+        raise HarnessError(f"Port {port} on {host} is already in use ({exc.strerror or exc}).",
+                           fix="Pass another --port (0 picks a free one), or stop what is listening there.") from None
+    sock.listen(128)
+    return sock
 
 
 def emulate(args: argparse.Namespace) -> int:
@@ -245,11 +259,29 @@ def emulate(args: argparse.Namespace) -> int:
     bad = unknown_faults(args.fault)
     if bad:
         raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
-    if not 0 < args.port < 65536:
-        raise HarnessError(f"--port {args.port} is not a valid port.")
-    _port_is_free(args.port)
-    settings = EmulatorSettings(faults=frozenset(args.fault), slow_seconds=args.slow_seconds)
-    base = f"http://127.0.0.1:{args.port}"
+    if not 0 <= args.port < 65536:
+        raise HarnessError(f"--port {args.port} is not a valid port.", fix="Use 1-65535, or 0 for a free one.")
+    if args.latency < 0 or args.tokens_per_second < 0:
+        raise HarnessError("--latency and --tokens-per-second must not be negative.")
+    try:
+        loopback = is_loopback_host(args.host)
+    except ValueError:
+        raise HarnessError(f"--host {args.host!r} is not an IP address.", fix="Use 127.0.0.1 (default).") from None
+    log = None
+    if args.log is not None:
+        try:
+            log = open(args.log, "a", encoding="utf-8")  # noqa: SIM115 - closed when serving ends
+        except OSError as exc:
+            raise HarnessError(f"--log {args.log} cannot be written ({exc.strerror or exc}).") from None
+    sock = _bind(args.host, args.port)
+    port = sock.getsockname()[1]
+    if not loopback:
+        print(f"claude-harness: warning: serving on {args.host}, not loopback: anyone who can reach "
+              f"{args.host}:{port} can use this emulator.", file=sys.stderr)
+    settings = EmulatorSettings(faults=frozenset(args.fault), slow_seconds=args.slow_seconds,
+                                latency_seconds=args.latency / 1000, tokens_per_second=args.tokens_per_second)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    base = f"http://{shown}:{port}"
     print(f"claude-harness emulator on {base} (Ctrl-C to stop)")
     print(f"  Foundry     base URL {base}/anthropic   (any key; Entra tokens from {base}/msi/token)")
     print(f"  Anthropic   base URL {base}")
@@ -259,7 +291,12 @@ def emulate(args: argparse.Namespace) -> int:
     for fault in FAULTS.values():
         print(f"    {fault.name:<24} {fault.description}")
     sys.stdout.flush()
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the emulator is meant to stop
-        serve_forever(settings, args.port)
-    print("claude-harness emulator stopped")
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C (and SIGTERM, via uvicorn) stop it cleanly
+            serve_forever(settings, sock, log)
+    finally:
+        sock.close()
+        if log is not None:
+            log.close()
+    print("claude-harness emulator stopped", flush=True)
     return 0

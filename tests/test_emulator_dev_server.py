@@ -162,3 +162,18 @@ def test_health_endpoint(emu: RunningEmulator) -> None:
 def test_minimal_instances(schema: dict[str, Any], value: Any) -> None:
     assert minimal_instance(schema) == value
     jsonschema.validate(minimal_instance(schema), schema)
+
+
+def test_latency_and_stream_pacing_on_request(emu: RunningEmulator) -> None:
+    """Apps test their timeouts and streaming UIs: per-request latency and pacing (lower bounds only)."""
+    import time
+
+    body = {"model": "claude-haiku-4-5", "max_tokens": 16, "stream": True,
+            "messages": [{"role": "user", "content": "Hello!"}]}
+    start = time.perf_counter()
+    with httpx.stream("POST", f"{emu.url}/v1/messages", json=body, timeout=30,
+                      headers={"x-api-key": "k", "x-emulator-tokens-per-second": "20",
+                               "x-emulator-latency-ms": "200"}) as response:
+        events = [line for line in response.iter_lines() if line.startswith("event:")]
+    elapsed = time.perf_counter() - start
+    assert len(events) >= 8 and elapsed >= 0.2 + (len(events) - 1) / 20 * 0.9

@@ -46,7 +46,8 @@ SCOPE_KINDS: dict[str, set[str]] = {
 class EmulatorSettings:
     faults: frozenset[str] = frozenset()
     slow_seconds: float = 3.0
-    latency_seconds: float = 0.0  # added before every response (benchmarks of concurrency)
+    latency_seconds: float = 0.0  # added before every response (also per request: x-emulator-latency-ms)
+    tokens_per_second: float = 0.0  # stream pacing, 0 = as fast as possible (x-emulator-tokens-per-second)
     identity_header: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     token_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
@@ -200,6 +201,12 @@ class Emulator:
             answer = await self._apply(fault, request, provider, kind, model, body, ids)
             if answer is not None:
                 return answer
+        latency = request.headers.get("x-emulator-latency-ms", "")
+        if latency.isdigit():
+            await asyncio.sleep(int(latency) / 1000)
+        if kind == "stream":
+            events = self._stream_events(provider, model, body, ids)
+            return self._stream_response(provider, ids, events, delay=self._pace(request))
         return self._healthy(provider, kind, model, body, ids, dict(request.query_params))
 
     async def _apply(self, fault: Fault, request: Request, provider: Provider, kind: Kind, model: str,
@@ -234,8 +241,14 @@ class Emulator:
                                                                         "provider_overloaded")]
             else:
                 events = [events[0], r.anthropic_error_event("overloaded_error", "Overloaded")]
-        delay = self.settings.slow_seconds if b == "slow-stream" else 0.0
+        delay = self.settings.slow_seconds if b == "slow-stream" else self._pace(request)
         return self._stream_response(provider, ids, events, delay=delay, drop=b == "drop-connection")
+
+    def _pace(self, request: Request) -> float:
+        """Seconds between stream events: --tokens-per-second, or the x-emulator-tokens-per-second header."""
+        header = request.headers.get("x-emulator-tokens-per-second", "")
+        rate = float(header) if header.replace(".", "", 1).isdigit() else self.settings.tokens_per_second
+        return 1.0 / rate if rate > 0 else 0.0
 
     def _stream_events(self, provider: Provider, model: str, body: dict[str, Any], ids: dict[str, str],
                        *, terminate: bool = True) -> list[bytes]:

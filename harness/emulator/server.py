@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import signal
+import socket
 import threading
 import time
+from collections.abc import Iterator
 from types import TracebackType
+from typing import Any, TextIO
 
 import uvicorn
 
@@ -70,8 +76,56 @@ class RunningEmulator:
         self.stop()
 
 
-def serve_forever(settings: EmulatorSettings, port: int) -> None:
-    """Foreground serving for `claude-harness emulate`; Ctrl-C stops it cleanly."""
-    config = uvicorn.Config(create_app(settings), host=HOST, port=port, log_level="warning", lifespan="off")
+def serve_forever(settings: EmulatorSettings, sock: socket.socket, log: TextIO | None = None) -> None:
+    """Foreground serving for `claude-harness emulate` on an already bound socket; Ctrl-C and SIGTERM stop it
+    cleanly (uvicorn finishes the requests under way)."""
+    app = create_app(settings)
+    if log is not None:
+        app = request_log(app, log)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
     _quiet_drops()
-    uvicorn.Server(config).run()
+    _ForegroundServer(config).run(sockets=[sock])
+
+
+class _ForegroundServer(uvicorn.Server):
+    """Ctrl-C and SIGTERM end serving gracefully and return, so the command can say so and exit 0 (uvicorn's
+    own handler re-raises the signal after shutting down, which ends the process with it)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def request_log(app: Any, log: TextIO) -> Any:
+    """ASGI middleware: one JSON line per request (time, method, path, status, duration, faults). Headers and
+    bodies are never written, so no key or token can reach the log."""
+
+    async def logged(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status: list[int] = []
+
+        async def capture(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        try:
+            await app(scope, receive, capture)
+        finally:
+            headers = {k.decode().lower(): v.decode(errors="replace") for k, v in scope.get("headers", [])}
+            entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "method": scope["method"],
+                     "path": scope["path"], "status": status[0] if status else None,
+                     "duration_ms": round((time.perf_counter() - start) * 1000, 1),
+                     "faults": headers.get("x-emulator-fault")}
+            log.write(json.dumps(entry) + "\n")
+            log.flush()
+
+    return logged
