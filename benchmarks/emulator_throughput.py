@@ -2,6 +2,9 @@
 
     python -m benchmarks.emulator_throughput [--requests 1500] [--concurrency 16]
 
+With aimock installed (npm @copilotkit/aimock; `llmock` on PATH or in HARNESS_THIRD_PARTY_PATH), the same
+client also drives aimock serving the same Anthropic request, message and stream, in the same run.
+
 A concurrent httpx client sends non-streamed and streamed messages to the
 emulator (uvicorn on 127.0.0.1), and the same number of requests to a bare
 Starlette app that returns a fixed JSON body, served the same way. It reports
@@ -12,13 +15,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
+import os
 import platform
+import shutil
+import socket
 import statistics
+import subprocess
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,7 +41,7 @@ from starlette.routing import Route
 
 from harness.emulator import EmulatorSettings, RunningEmulator
 
-BODY = {"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "ping"}]}
+BODY = {"model": "claude-sonnet-4-6", "max_tokens": 16, "messages": [{"role": "user", "content": "ping"}]}
 
 
 def bare_app() -> Starlette:
@@ -98,6 +109,33 @@ def run_load(url: str, headers: dict[str, str], body: dict[str, Any], requests: 
     return asyncio.run(load(url, headers, body, requests, concurrency, stream))
 
 
+@contextlib.contextmanager
+def aimock() -> Iterator[str | None]:
+    """aimock on a free loopback port with a catch-all fixture, or None when it is not installed."""
+    extra = os.environ.get("HARNESS_THIRD_PARTY_PATH", "")
+    binary = shutil.which("llmock", path=os.pathsep.join(filter(None, [extra, os.environ.get("PATH", "")])))
+    if binary is None:
+        yield None
+        return
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with tempfile.TemporaryDirectory() as folder:
+        fixture = {"fixtures": [{"match": {"model": BODY["model"]}, "response": {"content": "pong from aimock."}}]}
+        Path(folder, "f.json").write_text(json.dumps(fixture))
+        proc = subprocess.Popen([binary, "-p", str(port), "-h", "127.0.0.1", "-f", folder],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+                time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1500)
@@ -108,7 +146,7 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
     n, c = args.requests, args.concurrency
     # The client runs in its own process so that it does not share the servers' GIL.
-    with BareServer() as bare, RunningEmulator(EmulatorSettings()) as emu, \
+    with BareServer() as bare, RunningEmulator(EmulatorSettings()) as emu, aimock() as mock, \
             ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as client:
         msg = f"{emu.url}/anthropic/v1/messages"
         for url in (f"{bare}/v1/messages", msg):
@@ -120,7 +158,13 @@ def main() -> None:
             "emulator, OpenRouter stream": (
                 f"{emu.url}/api/v1/chat/completions", {"authorization": "Bearer bench"},
                 {**BODY, "model": "anthropic/claude-haiku-4.5", "stream": True}, True),
+            "emulator, Anthropic message": (f"{emu.url}/v1/messages", headers, BODY, False),
+            "emulator, Anthropic stream": (f"{emu.url}/v1/messages", headers, {**BODY, "stream": True}, True),
         }
+        if mock is not None:
+            client.submit(run_load, f"{mock}/v1/messages", headers, BODY, min(200, n), c, False).result()
+            plan["aimock, Anthropic message"] = (f"{mock}/v1/messages", headers, BODY, False)
+            plan["aimock, Anthropic stream"] = (f"{mock}/v1/messages", headers, {**BODY, "stream": True}, True)
         for name, (url, hdrs, body, stream) in plan.items():
             results[name] = client.submit(run_load, url, hdrs, body, n, c, stream).result()
     if args.json:
