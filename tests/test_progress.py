@@ -34,12 +34,13 @@ def test_no_progress_when_not_a_terminal(tmp_path: Path, capsys: pytest.CaptureF
     assert "done ·" not in capsys.readouterr().err
 
 
-def _on_a_terminal(argv: list[str], cwd: Path) -> str:
+def _on_a_terminal(argv: list[str], cwd: Path, *, answer: bytes = b"", after: bytes = b"") -> str:
+    """Run the CLI with a pseudo-terminal as its standard streams; type ``answer`` once ``after`` appears."""
     leader, follower = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "harness", *argv], stdin=follower, stdout=follower,
                             stderr=follower, cwd=cwd, close_fds=True)
     os.close(follower)
-    chunks = []
+    seen = b""
     while True:
         ready, _, _ = select.select([leader], [], [], 60)
         if not ready:
@@ -50,10 +51,13 @@ def _on_a_terminal(argv: list[str], cwd: Path) -> str:
             break
         if not data:
             break
-        chunks.append(data)
+        seen += data
+        if answer and after in seen:
+            os.write(leader, answer)
+            answer = b""
     proc.wait(timeout=60)
     os.close(leader)
-    return b"".join(chunks).decode(errors="replace")
+    return seen.decode(errors="replace")
 
 
 def test_progress_on_a_terminal_and_quiet_silences_it(tmp_path: Path) -> None:
@@ -88,30 +92,9 @@ def test_retries_appear_in_markdown_and_html(tmp_path: Path, capsys: pytest.Capt
 
 def test_explain_on_a_terminal_says_how_to_finish_the_paste() -> None:
     repo = Path(__file__).resolve().parents[1]
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "harness", "explain"], stdin=follower, stdout=follower,
-                            stderr=follower, cwd=repo, close_fds=True)
-    os.close(follower)
-    seen = b""
-    while b"Ctrl-D" not in seen:
-        ready, _, _ = select.select([leader], [], [], 30)
-        assert ready, f"no prompt: {seen!r}"
-        seen += os.read(leader, 4096)
-    os.write(leader, b'HTTP/1.1 401 Unauthorized\n\n{"type":"error","error":{"type":"authentication_error"}}\n\x04')
-    while proc.poll() is None or select.select([leader], [], [], 0)[0]:
-        ready, _, _ = select.select([leader], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    proc.wait(timeout=30)
-    os.close(leader)
-    assert b"paste the error" in seen.lower() and b"auth.invalid-key" in seen
+    pasted = b'HTTP/1.1 401 Unauthorized\n\n{"type":"error","error":{"type":"authentication_error"}}\n\x04'
+    seen = _on_a_terminal(["explain"], repo, answer=pasted, after=b"Ctrl-D")
+    assert "paste the error" in seen.lower() and "auth.invalid-key" in seen
 
 
 def test_one_call_is_singular_and_statuses_are_not_doubled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
