@@ -177,3 +177,11 @@ def test_latency_and_stream_pacing_on_request(emu: RunningEmulator) -> None:
         events = [line for line in response.iter_lines() if line.startswith("event:")]
     elapsed = time.perf_counter() - start
     assert len(events) >= 8 and elapsed >= 0.2 + (len(events) - 1) / 20 * 0.9
+
+
+def test_openrouter_model_by_id(emu: RunningEmulator) -> None:
+    headers = {"authorization": "Bearer any"}
+    found = httpx.get(f"{emu.url}/api/v1/models/anthropic/claude-haiku-4.5", headers=headers)
+    assert found.status_code == 200 and found.json()["data"]["id"] == "anthropic/claude-haiku-4.5"
+    missing = httpx.get(f"{emu.url}/api/v1/models/anthropic/no-such-model", headers=headers)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == 404

@@ -325,6 +325,19 @@ class Emulator:
                                 status_code=404, headers=self._headers("anthropic", ids))
         return JSONResponse(found, headers=self._headers("anthropic", ids))
 
+    async def openrouter_model(self, request: Request) -> Response:
+        """GET /api/v1/models/{author}/{slug}: one listed model, or OpenRouter's 404."""
+        ids = self._ids("openrouter")
+        denied = self._authenticate(request, "openrouter", "", ids)
+        if denied is not None:
+            return denied
+        model_id = request.path_params["model_id"]
+        found = next((m for m in r.openrouter_models()["data"] if m["id"] == model_id), None)
+        if found is None:
+            return JSONResponse({"error": {"code": 404, "message": f"Model {model_id} not found"}}, status_code=404,
+                                headers=self._headers("openrouter", ids))
+        return JSONResponse({"data": found}, headers=self._headers("openrouter", ids))
+
     async def index(self, request: Request) -> Response:
         return JSONResponse({"service": "claude-harness emulator", "providers": {
             "foundry": "/anthropic", "anthropic": "/", "openrouter": "/api/v1"}})
@@ -374,6 +387,7 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/api/v1/chat/completions", emu.route("openrouter", "message"), methods=["POST"]),
         Route("/api/v1/key", emu.route("openrouter", "key"), methods=["GET"]),
         Route("/api/v1/models", emu.route("openrouter", "models"), methods=["GET"]),
+        Route("/api/v1/models/{model_id:path}", emu.openrouter_model, methods=["GET"]),
     ]
     app = Starlette(routes=routes)
     app.add_exception_handler(404, _not_found_handler(emu))
