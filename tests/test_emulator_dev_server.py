@@ -34,8 +34,9 @@ def emu() -> Iterator[RunningEmulator]:
 
 
 @pytest.fixture
-def claude(emu: RunningEmulator) -> anthropic.Anthropic:
-    return anthropic.Anthropic(api_key="any-key", base_url=emu.url, max_retries=0)
+def claude(emu: RunningEmulator) -> Iterator[anthropic.Anthropic]:
+    with anthropic.Anthropic(api_key="any-key", base_url=emu.url, max_retries=0) as client:
+        yield client
 
 
 @pytest.mark.parametrize("choice", [{"type": "any"}, {"type": "tool", "name": "get_weather"}, {"type": "auto"}])
@@ -132,7 +133,11 @@ def test_async_client(emu: RunningEmulator) -> None:
 
 
 def test_openai_tools_required_and_limits(emu: RunningEmulator) -> None:
-    client = openai.OpenAI(base_url=f"{emu.url}/api/v1", api_key="any", max_retries=0)
+    with openai.OpenAI(base_url=f"{emu.url}/api/v1", api_key="any", max_retries=0) as client:
+        _openai_checks(client)
+
+
+def _openai_checks(client: openai.OpenAI) -> None:
     tool = {"type": "function", "function": {"name": "get_weather", "parameters": WEATHER["input_schema"]}}
     completion = client.chat.completions.create(model="anthropic/claude-sonnet-4.6", tools=[tool],  # type: ignore[list-item]
                                                 tool_choice="required", messages=ASK)  # type: ignore[arg-type]

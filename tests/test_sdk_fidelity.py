@@ -23,10 +23,20 @@ def emu() -> Iterator[RunningEmulator]:
         yield server
 
 
+_OPEN: list[Any] = []  # SDK clients made by a test, closed after it (no socket is left for the GC to find)
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
+
+
 def clients(emu: RunningEmulator, fault: str | None = None) -> dict[str, Any]:
     headers = {"x-emulator-fault": fault} if fault else None
     token, _ = mint(emu.settings.token_key, "https://cognitiveservices.azure.com")
-    return {
+    made = {
         "anthropic": anthropic.Anthropic(api_key="anything", base_url=emu.url, max_retries=0,
                                          default_headers=headers),
         "foundry-key": anthropic.AnthropicFoundry(api_key="anything", base_url=f"{emu.url}/anthropic/",
@@ -35,6 +45,8 @@ def clients(emu: RunningEmulator, fault: str | None = None) -> dict[str, Any]:
                                                     base_url=f"{emu.url}/anthropic/", max_retries=0,
                                                     default_headers=headers),
     }
+    _OPEN.extend(made.values())
+    return made
 
 
 @pytest.mark.parametrize("name", ["anthropic", "foundry-key", "foundry-entra"])
@@ -85,11 +97,12 @@ def test_foundry_accepts_an_apps_own_token_provider_unless_expired_or_wrong_audi
 
     good = _jwt({"aud": "https://cognitiveservices.azure.com", "exp": int(_time.time()) + 600})
     for token in ("an-opaque-app-token", good):
-        assert client(token).messages.create(model="d", max_tokens=8, messages=PROMPT).content
+        with client(token) as sdk:
+            assert sdk.messages.create(model="d", max_tokens=8, messages=PROMPT).content
     for token in (_jwt({"aud": "https://cognitiveservices.azure.com", "exp": int(_time.time()) - 60}),
                   _jwt({"aud": "https://management.azure.com", "exp": int(_time.time()) + 600}), "bad-token"):
-        with pytest.raises(anthropic.AuthenticationError):
-            client(token).messages.create(model="d", max_tokens=8, messages=PROMPT)
+        with client(token) as sdk, pytest.raises(anthropic.AuthenticationError):
+            sdk.messages.create(model="d", max_tokens=8, messages=PROMPT)
 
 
 FAULT_EXCEPTIONS = [
@@ -124,7 +137,9 @@ def test_anthropic_sdk_error_event_after_200(emu: RunningEmulator) -> None:
 
 def openai_client(emu: RunningEmulator, fault: str | None = None) -> Any:
     headers = {"x-emulator-fault": fault} if fault else None
-    return openai.OpenAI(api_key="anything", base_url=f"{emu.url}/api/v1", max_retries=0, default_headers=headers)
+    client = openai.OpenAI(api_key="anything", base_url=f"{emu.url}/api/v1", max_retries=0, default_headers=headers)
+    _OPEN.append(client)
+    return client
 
 
 def test_openai_sdk_against_openrouter(emu: RunningEmulator) -> None:
