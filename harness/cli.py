@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="extra request header")
     check.add_argument("--profile", choices=("smoke", "full"), default="smoke")
     check.add_argument("--config", type=Path, help="TOML file with [[targets]]")
+    check.add_argument("--claude-code", action="store_true",
+                       help="check what Claude Code would use here: its variables and settings files")
+    check.add_argument("--claude-settings", type=Path, metavar="FILE",
+                       help="with --claude-code: one more settings file, as Claude Code's --settings")
+    check.add_argument("--run-helpers", action="store_true",
+                       help="with --claude-code: run apiKeyHelper (never run otherwise)")
     check.add_argument("--emulator", action="store_true", help="start the built-in emulator and check against it")
     check.add_argument("--mocked", action="store_true", help="like --emulator, in-process: no socket at all")
     check.add_argument("--fault", action="append", default=[], metavar="NAME",

@@ -102,7 +102,12 @@ def check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.record is not None:
         _prepare_record_dir(args.record)
     options = _options(args, env, emulated=emulated or args.replay is not None)
-    if args.replay is not None:
+    if args.claude_code:
+        if emulated or args.config or args.replay is not None or args.provider:
+            raise HarnessError("--claude-code reads the target from Claude Code's own configuration.",
+                               fix="Drop --provider, --config, --emulator, --mocked and --replay.")
+        report = _check_claude_code(args, env, options)
+    elif args.replay is not None:
         report = _check_replay(args, env, options)
     else:
         report = _check_emulated(args, env, options) if emulated else _check_live(args, env, options)
@@ -153,6 +158,54 @@ def _check_replay(args: argparse.Namespace, env: Mapping[str, str], options: Run
     factory = in_process_credential(EmulatorSettings())
     return run_and_report(targets, mode="mocked", options=options, transport=transport, credential_factory=factory,
                           notes=[f"replayed from {args.replay}"])
+
+
+def _check_claude_code(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
+    """The targets Claude Code would call, from its variables and settings files, each with its provenance."""
+    from .claude_code import parse_settings, plan, resolve, settings_paths
+
+    home = Path(env.get("HOME") or Path.home())
+    files = []
+    for label, path in settings_paths(home, Path.cwd(), env, args.claude_settings):
+        if path.is_file():
+            try:
+                files.append(parse_settings(label, path.read_text(encoding="utf-8")))
+            except OSError as exc:
+                raise HarnessError(f"Claude Code settings file {path} cannot be read ({exc.strerror}).") from None
+        elif args.claude_settings is not None and path == args.claude_settings:
+            raise HarnessError(f"--claude-settings {path} does not exist.", fix="Check the path.")
+    resolved = resolve(env, files)
+    helper_output = None
+    if args.run_helpers and resolved.settings.get("apiKeyHelper") is not None:
+        helper_output = _run_api_key_helper(resolved.settings["apiKeyHelper"].value)
+    cc = plan(resolved, helper_output=helper_output)
+    merged = {name: value.value for name, value in resolved.values.items()}
+    if helper_output is not None:
+        merged["CLAUDE_HARNESS_API_KEY_HELPER_OUTPUT"] = helper_output
+    flags = _flag_target(args)
+    targets = build_targets([_apply_flags(raw, flags) for raw in cc.raws], merged)
+    files_read = ", ".join(f.label for f in files) or "none"
+    notes = [f"Claude Code configuration: settings files read: {files_read}", *cc.notes]
+    report = run_and_report(targets, mode="live", options=options, record_to=args.record, notes=notes)
+    for target in report["targets"]:
+        target["provenance"] = cc.provenance.get(target["id"], [])
+    return report
+
+
+def _run_api_key_helper(command: str) -> str:
+    """Run Claude Code's apiKeyHelper (only with --run-helpers) and check its output as Claude Code does."""
+    import subprocess
+
+    try:
+        done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        raise HarnessError("apiKeyHelper did not finish within 30 s.", fix="Fix the helper script.") from None
+    output = done.stdout.strip()
+    if done.returncode != 0 or not output or len(output) > 16384 or not output.isprintable() or " " in output:
+        raise HarnessError(f"apiKeyHelper failed (exit {done.returncode}) or printed something that is not a single "
+                           "token.", fix="Claude Code needs one printable token on standard output and exit 0.",
+                           cause="config.missing-credentials")
+    return output
 
 
 def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:

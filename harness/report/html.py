@@ -64,6 +64,9 @@ def render_html(report: dict[str, Any]) -> str:
                      f"<code>{_e(target['model'])}</code> · auth {_e(target['auth'])}</div>")
         if gateway_note(target):
             parts.append(f'<div class="small">{_e(gateway_note(target))}</div>')
+        if target.get("provenance"):
+            items = "".join(f"<li>{_e(line)}</li>" for line in target["provenance"])
+            parts.append(f'<div class="small">Where each value came from:<ul>{items}</ul></div>')
         for diag in (d for d in report["diagnoses"] if d["target"] == tid):
             css = "root transient-cause" if diag.get("transient") else "root"
             label = "Root cause" if diag["root"] else "Also"

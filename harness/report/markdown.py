@@ -40,6 +40,8 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{where} · model `{target['model']}` · auth `{target['auth']}`"]
         if gateway_note(target):
             out += ["", f"_{gateway_note(target)}_"]
+        if target.get("provenance"):
+            out += ["", "Where each value came from:", ""] + [f"- {_cell(line)}" for line in target["provenance"]]
         for diag in (d for d in report["diagnoses"] if d["target"] == tid):
             label = "Root cause" if diag["root"] else "Also"
             out += ["", f"### {label}: `{diag['cause']}`: {diag['title']}", "", diag["explanation"], ""]

@@ -19,6 +19,7 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
         )
         if gateway_note(target):
             lines.append(f"  ({gateway_note(target)})")
+        lines += [f"  from: {line}" for line in target.get("provenance", [])]
         for check in (c for c in report["checks"] if c["target"] == tid):
             first, *rest = check["message"].splitlines() or [""]
             head = f"  [{_MARK.get(check['status'], check['status'])}] {check['id']:<28} "

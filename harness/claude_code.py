@@ -1,0 +1,221 @@
+"""What Claude Code would use on this machine, resolved as Claude Code resolves it (pure; files are read by the
+caller and passed in).
+
+Sources, highest precedence first: ``--claude-settings FILE`` (Claude Code's ``--settings``), the project's
+``.claude/settings.local.json``, its ``.claude/settings.json``, the user's ``~/.claude/settings.json``
+(``CLAUDE_CONFIG_DIR`` moves it), then the shell's environment. A settings file's ``env`` block overrides the
+shell, and ``""`` there cancels a shell export. Every value keeps where it came from, and values that a
+higher source shadows are listed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+# The model roles Claude Code calls, with the variables that pin them (first found wins within a role).
+MODEL_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("main", ("ANTHROPIC_MODEL",)),
+    ("default", ("ANTHROPIC_DEFAULT_MODEL",)),
+    ("opus", ("ANTHROPIC_DEFAULT_OPUS_MODEL",)),
+    ("sonnet", ("ANTHROPIC_DEFAULT_SONNET_MODEL",)),
+    ("haiku (background tasks)", ("ANTHROPIC_DEFAULT_HAIKU_MODEL", "ANTHROPIC_SMALL_FAST_MODEL")),
+    ("fable", ("ANTHROPIC_DEFAULT_FABLE_MODEL",)),
+)
+UNSUPPORTED_SWITCHES = {
+    "CLAUDE_CODE_USE_BEDROCK": "Amazon Bedrock", "CLAUDE_CODE_USE_MANTLE": "Amazon Bedrock (Mantle)",
+    "CLAUDE_CODE_USE_VERTEX": "Google Vertex AI", "CLAUDE_CODE_USE_ANTHROPIC_AWS": "Claude Platform on AWS",
+}
+FOUNDRY_DEFAULT_MODEL = "claude-opus-4-6"  # the opus alias on Foundry, which has no start-up model check
+
+
+@dataclass(frozen=True)
+class Value:
+    value: str
+    source: str  # "environment" or "<file> env" / "<file> <key>"
+
+
+@dataclass
+class Resolved:
+    """Every variable Claude Code would see, with its source, and what was shadowed."""
+
+    values: dict[str, Value] = field(default_factory=dict)
+    shadowed: list[str] = field(default_factory=list)
+    settings: dict[str, Value] = field(default_factory=dict)  # top-level settings keys (model, apiKeyHelper)
+
+    def get(self, name: str) -> Value | None:
+        found = self.values.get(name)
+        return found if found is not None and found.value != "" else None
+
+
+@dataclass(frozen=True)
+class SettingsFile:
+    label: str  # how the report names it (~/.claude/settings.json, .claude/settings.local.json, …)
+    data: Mapping[str, Any]
+
+
+def settings_paths(home: Path, project: Path, env: Mapping[str, str], extra: Path | None) -> list[tuple[str, Path]]:
+    """Claude Code's settings files, lowest precedence first, with the label the report uses."""
+    config_dir = Path(env["CLAUDE_CONFIG_DIR"]) if env.get("CLAUDE_CONFIG_DIR") else home / ".claude"
+    user_label = "$CLAUDE_CONFIG_DIR/settings.json" if env.get("CLAUDE_CONFIG_DIR") else "~/.claude/settings.json"
+    paths = [(user_label, config_dir / "settings.json"), (".claude/settings.json", project / ".claude/settings.json"),
+             (".claude/settings.local.json", project / ".claude/settings.local.json")]
+    if extra is not None:
+        paths.append((str(extra), extra))
+    return paths
+
+
+def parse_settings(label: str, text: str) -> SettingsFile:
+    """Settings files are strict JSON, as Claude Code reads them (a comment or trailing comma is an error)."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"Claude Code settings file {label} is not valid JSON ({exc}).",
+                          fix="Claude Code rejects it too: remove comments and trailing commas.") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"Claude Code settings file {label} is not a JSON object.")
+    env = data.get("env", {})
+    if not isinstance(env, dict) or not all(isinstance(v, str) for v in env.values()):
+        raise ConfigError(f"The env block of {label} must map names to strings.")
+    return SettingsFile(label, data)
+
+
+def resolve(env: Mapping[str, str], files: Sequence[SettingsFile]) -> Resolved:
+    """Shell first, then each settings file's env block in rising precedence; the last word wins."""
+    resolved = Resolved()
+    for name, value in env.items():
+        resolved.values[name] = Value(value, "environment")
+    for settings in files:
+        for name, value in settings.data.get("env", {}).items():
+            before = resolved.values.get(name)
+            if before is not None and before.value != value:
+                resolved.shadowed.append(f"{name} from {before.source} is overridden by {settings.label} env")
+            resolved.values[name] = Value(value, f"{settings.label} env")
+        for key in ("model", "apiKeyHelper", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh"):
+            if isinstance(settings.data.get(key), str):
+                before_setting = resolved.settings.get(key)
+                if before_setting is not None and before_setting.value != settings.data[key]:
+                    resolved.shadowed.append(f"{key} from {before_setting.source} is overridden by {settings.label}")
+                resolved.settings[key] = Value(settings.data[key], f"{settings.label} {key}")
+    return resolved
+
+
+def _truthy(value: Value | None) -> bool:
+    return value is not None and value.value.strip().lower() not in ("", "0", "false", "no")
+
+
+@dataclass
+class ClaudeCodePlan:
+    """The targets Claude Code would call, as raw target settings, each with its provenance."""
+
+    raws: list[dict[str, Any]]
+    provenance: dict[str, list[str]]  # target name -> "setting ← source" lines
+    notes: list[str]
+    helper: Value | None = None  # an apiKeyHelper this run did not execute
+
+
+def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodePlan:
+    for switch, name in UNSUPPORTED_SWITCHES.items():
+        if _truthy(resolved.get(switch)):
+            source = resolved.values[switch].source
+            raise ConfigError(f"Claude Code is set to use {name} ({switch} from {source}); this version of the "
+                              "harness checks Claude Code on the Anthropic API, Microsoft Foundry and "
+                              "Anthropic-format gateways.", fix=f"Check it with --provider once {name} is supported.")
+    notes = [f"shadowed: {line}" for line in resolved.shadowed]
+    used: list[str] = []
+    raw: dict[str, Any] = {}
+    helper = resolved.settings.get("apiKeyHelper")
+    if _truthy(resolved.get("CLAUDE_CODE_USE_FOUNDRY")):
+        raw["provider"] = "foundry"
+        used.append(f"provider foundry ← CLAUDE_CODE_USE_FOUNDRY ({resolved.values['CLAUDE_CODE_USE_FOUNDRY'].source})")
+        for name, key in (("ANTHROPIC_FOUNDRY_BASE_URL", "base_url"), ("ANTHROPIC_FOUNDRY_RESOURCE", "resource")):
+            found = resolved.get(name)
+            if found is not None:
+                raw[key] = found.value
+                used.append(f"{key} ← {name} ({found.source})")
+        token, key_value = resolved.get("ANTHROPIC_FOUNDRY_AUTH_TOKEN"), resolved.get("ANTHROPIC_FOUNDRY_API_KEY")
+        if token is not None:  # the token wins, as in Claude Code
+            raw.update(auth="bearer", api_key_env="ANTHROPIC_FOUNDRY_AUTH_TOKEN")
+            used.append(f"credential ← ANTHROPIC_FOUNDRY_AUTH_TOKEN ({token.source}), sent as a bearer token")
+            if key_value is not None:
+                notes.append("ANTHROPIC_FOUNDRY_API_KEY is set too; Claude Code uses the auth token")
+        elif key_value is not None:
+            raw.update(auth="api-key", api_key_env="ANTHROPIC_FOUNDRY_API_KEY")
+            used.append(f"credential ← ANTHROPIC_FOUNDRY_API_KEY ({key_value.source})")
+        else:
+            raw["auth"] = "entra"
+            used.append("credential ← the Azure default credential chain (no Foundry key or token is set)")
+        default_model = FOUNDRY_DEFAULT_MODEL
+    else:
+        raw["provider"] = "anthropic"
+        base = resolved.get("ANTHROPIC_BASE_URL")
+        if base is not None:
+            raw["base_url"] = base.value
+            used.append(f"base_url ← ANTHROPIC_BASE_URL ({base.source})")
+            if "api.anthropic.com" not in base.value:
+                raw["gateway"] = True
+        token, key_value = resolved.get("ANTHROPIC_AUTH_TOKEN"), resolved.get("ANTHROPIC_API_KEY")
+        if token is not None:
+            raw.update(auth="bearer", api_key_env="ANTHROPIC_AUTH_TOKEN")
+            used.append(f"credential ← ANTHROPIC_AUTH_TOKEN ({token.source}), sent as Authorization: Bearer")
+        elif key_value is not None:
+            raw.update(auth="x-api-key", api_key_env="ANTHROPIC_API_KEY")
+            used.append(f"credential ← ANTHROPIC_API_KEY ({key_value.source}), sent as x-api-key")
+        elif helper is not None and helper_output is not None:
+            raw.update(auth="x-api-key", api_key_env="CLAUDE_HARNESS_API_KEY_HELPER_OUTPUT")
+            used.append(f"credential ← the output of apiKeyHelper ({helper.source}), run with --run-helpers")
+        elif helper is not None:
+            raise ConfigError(f"Claude Code would get its key from apiKeyHelper ({helper.source}), which this run "
+                              "did not execute.", fix="Pass --run-helpers to run it, or export ANTHROPIC_API_KEY.",
+                              cause="config.missing-credentials")
+        else:
+            raise ConfigError("Claude Code has no API key or token here (ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN or "
+                              "apiKeyHelper); it would use a claude.ai login, which the harness cannot check.",
+                              fix="Export the key Claude Code should use, or check a provider with --provider.",
+                              cause="config.missing-credentials")
+        default_model = "claude-haiku-4-5"
+    headers = resolved.get("ANTHROPIC_CUSTOM_HEADERS")
+    if headers is not None:
+        pairs = {}
+        for line in headers.value.splitlines():
+            name, sep, value = line.partition(":")
+            if not sep or not name.strip():
+                raise ConfigError(f"ANTHROPIC_CUSTOM_HEADERS ({headers.source}) has a line that is not Name: Value: "
+                                  f"{line!r}.", fix="One header per line, as Name: Value.")
+            pairs[name.strip()] = value.strip()
+        raw["headers"] = pairs
+        used.append(f"headers {', '.join(pairs)} ← ANTHROPIC_CUSTOM_HEADERS ({headers.source})")
+    if helper is not None and helper_output is None:
+        notes.append(f"apiKeyHelper is set ({helper.source}) but was not run (--run-helpers runs it); the key used "
+                     "here is the variable named above")
+    for refresh in ("awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh"):
+        if refresh in resolved.settings:
+            notes.append(f"{refresh} is set ({resolved.settings[refresh].source}); it is never run by the harness")
+    return _with_models(raw, used, notes, resolved, default_model, helper)
+
+
+def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolved: Resolved, default_model: str,
+                 helper: Value | None) -> ClaudeCodePlan:
+    roles: dict[str, list[str]] = {}  # model -> roles and where each came from
+    setting_model = resolved.settings.get("model")
+    for role, names in MODEL_ROLES:
+        found = next(((n, v) for n in names if (v := resolved.get(n)) is not None), None)
+        if found is None and role == "main" and setting_model is not None:
+            found = ("model setting", setting_model)
+        if found is not None:
+            name, value = found
+            model = value.value.removesuffix("[1m]")
+            roles.setdefault(model, []).append(f"{role} ← {name} ({value.source})")
+    if not roles:
+        roles[default_model] = [f"main ← not pinned: Claude Code's default ({default_model})"]
+    raws, provenance = [], {}
+    for model, why in roles.items():
+        name = f"claude-code:{model}"
+        raws.append({**raw, "name": name, "model": model})
+        provenance[name] = [*used, *why]
+    return ClaudeCodePlan(raws, provenance, notes, helper)

@@ -1,0 +1,106 @@
+"""`check --claude-code`: what Claude Code would call, resolved from scratch home and project directories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.claude_code import parse_settings, plan, resolve
+from harness.cli import main
+from harness.emulator import RunningEmulator
+from harness.errors import ConfigError
+from tests.helpers import read_report
+
+
+def _settings(label: str, env: dict[str, str], **top: str) -> object:
+    return parse_settings(label, json.dumps({"env": env, **top}))
+
+
+def test_precedence_file_env_beats_the_shell_and_later_files_beat_earlier_ones() -> None:
+    shell = {"ANTHROPIC_API_KEY": "k-shell-123456", "ANTHROPIC_MODEL": "from-shell"}
+    files = [_settings("~/.claude/settings.json", {"ANTHROPIC_MODEL": "from-user"}),
+             _settings(".claude/settings.json", {"ANTHROPIC_MODEL": "from-project"}),
+             _settings(".claude/settings.local.json", {"ANTHROPIC_DEFAULT_HAIKU_MODEL": "haiku-local"})]
+    resolved = resolve(shell, files)  # type: ignore[arg-type]
+    cc = plan(resolved)
+    assert [r["model"] for r in cc.raws] == ["from-project", "haiku-local"]
+    assert "main ← ANTHROPIC_MODEL (.claude/settings.json env)" in cc.provenance["claude-code:from-project"]
+    assert any("ANTHROPIC_MODEL from ~/.claude/settings.json env is overridden by .claude/settings.json env" in n
+               for n in cc.notes)
+    assert any("from environment is overridden" in n for n in cc.notes)
+
+
+def test_an_empty_value_in_a_settings_file_cancels_a_shell_export() -> None:
+    shell = {"CLAUDE_CODE_USE_FOUNDRY": "1", "ANTHROPIC_API_KEY": "k-123456"}
+    files = [_settings(".claude/settings.local.json", {"CLAUDE_CODE_USE_FOUNDRY": ""})]
+    assert plan(resolve(shell, files)).raws[0]["provider"] == "anthropic"  # type: ignore[arg-type]
+
+
+def test_foundry_token_wins_over_key_and_models_share_targets() -> None:
+    env = {"CLAUDE_CODE_USE_FOUNDRY": "1", "ANTHROPIC_FOUNDRY_RESOURCE": "myres",
+           "ANTHROPIC_FOUNDRY_API_KEY": "k-123456", "ANTHROPIC_FOUNDRY_AUTH_TOKEN": "tok-123456",
+           "ANTHROPIC_DEFAULT_OPUS_MODEL": "dep-a", "ANTHROPIC_DEFAULT_SONNET_MODEL": "dep-a[1m]"}
+    cc = plan(resolve(env, []))
+    assert len(cc.raws) == 1 and cc.raws[0]["model"] == "dep-a" and cc.raws[0]["auth"] == "bearer"
+    assert cc.raws[0]["resource"] == "myres"
+    assert any("uses the auth token" in n for n in cc.notes)
+    nothing_pinned = plan(resolve({"CLAUDE_CODE_USE_FOUNDRY": "1", "ANTHROPIC_FOUNDRY_RESOURCE": "r"}, []))
+    assert nothing_pinned.raws[0]["model"] == "claude-opus-4-6" and nothing_pinned.raws[0]["auth"] == "entra"
+
+
+def test_unsupported_providers_helpers_and_bad_files_are_clear_errors() -> None:
+    with pytest.raises(ConfigError, match=r"Amazon Bedrock \(CLAUDE_CODE_USE_BEDROCK from ~/.claude/settings.json"):
+        plan(resolve({}, [_settings("~/.claude/settings.json", {"CLAUDE_CODE_USE_BEDROCK": "1"})]))  # type: ignore[list-item]
+    helper = _settings("~/.claude/settings.json", {}, apiKeyHelper="echo secret")
+    with pytest.raises(ConfigError, match="--run-helpers"):
+        plan(resolve({}, [helper]))  # type: ignore[list-item]
+    with pytest.raises(ConfigError, match="not valid JSON"):
+        parse_settings(".claude/settings.json", '{"env": {},}')
+    with pytest.raises(ConfigError, match="claude.ai login"):
+        plan(resolve({}, []))
+
+
+def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user: dict[str, object],
+             project: dict[str, object]) -> Path:
+    home, work = tmp_path / "home", tmp_path / "work"
+    (home / ".claude").mkdir(parents=True)
+    (work / ".claude").mkdir(parents=True)
+    (home / ".claude" / "settings.json").write_text(json.dumps(user))
+    (work / ".claude" / "settings.json").write_text(json.dumps(project))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    return tmp_path / "reports"
+
+
+def test_claude_code_on_foundry_probes_exactly_its_deployments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    with RunningEmulator() as emu:
+        reports = _machine(tmp_path, monkeypatch, user={"env": {
+            "CLAUDE_CODE_USE_FOUNDRY": "1", "ANTHROPIC_FOUNDRY_BASE_URL": f"{emu.url}/anthropic",
+            "ANTHROPIC_FOUNDRY_API_KEY": "k-claude-code-123456", "ANTHROPIC_DEFAULT_SONNET_MODEL": "dep-sonnet",
+            "ANTHROPIC_DEFAULT_HAIKU_MODEL": "dep-haiku"}}, project={"model": "dep-sonnet"})
+        code = main(["check", "--claude-code", "--retries", "0", "--report-dir", str(reports)])
+    out = capsys.readouterr().out
+    report = read_report(reports)
+    assert code == 0, out
+    assert sorted(t["model"] for t in report["targets"]) == ["dep-haiku", "dep-sonnet"]
+    sonnet = next(t for t in report["targets"] if t["model"] == "dep-sonnet")
+    assert "main ← model setting (.claude/settings.json model)" in sonnet["provenance"]
+    assert "sonnet ← ANTHROPIC_DEFAULT_SONNET_MODEL (~/.claude/settings.json env)" in sonnet["provenance"]
+    assert "base_url ← ANTHROPIC_FOUNDRY_BASE_URL (~/.claude/settings.json env)" in sonnet["provenance"]
+    assert "from: credential ← ANTHROPIC_FOUNDRY_API_KEY (~/.claude/settings.json env)" in out
+    assert "k-claude-code-123456" not in out + (reports / "report.json").read_text()
+
+
+def test_run_helpers_runs_the_api_key_helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    with RunningEmulator() as emu:
+        reports = _machine(tmp_path, monkeypatch, user={"apiKeyHelper": "echo helper-key-7f3a9c", "env": {
+            "ANTHROPIC_BASE_URL": emu.url}}, project={})
+        refused = main(["check", "--claude-code", "--report-dir", str(reports)])
+        assert refused == 2 and "--run-helpers" in capsys.readouterr().err
+        code = main(["check", "--claude-code", "--run-helpers", "--retries", "0", "--report-dir", str(reports)])
+    out = capsys.readouterr().out
+    assert code == 0 and "apiKeyHelper" in out and "helper-key-7f3a9c" not in out
