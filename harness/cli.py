@@ -110,7 +110,8 @@ def _parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="diagnose a pasted error offline")
     explain.add_argument("text", nargs="?", help="the error text; read from standard input when absent")
-    explain.add_argument("--provider", default="anthropic", choices=list(PROVIDERS))
+    explain.add_argument("--provider", default=None, choices=list(PROVIDERS),
+                         help="the provider the error came from (default: unknown; every provider's steps are shown)")
     explain.add_argument("--auth", default=None, choices=list(AUTH_MODES))
     explain.add_argument("--format", choices=("text", "json"), default="text")
     return parser

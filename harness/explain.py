@@ -12,6 +12,8 @@ from .redact import Redactor
 
 _STATUS_PATTERNS = (
     re.compile(r"HTTP/\d(?:\.\d)?\s+(\d{3})"),
+    re.compile(r"API Error(?: \([^)]*\))?:\s*(\d{3})\b"),  # Claude Code: "API Error (model): 400 …"
+    re.compile(r"Request rejected \((\d{3})\)"),
     re.compile(r"Error code:\s*(\d{3})"),
     re.compile(r"status(?:_code|Code)?\W{0,3}(\d{3})", re.I),
     re.compile(r"^\s*(\d{3})\b"),
@@ -24,14 +26,16 @@ _PHASES = (
                            r"apiconnectionerror|connection error\.|connection reset|remote ?protocol ?error|"
                            r"server disconnected", re.I)),
     ("credential", re.compile(
-        r"DefaultAzureCredential failed|CredentialUnavailableError|ClientAuthenticationError", re.I)),
+        r"DefaultAzureCredential failed|CredentialUnavailableError|ClientAuthenticationError|"
+        r"ChainedTokenCredential authentication failed|Failed to get token from azureADTokenProvider|"
+        r"Could not load the default credentials|credential resolve timed out", re.I)),
 )
 
 
 def _body(text: str) -> Any:
     start, end = text.find("{"), text.rfind("}")
     if start == -1 or end <= start:
-        return text.strip() if "<html" in text.lower() else None
+        return text.strip()  # plain text (a page, or an SDK's or Claude Code's message) is evidence too
     chunk = text[start : end + 1]
     for loader in (json.loads, ast.literal_eval):
         try:
@@ -73,15 +77,20 @@ def infer_auth(text: str, provider: str, auth: str | None) -> str:
     return {"foundry": "api-key", "openrouter": "bearer"}.get(provider, "x-api-key")
 
 
-def explain_text(text: str, *, provider: str, auth: str | None) -> dict[str, Any]:
+_CLAUDE_CODE = re.compile(r"API Error|Please run /login|Try --model to switch|/model to switch|apiKeyHelper|"
+                          r"Request rejected \(\d{3}\)", re.I)
+
+
+def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[str, Any]:
+    """Diagnose a pasted error. Without a provider, every provider's steps are shown, each labelled."""
     status = _status(text)
     body = _body(text)
     headers = _headers(text)
     phase = None
     if status is None:
         phase = next((name for name, pattern in _PHASES if pattern.search(text)), None)
-    auth = infer_auth(text, provider, auth)
-    evidence = Evidence(provider=provider, auth=auth, phase=phase, status=status, body=body, headers=headers)
+    auth = infer_auth(text, provider or "anthropic", auth)
+    evidence = Evidence(provider=provider or "any", auth=auth, phase=phase, status=status, body=body, headers=headers)
     result = classify(evidence)
     cause = entry(result.cause)
     ids = {k: v for k, v in headers.items() if k in ("request-id", "apim-request-id", "x-generation-id")}
@@ -91,7 +100,7 @@ def explain_text(text: str, *, provider: str, auth: str | None) -> dict[str, Any
         "cause": result.cause,
         "title": cause.title,
         "explanation": cause.explanation,
-        "steps": steps_for(cause, provider),
+        "steps": steps_for(cause, provider, claude_code=bool(_CLAUDE_CODE.search(text))),
         "sources": list(cause.sources),
         "transient": result.transient,
         "evidence": {"status": status, "phase": phase, "error_type": result.info.type,

@@ -58,7 +58,7 @@ def test_unsupported_providers_helpers_and_bad_files_are_clear_errors() -> None:
         plan(resolve({}, [helper]))  # type: ignore[list-item]
     with pytest.raises(ConfigError, match="not valid JSON"):
         parse_settings(".claude/settings.json", '{"env": {},}')
-    with pytest.raises(ConfigError, match="claude.ai login"):
+    with pytest.raises(ConfigError, match=r"claude\.ai login"):
         plan(resolve({}, []))
 
 
@@ -104,3 +104,27 @@ def test_run_helpers_runs_the_api_key_helper(tmp_path: Path, monkeypatch: pytest
         code = main(["check", "--claude-code", "--run-helpers", "--retries", "0", "--report-dir", str(reports)])
     out = capsys.readouterr().out
     assert code == 0 and "apiKeyHelper" in out and "helper-key-7f3a9c" not in out
+
+
+@pytest.mark.parametrize(("pasted", "cause", "step"), [
+    ("API Error (claude-sonnet-4-6): 400 The provided model identifier is invalid.. Try --model to switch to "
+     "us.anthropic.claude-sonnet-4-5-20250929-v1:0.", "model.not-found", "ANTHROPIC_DEFAULT"),
+    ("API Error: 400 Invocation of model ID anthropic.claude-sonnet-4-6 with on-demand throughput isn't "
+     "supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+     "model.inference-profile-required", "modelOverrides"),
+    ("API Error: 403 You don't have access to the model with the specified model ID.", "model.access-denied",
+     "ANTHROPIC_DEFAULT_HAIKU_MODEL"),
+    ("API Error: 403 The security token included in the request is expired · Please run /login",
+     "auth.token-expired", ""),
+    ('API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"Unexpected value(s) '
+     '`oauth-2025-04-20` for the `anthropic-beta` header."}}', "request.unsupported-beta",
+     "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1"),
+    ("Failed to get token from azureADTokenProvider: ChainedTokenCredential authentication failed",
+     "auth.credential-unavailable", "az login"),
+])
+def test_claude_codes_own_error_texts_are_explained(pasted: str, cause: str, step: str) -> None:
+    from harness.explain import explain_text
+
+    result = explain_text(pasted, provider=None, auth=None)
+    assert result["cause"] == cause
+    assert step in " ".join(result["steps"])

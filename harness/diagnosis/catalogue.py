@@ -39,27 +39,30 @@ def catalogue() -> dict[str, CauseEntry]:
 
 
 _AUDIENCE_PREFIXES = {"Foundry:": "foundry", "OpenRouter:": "openrouter", "Anthropic:": "anthropic",
-                      "Gateway:": "gateway"}
+                      "Gateway:": "gateway", "Claude Code:": "claude-code", "Bedrock:": "bedrock",
+                      "Vertex:": "vertex"}
 
 
-def steps_for(cause: CauseEntry, provider: str | None, *, gateway: bool = False) -> list[str]:
-    """The steps that fit this target: a step addressed to another provider, or to gateways when the
-    target is not one, is left out. With no provider (an unknown context) every step is kept."""
+def steps_for(cause: CauseEntry, provider: str | None, *, gateway: bool = False,
+              claude_code: bool = False) -> list[str]:
+    """The steps that fit this target: a step addressed to another provider, to gateways when the target is
+    not one, or to Claude Code outside it, is left out. With no provider (an unknown context) every step is
+    kept, labelled."""
     out = []
     for step in cause.steps:
         prefix = next((p for p in _AUDIENCE_PREFIXES if step.startswith(p)), None)
         audience = _AUDIENCE_PREFIXES.get(prefix or "")
         if audience is None or provider is None:
             out.append(step)
-        elif audience == provider or (audience == "gateway" and gateway):
+        elif audience == provider or (audience, True) in (("gateway", gateway), ("claude-code", claude_code)):
             out.append(_unlabelled(step, prefix or ""))
     return out
 
 
 def _unlabelled(step: str, prefix: str) -> str:
     """A provider's own step without its label (the reader's target is that provider)."""
-    if prefix == "Gateway:":
-        return step  # keep it: the reader should know this step is about the gateway, not the provider
+    if prefix in ("Gateway:", "Claude Code:"):
+        return step  # keep it: the reader should know this step is about the gateway or Claude Code
     rest = step[len(prefix):].lstrip()
     return rest[:1].upper() + rest[1:]
 

@@ -68,6 +68,8 @@ def parse_error(body: Any) -> ErrorInfo:
         return ErrorInfo("json", None, None, body["detail"])
     if isinstance(body.get("message"), str):
         return ErrorInfo("json", _s(body.get("type")), _s(body.get("code")), body["message"])
+    if isinstance(body.get("Message"), str):  # AWS restJson1 (the error type travels in x-amzn-ErrorType)
+        return ErrorInfo("aws", _s(body.get("__type")), None, body["Message"])
     return ErrorInfo("none")
 
 

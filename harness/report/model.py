@@ -118,7 +118,8 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
                 "check": check.id,
                 "title": cause.title,
                 "explanation": cause.explanation,
-                "steps": steps_for(cause, run.target.provider.name, gateway=run.gateway),
+                "steps": steps_for(cause, run.target.provider.name, gateway=run.gateway,
+                                   claude_code=run.target.id.startswith("claude-code:")),  # check --claude-code
                 "sources": list(cause.sources),
                 "evidence": check.message,
                 "request_ids": dict(check.request_ids),
