@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import retry
-from .config import build_targets, infer_providers, load_toml_targets, no_target_error
+from .config import build_targets, infer_providers, load_toml_targets, no_target_error, sdk_target
 from .emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
 from .emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
 from .emulator.inprocess import StreamingASGITransport
@@ -221,7 +221,15 @@ def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOp
         providers = infer_providers(env)
         if not providers:
             raise no_target_error()
-        raws = [{**flags, "provider": p, "name": p} for p in providers]
+        raws, provenance = [], {}
+        for name in providers:
+            raw, why = sdk_target(PROVIDERS[name], env)
+            raws.append({**raw, **flags})
+            provenance[name] = why
+        report = run_and_report(build_targets(raws, env), mode="live", options=options, record_to=args.record)
+        for target in report["targets"]:
+            target["provenance"] = provenance.get(target["id"], [])
+        return report
     targets = build_targets(raws, env)
     return run_and_report(targets, mode="live", options=options, record_to=args.record)
 

@@ -129,14 +129,30 @@ def infer_providers(env: Mapping[str, str]) -> list[str]:
     """Providers whose SDK environment variables are set, in a stable order."""
     found = []
     for spec in PROVIDERS.values():
-        names = [spec.key_env, spec.base_url_env, spec.resource_env]
+        names = [spec.key_env, spec.base_url_env, spec.resource_env, *spec.extra_env]
         if any(n and env.get(n) for n in names):
             found.append(spec.name)
     return found
 
 
+def sdk_target(spec: ProviderSpec, env: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The target the provider's official SDK would build from the environment, and where each value came from."""
+    raw: dict[str, Any] = {"provider": spec.name, "name": spec.name}
+    why: list[str] = []
+    for var, what in ((spec.base_url_env, "base_url"), (spec.resource_env, "resource")):
+        if var and env.get(var, "").strip():
+            why.append(f"{what} ← {var} (environment)")
+    if spec.name == "anthropic" and not env.get(spec.key_env) and env.get("ANTHROPIC_AUTH_TOKEN"):
+        raw.update(auth="bearer", api_key_env="ANTHROPIC_AUTH_TOKEN")
+        why.append("credential ← ANTHROPIC_AUTH_TOKEN (environment), sent as Authorization: Bearer")
+    elif env.get(spec.key_env):
+        why.append(f"credential ← {spec.key_env} (environment)")
+    return raw, why
+
+
 def no_target_error() -> ConfigError:
-    looked = ", ".join(sorted({v for p in PROVIDERS.values() for v in (p.key_env, p.resource_env) if v}))
+    looked = ", ".join(sorted({v for p in PROVIDERS.values() for v in (p.key_env, p.resource_env, *p.extra_env)
+                               if v}))
     return ConfigError(
         f"No target is configured: none of {looked} is set and no --provider or --config was given.",
         fix="Set one of those variables, pass --provider/--base-url/--model/--api-key-env, "

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .config import Target, build_targets, infer_providers, load_toml_targets
+from .config import Target, build_targets, infer_providers, load_toml_targets, sdk_target
 from .emulated import IN_PROCESS_BASES, emulated_targets
 from .emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
 from .emulator.inprocess import StreamingASGITransport
@@ -127,7 +127,7 @@ def _session(config: pytest.Config) -> HarnessSession:
         reason = (f"no live target: set one of {looked} (or pass --harness-config / --harness-provider); "
                   "--harness-emulator runs the suites against the built-in emulator")
         return HarnessSession([], "live", skip_reason=reason, options=options)
-    raws = [{**flags, "provider": p, "name": p} for p in providers]
+    raws = [{**sdk_target(PROVIDERS[p], env)[0], **flags} for p in providers]
     return HarnessSession(build_targets(raws, env), "live", options=options)
 
 

@@ -128,3 +128,18 @@ def test_claude_codes_own_error_texts_are_explained(pasted: str, cause: str, ste
     result = explain_text(pasted, provider=None, auth=None)
     assert result["cause"] == cause
     assert step in " ".join(result["steps"])
+
+
+def test_plain_check_reads_the_sdk_variables_and_says_where_each_came_from(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with RunningEmulator() as emu:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", emu.url)
+        monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", "tok-sdk-123456")  # the anthropic SDK's bearer variable
+        code = main(["check", "--retries", "0", "--report-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    report = read_report(tmp_path)
+    assert code == 0 and [t["auth"] for t in report["targets"]] == ["bearer"]
+    assert report["targets"][0]["provenance"] == [
+        "base_url ← ANTHROPIC_BASE_URL (environment)",
+        "credential ← ANTHROPIC_AUTH_TOKEN (environment), sent as Authorization: Bearer"]
+    assert "from: base_url ← ANTHROPIC_BASE_URL (environment)" in out

@@ -24,4 +24,5 @@ ANTHROPIC = ProviderSpec(
     documented_request_id_headers=("request-id",),
     ratelimit_header_prefix="anthropic-ratelimit-",
     sdk_hint="anthropic.Anthropic",
+    extra_env=("ANTHROPIC_AUTH_TOKEN",),  # the SDK sends it as Authorization: Bearer
 )
