@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="extra request header")
     check.add_argument("--profile", choices=("smoke", "full"), default="smoke")
     check.add_argument("--config", type=Path, help="TOML file with [[targets]]")
+    check.add_argument("--matrix", action="store_true",
+                       help="also compare every target side by side: verdict, first byte, first text, tokens/s, "
+                            "and input_tokens of each model family across hosts")
     check.add_argument("--claude-code", action="store_true",
                        help="check what Claude Code would use here: its variables and settings files")
     check.add_argument("--claude-settings", type=Path, metavar="FILE",

@@ -113,6 +113,10 @@ def check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         report = _check_emulated(args, env, options) if emulated else _check_live(args, env, options)
     if options.verify is False:
         report.setdefault("notes", []).append("TLS verification was turned off (--insecure)")
+    if args.matrix:
+        from .report.matrix import build_matrix
+
+        report["matrix"] = build_matrix(report)
     write_report(report_dir, report, renderings(report))
     if args.format == "json":
         print(json.dumps(report, indent=2))

@@ -55,6 +55,10 @@ def render_html(report: dict[str, Any]) -> str:
                          f'<td><span class="badge {_e(r["verdict"])}">{_e(r["verdict"])}</span></td>'
                          f"<td>{cause}</td></tr>")
         parts.append("</table></section>")
+    if report.get("matrix"):
+        from .matrix import render_matrix_html
+
+        parts += render_matrix_html(report["matrix"])
     order = {r["id"]: i for i, r in enumerate(rows)}
     for target in sorted(report["targets"], key=lambda t: order[t["id"]]):
         tid = target["id"]

@@ -32,6 +32,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += [f"| [{r['id']}](#{_anchor(r['id'])}) | {r['verdict']} | "
                 + (f"`{r['cause']}`: {_cell(r['title'] or '')}" if r["cause"] else "—") + " |"
                 for r in target_summaries(report)]
+    if report.get("matrix"):
+        from .matrix import render_matrix_markdown
+
+        out += render_matrix_markdown(report["matrix"])
     order = {r["id"]: i for i, r in enumerate(target_summaries(report))}
     for target in sorted(report["targets"], key=lambda t: order[t["id"]]):
         tid = target["id"]

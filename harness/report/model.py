@@ -142,6 +142,8 @@ def _timings(run: TargetRun) -> dict[str, Any]:
             reading = read_stream(wire, obs) if obs.streamed else read_message(wire, obs)
             counts = usage_counts(wire, reading.usage)
             total = obs.timings.total_ms or 0.0
+            if counts:
+                row["input_tokens"] = counts[0]  # the same prompt everywhere: comparable across hosts
             if obs.streamed:
                 row["ttft_any_ms"] = reading.ttft_any_ms
                 row["ttft_text_ms"] = reading.ttft_text_ms

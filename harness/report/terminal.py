@@ -40,6 +40,10 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
                 ids = ", ".join(f"{k}={v}" for k, v in diag["request_ids"].items())
                 lines.append(f"    Request ids for support: {ids}")
         lines.append("")
+    if report.get("matrix"):
+        from .matrix import render_matrix_terminal
+
+        lines.append(render_matrix_terminal(report["matrix"]))
     summary = report["summary"]
     usage = report["usage"]
     failing = failing_line(report)
