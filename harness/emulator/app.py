@@ -311,32 +311,24 @@ class Emulator:
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    async def anthropic_model(self, request: Request) -> Response:
-        """GET /v1/models/{id}: the listed model, or the API's 404 for one it does not serve."""
-        ids = self._ids("anthropic")
-        denied = self._authenticate(request, "anthropic", "", ids)
+    async def model_by_id(self, request: Request) -> Response:
+        """GET /v1/models/{id} (Anthropic) or /api/v1/models/{author}/{slug} (OpenRouter): one listed model, or
+        that API's own 404."""
+        provider: Provider = "openrouter" if request.url.path.startswith("/api/") else "anthropic"
+        ids = self._ids(provider)
+        denied = self._authenticate(request, provider, "", ids)
         if denied is not None:
             return denied
         model_id = request.path_params["model_id"]
-        found = next((m for m in r.anthropic_models()["data"] if m["id"] == model_id), None)
+        listing = r.openrouter_models() if provider == "openrouter" else r.anthropic_models({"limit": "1000"})
+        found = next((m for m in listing["data"] if m["id"] == model_id), None)
+        headers = self._headers(provider, ids)
         if found is None:
-            return JSONResponse({"type": "error", "error": {"type": "not_found_error",
-                                                            "message": f"model: {model_id}"}},
-                                status_code=404, headers=self._headers("anthropic", ids))
-        return JSONResponse(found, headers=self._headers("anthropic", ids))
-
-    async def openrouter_model(self, request: Request) -> Response:
-        """GET /api/v1/models/{author}/{slug}: one listed model, or OpenRouter's 404."""
-        ids = self._ids("openrouter")
-        denied = self._authenticate(request, "openrouter", "", ids)
-        if denied is not None:
-            return denied
-        model_id = request.path_params["model_id"]
-        found = next((m for m in r.openrouter_models()["data"] if m["id"] == model_id), None)
-        if found is None:
-            return JSONResponse({"error": {"code": 404, "message": f"Model {model_id} not found"}}, status_code=404,
-                                headers=self._headers("openrouter", ids))
-        return JSONResponse({"data": found}, headers=self._headers("openrouter", ids))
+            error: dict[str, Any] = (
+                {"error": {"code": 404, "message": f"Model {model_id} not found"}} if provider == "openrouter"
+                else {"type": "error", "error": {"type": "not_found_error", "message": f"model: {model_id}"}})
+            return JSONResponse(error, status_code=404, headers=headers)
+        return JSONResponse({"data": found} if provider == "openrouter" else found, headers=headers)
 
     async def index(self, request: Request) -> Response:
         return JSONResponse({"service": "claude-harness emulator", "providers": {
@@ -382,12 +374,12 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/v1/messages", emu.route("anthropic", "message"), methods=["POST"]),
         Route("/v1/messages/count_tokens", emu.route("anthropic", "count_tokens"), methods=["POST"]),
         Route("/v1/models", emu.route("anthropic", "models"), methods=["GET"]),
-        Route("/v1/models/{model_id:path}", emu.anthropic_model, methods=["GET"]),
+        Route("/v1/models/{model_id:path}", emu.model_by_id, methods=["GET"]),
         Route("/health", emu.health, methods=["GET"]),
         Route("/api/v1/chat/completions", emu.route("openrouter", "message"), methods=["POST"]),
         Route("/api/v1/key", emu.route("openrouter", "key"), methods=["GET"]),
         Route("/api/v1/models", emu.route("openrouter", "models"), methods=["GET"]),
-        Route("/api/v1/models/{model_id:path}", emu.openrouter_model, methods=["GET"]),
+        Route("/api/v1/models/{model_id:path}", emu.model_by_id, methods=["GET"]),
     ]
     app = Starlette(routes=routes)
     app.add_exception_handler(404, _not_found_handler(emu))
