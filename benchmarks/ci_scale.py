@@ -97,7 +97,7 @@ def main() -> None:
     args = parser.parse_args()
 
     c = concurrency_figures(args.repeats)
-    print("20 targets, emulator adds 300 ms to every response (Anthropic smoke ladder: 4 requests per target)")
+    print("20 targets, emulator adds 300 ms to every response (Anthropic smoke ladder: 5 requests per target)")
     print(f"  one target alone            {c['single']:6.2f} s   (median of {args.repeats})")
     print(f"  20 targets concurrently     {c['concurrent']:6.2f} s   (median of {args.repeats}); "
           f"{c['concurrent'] / c['single']:.2f}x one target")

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from . import checks
 from .auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
@@ -26,7 +27,7 @@ from .checks.conformance import (
 from .checks.credentials import token_is_usable
 from .checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
 from .config import Target
-from .lifecycle import lifecycle_today, model_lifecycle
+from .lifecycle import Lifecycle, from_models_api, lifecycle_today, model_lifecycle
 from .observation import Observation
 from .probe import Prober, ProbeRequest
 from .providers.gateways import detect_gateway
@@ -66,6 +67,7 @@ class TargetRun:
     observations: dict[str, Observation] = field(default_factory=dict)
     credential_details: dict[str, Any] = field(default_factory=dict)
     detected_gateway: str | None = None  # a known gateway named by the response headers
+    lifecycle: Lifecycle | None = None  # what the provider's own Models API said, when it did
 
     @property
     def gateway(self) -> bool:
@@ -148,6 +150,8 @@ class Ladder:
 
         if self._blocked():
             return
+        if spec.name == "anthropic":
+            await self._lifecycle_from_models_api()
         # Free pre-checks first (hints), then the real message, which decides the auth and model layers.
         prechecks = await self._prechecks()
         message = await self._message()
@@ -173,6 +177,18 @@ class Ladder:
             self._record("stream.completes", checks.stream_completes(obs, spec.wire, spec.name, t.auth), obs)
         if self.profile == "full" and not self._blocked():
             await self._conformance()
+
+    async def _lifecycle_from_models_api(self) -> None:
+        """GET /v1/models/{model} (free): its lifecycle fields, where served, replace the table's verdict."""
+        t = self.target
+        obs = await self._authed("model_info", "GET", f"/v1/models/{quote(t.model, safe='')}", None)
+        known = from_models_api(t.model, obs.json()) if obs.ok else None
+        if known is None:
+            return
+        self.run.lifecycle = known
+        verdict = model_lifecycle(t.provider.name, t.model, self.today, known)
+        self.run.checks = [c for c in self.run.checks if c.id != "model.lifecycle"]
+        self._record("model.lifecycle", verdict, None, blocks=False)
 
     def _context(self) -> Context:
         return Context(self.target.provider.name, self.target.auth, self.target.model)

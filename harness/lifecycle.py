@@ -67,6 +67,24 @@ def lookup(provider: str, model: str) -> Lifecycle:
                                                        "have a name of its own)")
 
 
+def from_models_api(model: str, body: object) -> Lifecycle | None:
+    """The Anthropic Models API's own lifecycle fields (lifecycle, retires_at), which take precedence over the
+    table; None when the answer does not carry them (a gateway, an older API)."""
+    if not isinstance(body, dict) or body.get("id") != model or body.get("lifecycle") not in (
+            "active", "legacy", "deprecated", "retired"):
+        return None
+    retires_at = body.get("retires_at")
+    retires = None
+    if isinstance(retires_at, str) and len(retires_at) >= 10:
+        try:
+            retires = date.fromisoformat(retires_at[:10])
+        except ValueError:
+            retires = None
+    table = lookup("anthropic", model)
+    return Lifecycle(model, str(body["lifecycle"]), retires, table.replacement,
+                     "Anthropic Models API (GET /v1/models/{id})", "the Anthropic Models API")
+
+
 def all_models() -> list[Lifecycle]:
     """Deprecated first (soonest retirement on top), then active, then retired (latest first)."""
     rank = {"deprecated": 0, "legacy": 1, "active": 2, "retired": 3}
@@ -95,9 +113,10 @@ def lifecycle_today() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def model_lifecycle(provider: str, model: str, today: date) -> Verdict:
-    """Fails for a retired model; warns when it is deprecated or retires within WARN_DAYS."""
-    info = lookup(provider, model)
+def model_lifecycle(provider: str, model: str, today: date, known: Lifecycle | None = None) -> Verdict:
+    """Fails for a retired model; warns when it is deprecated or retires within WARN_DAYS. ``known`` (from the
+    Models API) takes precedence over the table."""
+    info = known or lookup(provider, model)
     instead = f"; the documented replacement is {info.replacement}" if info.replacement else ""
     if info.status == "unknown":
         return Verdict.skip(f"no lifecycle data for {model!r}: {info.source}")

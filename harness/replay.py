@@ -141,6 +141,8 @@ def recording_router(target: Target, directory: Path) -> Any:
             return "bad_model"
         if request.method == "GET" and str(request.url).rstrip("/") == base.rstrip("/"):
             return "network"
+        if request.method == "GET" and path.startswith("/v1/models/"):
+            return "model_info"
         if path == spec.messages_path:
             if body.get("stream") is True:
                 return "stream"

@@ -71,3 +71,40 @@ def test_models_command_prints_the_table(capsys: pytest.CaptureFixture[str], mon
     assert main(["models", "--provider", "openrouter"]) == 0
     first = capsys.readouterr().out.splitlines()[1]
     assert first.split()[:4] == ["anthropic/claude-sonnet-4.5", "deprecated", "2026-11-30", "8"]
+
+
+def test_the_models_api_takes_precedence_over_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model the table does not know, which the Anthropic Models API says retires soon: the API wins."""
+    import asyncio
+
+    import httpx
+    import respx
+
+    from harness.config import build_target
+    from harness.ladder import TargetRun, run_target
+    from harness.probe import Prober
+    from harness.redact import Redactor
+    from harness.replay import _healthy
+    from harness.report import build_report
+
+    monkeypatch.setenv("CLAUDE_HARNESS_TODAY", "2026-11-22")
+    target = build_target({"provider": "anthropic", "model": "claude-brand-new"}, {"ANTHROPIC_API_KEY": "k-123456"},
+                          default_id="t1")
+    router = respx.Router(assert_all_called=False)
+    router.get("https://api.anthropic.com/v1/models/claude-brand-new").mock(return_value=httpx.Response(200, json={
+        "id": "claude-brand-new", "type": "model", "lifecycle": "deprecated", "retires_at": "2026-12-15T00:00:00Z"}))
+    router.post("https://api.anthropic.com/v1/messages").mock(side_effect=lambda request: _healthy(
+        "anthropic", "stream" if b'"stream":true' in request.content.replace(b" ", b"") else "message"))
+    router.route().mock(return_value=httpx.Response(404, json={"detail": "Not Found"}))
+
+    async def go() -> TargetRun:
+        async with Prober(Redactor(), transport=httpx.MockTransport(router.async_handler), retries=0) as prober:
+            return await run_target(target, prober)
+
+    run = asyncio.run(go())
+    check = run.check("model.lifecycle")
+    assert check is not None and check.status == "warning"
+    assert "retires on 2026-12-15, in 23 days (per the Anthropic Models API)" in check.message
+    report = build_report([run], mode="mocked", redactor=Redactor())
+    assert report["targets"][0]["lifecycle"]["retires"] == "2026-12-15"
+    assert report["summary"]["exit_code"] == 0

@@ -195,7 +195,7 @@ def build_report(
         target_info["timings"] = _timings(run)
         if run.credential_details:
             target_info["credential_details"] = run.credential_details
-        target_info["lifecycle"] = lookup(run.target.provider.name, run.target.model).describe()
+        target_info["lifecycle"] = (run.lifecycle or lookup(run.target.provider.name, run.target.model)).describe()
         if run.detected_gateway:
             target_info["gateway"] = True
             target_info["gateway_detected"] = run.detected_gateway
