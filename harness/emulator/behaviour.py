@@ -121,6 +121,19 @@ def _tool_id(prefix: str, name: str, body: dict[str, Any]) -> str:
     return f"{prefix}{digest}" if prefix else digest
 
 
+def _choose_tool(tools: list[dict[str, Any]], mode: str, name: Any, last_text: str,
+                 answering_results: bool) -> dict[str, Any] | None:
+    """The one rule for both formats. mode: first (any / required), named, none, or auto (the last user message
+    names the tool). A turn that carries tool results is answered with text."""
+    if not tools or mode == "none" or answering_results:
+        return None
+    if mode == "first":
+        return tools[0]
+    if mode == "named":
+        return next((t for t in tools if t["name"] == name), None)
+    return next((t for t in tools if t["name"].lower() in last_text.lower()), None)
+
+
 def plan_anthropic(body: dict[str, Any]) -> Plan:
     limit = int(body.get("max_tokens") or 1)
     messages = body.get("messages") or []
@@ -132,14 +145,8 @@ def plan_anthropic(body: dict[str, Any]) -> Plan:
     thought = THINKING_TEXT if think else None
     signature = "sig_emu" + hashlib.sha256((thought or "").encode() + last_text.encode()).hexdigest()[:40] \
         if think else None
-    tool = None
-    if tools and choice.get("type") != "none" and not answering_results:
-        if choice.get("type") == "tool":
-            tool = next(t for t in tools if t["name"] == choice.get("name"))
-        elif choice.get("type") == "any":
-            tool = tools[0]
-        else:
-            tool = next((t for t in tools if t["name"].lower() in last_text.lower()), None)
+    mode = {"any": "first", "tool": "named", "none": "none"}.get(str(choice.get("type")), "auto")
+    tool = _choose_tool(tools, mode, choice.get("name"), last_text, answering_results)
     if tool is not None:
         call = {"id": _tool_id("toolu_emu", tool["name"], body), "name": tool["name"],
                 "input": minimal_instance(tool.get("input_schema"))}
@@ -159,14 +166,11 @@ def plan_openai(body: dict[str, Any]) -> Plan:
     functions = [f for f in functions if f.get("name")]
     choice = body.get("tool_choice", "auto")
     last_text, answering_results = _last_user_text(body.get("messages") or [])
-    tool = None
-    if functions and choice != "none" and not answering_results:
-        if isinstance(choice, dict):
-            tool = next(f for f in functions if f["name"] == _as_dict(choice.get("function")).get("name"))
-        elif choice == "required":
-            tool = functions[0]
-        else:
-            tool = next((f for f in functions if f["name"].lower() in last_text.lower()), None)
+    if isinstance(choice, dict):
+        mode, name = "named", _as_dict(choice.get("function")).get("name")
+    else:
+        mode, name = {"required": "first", "none": "none"}.get(str(choice), "auto"), None
+    tool = _choose_tool(functions, mode, name, last_text, answering_results)
     if tool is not None:
         call = {"id": _tool_id("call_emu", tool["name"], body), "name": tool["name"],
                 "input": minimal_instance(tool.get("parameters"))}
