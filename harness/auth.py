@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from . import constants
+import httpx
+
+from . import cloud_credentials, constants
 from .config import Target
+from .providers import sigv4
 
 USER_AGENT = f"claude-harness/{constants.VERSION}"
 
@@ -44,6 +48,7 @@ class Credentials:
     secret_values: list[str] = field(default_factory=list)
     error: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    signer: httpx.Auth | None = None  # signs every request (SigV4) instead of a static header
 
     @property
     def ok(self) -> bool:
@@ -52,7 +57,7 @@ class Credentials:
 
 def base_headers(target: Target) -> dict[str, str]:
     headers = {"content-type": "application/json", "user-agent": USER_AGENT}
-    if target.provider.wire == "anthropic-messages":
+    if target.provider.wire == "anthropic-messages" and target.provider.version_header:
         headers["anthropic-version"] = target.anthropic_version
     headers.update(dict(target.extra_headers))
     return headers
@@ -67,6 +72,15 @@ def auth_headers(mode: str, secret: str) -> dict[str, str]:
 
 
 async def obtain_credentials(target: Target, factory: CredentialFactory | None = None) -> Credentials:
+    if target.auth == "sigv4":
+        return await asyncio.to_thread(_aws_credentials, target)
+    if target.auth == "adc":
+        return await asyncio.to_thread(_google_credentials)
+    if target.auth == "bearer" and target.provider.name == "bedrock":
+        assert target.secret is not None
+        value = target.secret.reveal()
+        details = cloud_credentials.describe_bedrock_key(value, datetime.datetime.now(datetime.timezone.utc))
+        return Credentials(headers=auth_headers("bearer", value), secret_values=[value], details=details)
     if target.auth != "entra":
         assert target.secret is not None  # config guarantees a secret for key modes
         value = target.secret.reveal()
@@ -77,6 +91,32 @@ async def obtain_credentials(target: Target, factory: CredentialFactory | None =
     except Exception as exc:  # azure-identity raises many types; all mean "no token"
         return Credentials(error=f"{type(exc).__name__}: {_first_lines(str(exc))}")
     details = {"scope": target.entra_scope, **token_claims(token)}
+    return Credentials(headers=auth_headers("bearer", token), secret_values=[token], details=details)
+
+
+def _aws_credentials(target: Target) -> Credentials:
+    if target.aws_keys is not None:
+        key_id, secret, token = target.aws_keys
+        keys = sigv4.AwsKeys(key_id.reveal(), secret.reveal(), token.reveal() if token else None)
+        source = "environment variables"
+    else:
+        found = cloud_credentials.aws_chain()
+        if isinstance(found, str):
+            return Credentials(error=found)
+        keys, source = found
+    assert target.region is not None  # config requires a region for Bedrock
+    details = {"source": source, "access_key_id": cloud_credentials.mask_key_id(keys.access_key),
+               "temporary": keys.session_token is not None, "signing": f"SigV4 bedrock/{target.region}"}
+    secrets = [keys.secret_key] + ([keys.session_token] if keys.session_token else [])
+    return Credentials(secret_values=secrets, details=details,
+                       signer=cloud_credentials.SigV4(keys, target.region, "bedrock"))
+
+
+def _google_credentials() -> Credentials:
+    found = cloud_credentials.google_adc()
+    if isinstance(found, str):
+        return Credentials(error=found)
+    token, details = found
     return Credentials(headers=auth_headers("bearer", token), secret_values=[token], details=details)
 
 

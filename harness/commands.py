@@ -153,11 +153,12 @@ def _prepare_record_dir(path: Path) -> None:
 
 
 def _check_replay(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
-    from .replay import REPLAY_KEY_ENV, recorded_targets, recordings_transport
+    from .replay import REPLAY_AWS_ENV, REPLAY_KEY_ENV, recorded_targets, recordings_transport
 
     if not args.replay.is_dir():
         raise HarnessError(f"{args.replay} is not a directory.", fix="Pass the DIR given to --record.")
-    targets = build_targets(recorded_targets(args.replay), {**env, REPLAY_KEY_ENV: "replayed-key-0000"})
+    replay_env = {**env, REPLAY_KEY_ENV: "replayed-key-0000", **REPLAY_AWS_ENV}
+    targets = build_targets(recorded_targets(args.replay), replay_env)
     transport = recordings_transport(targets, args.replay)
     factory = in_process_credential(EmulatorSettings())
     return run_and_report(targets, mode="mocked", options=options, transport=transport, credential_factory=factory,
@@ -351,6 +352,10 @@ def emulate(args: argparse.Namespace) -> int:
     print(f"  Foundry     base URL {base}/anthropic   (any key; Entra tokens from {base}/msi/token)")
     print(f"  Anthropic   base URL {base}")
     print(f"  OpenRouter  base URL {base}/api/v1")
+    print(f"  Bedrock     base URL {base}/bedrock     (SigV4 with AKIAIOSFODNN7EXAMPLE and the AWS docs' example "
+          "secret, or any API key; STS at /sts/)")
+    print(f"  Vertex AI   base URL {base}/vertex/v1   (any access token; GCE_METADATA_HOST={shown}:{port} for "
+          f"google-auth, token_uri {base}/vertex/token)")
     print(f"  Managed identity: IDENTITY_ENDPOINT={base}/msi/token IDENTITY_HEADER={settings.identity_header}")
     print("  Faults per request: header 'x-emulator-fault: NAME[,NAME]'; at start-up: --fault NAME")
     for fault in FAULTS.values():

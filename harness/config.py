@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from . import constants
 from .errors import ConfigError
-from .providers import PROVIDERS, AuthMode, ProviderSpec, resource_base_url
+from .providers import PROVIDERS, AuthMode, Placement, ProviderSpec, resource_base_url
 from .redact import Secret, is_secret_header
 
 if sys.version_info >= (3, 11):
@@ -40,6 +40,8 @@ TARGET_KEYS = frozenset(
         "max_tokens",
         "allow_insecure_http",
         "gateway",
+        "region",
+        "project",
     }
 )
 _MODEL_RE = re.compile(r"^[A-Za-z0-9._:/@\-]+$")
@@ -65,10 +67,19 @@ class Target:
     insecure_http: bool = False
     gateway: bool = False  # a compatible gateway in front of the provider, not the provider itself
     notes: tuple[str, ...] = field(default_factory=tuple)
+    region: str | None = None  # Bedrock: AWS region; Vertex: location
+    project: str | None = None  # Vertex: Google Cloud project (None: the one ADC resolves)
+    aws_keys: tuple[Secret, Secret, Secret | None] | None = None  # static keys from the environment, if given
+
+    @property
+    def placement(self) -> Placement:
+        return Placement(self.region, self.project)
 
     def secret_values(self) -> list[str]:
         """Every value the redactor must know: the credential and secret-named custom headers."""
         values = [self.secret.reveal()] if self.secret is not None else []
+        if self.aws_keys is not None:
+            values += [s.reveal() for s in self.aws_keys[1:] if s is not None]
         values += [value for name, value in self.extra_headers if is_secret_header(name)]
         return values
 
@@ -87,6 +98,10 @@ class Target:
             out["entra_scope"] = self.entra_scope
         if self.gateway:
             out["gateway"] = True
+        if self.region:
+            out["region"] = self.region
+        if self.project:
+            out["project"] = self.project
         if self.provider.wire == "anthropic-messages":
             out["anthropic_version"] = self.anthropic_version
         return out
@@ -177,15 +192,15 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
     target_id = _text(raw, "name") or default_id
     allow_http = _flag(raw, "allow_insecure_http")
     gateway = _flag(raw, "gateway")
-    base_url = _resolve_base_url(spec, raw, env)
-    _validate_url(spec, base_url, allow_http, gateway=gateway)
-
-    auth = _text(raw, "auth") or spec.default_auth
+    auth = _text(raw, "auth") or _default_auth(spec, raw, env)
     if auth not in spec.auth_modes:
         raise ConfigError(
             f"Auth mode {auth!r} is not available for {spec.display_name}.",
             fix=f"Use --auth with one of: {', '.join(spec.auth_modes)}.",
         )
+    placement = _placement(spec, raw, env, auth)
+    base_url = _resolve_base_url(spec, raw, env, placement)
+    _validate_url(spec, base_url, allow_http, gateway=gateway)
 
     model = _text(raw, "model") or spec.default_model
     if model is None:
@@ -200,6 +215,8 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         )
 
     secret, secret_env = _resolve_secret(spec, auth, raw, env)
+    aws_keys = _aws_keys(auth, env)
+    _require_extra(spec, auth, aws_keys)
     headers, header_env = _extra_headers(spec, raw, env)
     timeout = _number(raw, "timeout", constants.DEFAULT_TIMEOUT_S, minimum=0.001)
     max_tokens = _whole(raw, "max_tokens", constants.DEFAULT_MAX_TOKENS, minimum=1)
@@ -211,7 +228,7 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         auth=auth,  # narrowed by the auth_modes check above
         secret=secret,
         entra_scope=_text(raw, "entra_scope") or constants.DEFAULT_ENTRA_SCOPE,
-        anthropic_version=_text(raw, "anthropic_version") or constants.ANTHROPIC_VERSION,
+        anthropic_version=_text(raw, "anthropic_version") or spec.default_dialect or constants.ANTHROPIC_VERSION,
         extra_headers=headers,
         header_env=header_env,
         timeout=timeout,
@@ -219,7 +236,83 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         secret_env=secret_env,
         insecure_http=allow_http,
         gateway=gateway,
+        region=placement.region,
+        project=placement.project,
+        aws_keys=aws_keys,
     )
+
+
+def _default_auth(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str]) -> str:
+    """As the official SDK decides: a Bedrock API key in the environment wins over the AWS credential chain."""
+    if spec.name == "bedrock" and (env.get(spec.key_env) or _text(raw, "api_key_env")):
+        return "bearer"
+    return spec.default_auth
+
+
+def _placement(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str], auth: str) -> Placement:
+    region, project = _text(raw, "region"), _text(raw, "project")
+    if not spec.regional:
+        for key, value in (("region", region), ("project", project)):
+            if value is not None:
+                raise ConfigError(f"--{key} applies to Amazon Bedrock and Google Vertex AI, not {spec.display_name}.",
+                                  fix=f"Drop --{key}.")
+        return Placement()
+    if project is not None and not spec.project_envs:
+        raise ConfigError(f"--project applies to Google Vertex AI, not {spec.display_name}.", fix="Drop --project.")
+    region = region or next((env[v].strip() for v in spec.region_envs if env.get(v, "").strip()), None)
+    if region is None:
+        what = "AWS region" if spec.name == "bedrock" else "location (global, us, eu or a region such as us-east5)"
+        raise ConfigError(f"No {what} for {spec.display_name}.",
+                          fix=f"Pass --region, or set {' or '.join(spec.region_envs)}.",
+                          cause="config.invalid-endpoint")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", region):
+        raise ConfigError(f"Region {region!r} is not a region name.",
+                          fix="Pass --region with a name such as us-east-1 (Bedrock) or us-east5 or global (Vertex).")
+    project = project or next((env[v].strip() for v in spec.project_envs if env.get(v, "").strip()), None)
+    if spec.project_envs and project is None and auth != "adc":
+        raise ConfigError(f"No Google Cloud project for {spec.display_name}.",
+                          fix=f"Pass --project, or set {' or '.join(spec.project_envs)}.")
+    if project is not None and not re.fullmatch(r"[a-z0-9][a-z0-9.:-]*", project):
+        raise ConfigError(f"Project {project!r} is not a Google Cloud project id.",
+                          fix="Pass --project with the project id (not its display name).")
+    return Placement(region, project)
+
+
+def _aws_keys(auth: str, env: Mapping[str, str]) -> tuple[Secret, Secret, Secret | None] | None:
+    """Static AWS keys from the environment (the first link of the AWS credential chain)."""
+    if auth != "sigv4" or not (env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY")):
+        return None
+    token = env.get("AWS_SESSION_TOKEN")
+    return (Secret(env["AWS_ACCESS_KEY_ID"].strip(), kind="AWS access key id", source="$AWS_ACCESS_KEY_ID"),
+            Secret(env["AWS_SECRET_ACCESS_KEY"].strip(), kind="AWS secret key", source="$AWS_SECRET_ACCESS_KEY"),
+            Secret(token.strip(), kind="AWS session token", source="$AWS_SESSION_TOKEN") if token else None)
+
+
+EXTRAS = {"sigv4": ("botocore", "bedrock", "the AWS credential chain (profiles, SSO, roles)"),
+          "adc": ("google.auth", "vertex", "Google Application Default Credentials")}
+
+
+def extra_installed(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _require_extra(spec: ProviderSpec, auth: str, aws_keys: object) -> None:
+    if auth not in EXTRAS or (auth == "sigv4" and aws_keys is not None):
+        return  # keys in the environment are signed without botocore
+    module, extra, what = EXTRAS[auth]
+    if not extra_installed(module):
+        raise ConfigError(
+            f"{spec.display_name} with --auth {auth} needs {what}, from the optional extra [{extra}], "
+            "which is not installed.",
+            fix=f"pip install 'claude-harness[{extra}]'"
+            + (", or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --auth bearer with a Bedrock API key"
+               if auth == "sigv4" else ", or use --auth bearer with an access token") + ".",
+        )
 
 
 def build_targets(
@@ -277,7 +370,8 @@ def _number(raw: Mapping[str, Any], key: str, default: float, *, minimum: float)
     return number
 
 
-def _resolve_base_url(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str]) -> str:
+def _resolve_base_url(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str],
+                      placement: Placement) -> str:
     base_url = _text(raw, "base_url")
     resource = _text(raw, "resource")
     base_source, resource_source = "--base-url", "--resource"
@@ -303,6 +397,8 @@ def _resolve_base_url(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[s
                 fix="Use only the name, e.g. --resource my-resource (not a URL).",
             )
         return resource_base_url(resource)
+    if base_url is None:
+        base_url = spec.base_url_for(placement)
     if base_url is None:
         if spec.default_base_url is None:
             names = " or ".join(n for n in (spec.resource_env, spec.base_url_env) if n)
@@ -361,7 +457,7 @@ def _is_loopback(host: str) -> bool:
 def _resolve_secret(
     spec: ProviderSpec, auth: str, raw: Mapping[str, Any], env: Mapping[str, str]
 ) -> tuple[Secret | None, str | None]:
-    if auth == "entra":
+    if auth in ("entra", "sigv4", "adc"):
         return None, None
     var = _text(raw, "api_key_env") or spec.key_env
     value = env.get(var)

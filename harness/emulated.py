@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import constants
+from .cloud_credentials import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
 from .config import Target, build_targets
 from .emulator import FAULTS, fault_applies
+from .emulator.clouds import EMULATOR_PROJECT
 from .errors import HarnessError
 from .providers import PROVIDERS
 
@@ -19,7 +21,12 @@ IN_PROCESS_BASES = {
     "foundry": "http://emulator.invalid/anthropic",
     "anthropic": "http://emulator.invalid",
     "openrouter": "http://emulator.invalid/api/v1",
+    "bedrock": "http://emulator.invalid/bedrock",
+    "vertex": "http://emulator.invalid/vertex/v1",
 }
+# Where the clouds' targets point in the emulator, and the credentials it accepts (the AWS docs' example pair).
+CLOUD_PLACEMENT = {"bedrock": {"region": "us-east-1"}, "vertex": {"region": "us-east5", "project": EMULATOR_PROJECT}}
+EMULATOR_AWS_ENV = {"AWS_ACCESS_KEY_ID": EMULATOR_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": EMULATOR_SECRET_KEY}
 
 
 def emulated_providers(faults: frozenset[str], flags: Mapping[str, Any]) -> list[str]:
@@ -48,20 +55,30 @@ def emulated_targets(
     entra = flags.get("auth") == "entra" or bool(faults & TOKEN_FAULTS)
     raws: list[dict[str, Any]] = []
     for provider in emulated_providers(faults, flags):
-        raw: dict[str, Any] = {k: v for k, v in flags.items() if k != "provider"}
+        regional = PROVIDERS[provider].regional
+        raw: dict[str, Any] = {k: v for k, v in flags.items()
+                               if k != "provider" and (regional or k not in ("region", "project"))}
         raw.update(provider=provider, name=f"emulated-{provider}", base_url=bases[provider])
         if provider == "foundry":
             raw.setdefault("model", EMULATOR_DEPLOYMENT)
+        for key, value in CLOUD_PLACEMENT.get(provider, {}).items():
+            raw.setdefault(key, value)
+        if raw.get("auth") not in PROVIDERS[provider].auth_modes:
+            raw.pop("auth", None)
         if entra:
             raw["auth"] = "entra"
+        elif provider == "bedrock" and raw.get("auth", "sigv4") == "sigv4":
+            raw["auth"] = "sigv4"  # signed with the example key pair, as a real AWS client would sign
+        elif provider == "vertex" and raw.get("auth") == "adc":
+            pass  # google-auth's own chain, pointed at the emulator's metadata server by the caller
         else:
             raw.setdefault("api_key_env", EMULATOR_KEY_ENV)
-            if raw.get("auth") not in PROVIDERS[provider].auth_modes:
-                raw.pop("auth", None)
+            if provider == "vertex":
+                raw["auth"] = "bearer"  # a static access token: no google-auth needed
         if faults & {"slow-first-byte", "slow-stream"}:
             raw.setdefault("timeout", 1.0)
         raw.setdefault("timeout", constants.DEFAULT_TIMEOUT_S)
         if in_process:
             raw["allow_insecure_http"] = True
         raws.append(raw)
-    return build_targets(raws, {**env, EMULATOR_KEY_ENV: EMULATOR_KEY})
+    return build_targets(raws, {**env, EMULATOR_KEY_ENV: EMULATOR_KEY, **EMULATOR_AWS_ENV})

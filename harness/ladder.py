@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+import httpx
+
 from . import checks
 from .auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
 from .checks import Verdict
@@ -24,13 +26,16 @@ from .checks.conformance import (
     TRUNCATION_PROMPT,
     Observed,
 )
-from .checks.credentials import token_is_usable
+from .checks.credentials import cloud_credentials_verdict, token_is_usable
 from .checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
+from .cloud_credentials import EMULATOR_ACCESS_KEY, SigV4, caller_identity, sts_url
 from .config import Target
 from .lifecycle import Lifecycle, from_models_api, lifecycle_today, model_lifecycle
 from .observation import Observation
 from .probe import Prober, ProbeRequest
+from .providers import Placement, ProbeKind
 from .providers.gateways import detect_gateway
+from .providers.sigv4 import AwsKeys
 from .reproduce import curl_command, sdk_snippet
 from .wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
 
@@ -137,12 +142,18 @@ class Ladder:
             self.run.credential_details = dict(self._credentials.details)
             for value in self._credentials.secret_values:
                 self._prober.redactor.add(value)
+            if self._credentials.ok and t.auth == "sigv4":
+                await self._caller_identity()
             if not self._credentials.ok:
                 verdict = Verdict(
                     False, f"no token could be obtained: {self._credentials.error}", "auth.credential-unavailable"
                 )
             elif t.auth == "entra":
                 verdict = token_is_usable(self.run.credential_details, t.entra_scope, time.time())
+            elif t.auth in ("sigv4", "adc") or t.provider.regional:
+                verdict = cloud_credentials_verdict(t.auth, t.provider.name, self.run.credential_details,
+                                                    t.project or self.run.credential_details.get("project"),
+                                                    t.region, time.time())
             else:
                 assert t.secret is not None
                 verdict = Verdict.ok(f"{t.secret.describe()} will be sent as {t.auth}")
@@ -173,7 +184,7 @@ class Ladder:
 
         if not self._blocked():
             body = message_body(spec.wire, t.model, t.max_tokens, stream=True)
-            obs = await self._authed("stream", "POST", spec.messages_path, body, stream=True)
+            obs = await self._api("stream", "stream", body)
             self._record("stream.completes", checks.stream_completes(obs, spec.wire, spec.name, t.auth), obs)
         if self.profile == "full" and not self._blocked():
             await self._conformance()
@@ -190,6 +201,20 @@ class Ladder:
         self.run.checks = [c for c in self.run.checks if c.id != "model.lifecycle"]
         self._record("model.lifecycle", verdict, None, blocks=False)
 
+    async def _caller_identity(self) -> None:
+        """STS GetCallerIdentity (free, no permission needed): which AWS account and principal the keys belong to.
+        Informational: the runtime request decides whether they work."""
+        url = sts_url(self.target)
+        if url is None:
+            self.run.credential_details["identity"] = "not asked: STS is not reachable through a custom endpoint"
+            return
+        assert self._credentials is not None and self._credentials.signer is not None
+        keys = self._credentials.signer.keys  # type: ignore[attr-defined]
+        signer = SigV4(keys, self.target.region or "us-east-1", "sts")
+        obs = await self._probe("sts_identity", "GET", url + "?Action=GetCallerIdentity&Version=2011-06-15",
+                                {"user-agent": base_headers(self.target)["user-agent"]}, auth=signer)
+        self.run.credential_details.update(caller_identity(obs))
+
     def _context(self) -> Context:
         return Context(self.target.provider.name, self.target.auth, self.target.model)
 
@@ -200,8 +225,7 @@ class Ladder:
         if spec.key_info_path:
             found.append(await self._authed("key_info", "GET", spec.key_info_path, None))
         elif spec.count_tokens_path:
-            found.append(await self._authed("count_tokens", "POST", spec.count_tokens_path,
-                                            count_tokens_body(t.model)))
+            found.append(await self._api("count_tokens", "count_tokens", count_tokens_body(t.model)))
         if spec.models_path and spec.key_info_path:
             found.append(await self._authed("models", "GET", spec.models_path, None))
         return found
@@ -213,16 +237,23 @@ class Ladder:
         obs = self.run.observations
         body = message_body(spec.wire, t.model, TRUNCATION_MAX_TOKENS, stream=False)
         body["messages"] = [{"role": "user", "content": TRUNCATION_PROMPT}]
-        truncated = await self._authed("truncated", "POST", spec.messages_path, body)
+        truncated = await self._api("truncated", "message", body)
         # Negative probes go to the messages endpoint that clients use (max_tokens 1): a wrong key or an unknown
         # model is rejected there before anything is generated, so a conforming endpoint bills nothing.
-        bad_auth = auth_headers("api-key" if t.auth == "api-key" else "x-api-key" if t.auth == "x-api-key"
-                                else "bearer", BAD_KEY)
-        bad_key = await self._probe("bad_key", "POST", t.base_url + spec.messages_path,
-                                    {**base_headers(t), **bad_auth}, message_body(spec.wire, t.model, 1, stream=False))
+        signer = None
+        if t.auth == "sigv4":  # a known key id with a wrong secret: AWS rejects the signature
+            signer = SigV4(AwsKeys(EMULATOR_ACCESS_KEY, BAD_KEY), t.region or "us-east-1", "bedrock")
+            bad_auth: dict[str, str] = {}
+        else:
+            bad_auth = auth_headers("api-key" if t.auth == "api-key" else "x-api-key" if t.auth == "x-api-key"
+                                    else "bearer", BAD_KEY)
+        bad_key = await self._probe("bad_key", "POST", t.base_url + self._path("message", t.model),
+                                    {**base_headers(t), **bad_auth},
+                                    spec.body("message", message_body(spec.wire, t.model, 1, stream=False),
+                                              t.anthropic_version), auth=signer)
         unknown = f"anthropic/{UNKNOWN_MODEL}" if spec.name == "openrouter" else UNKNOWN_MODEL
-        bad_model = await self._authed("bad_model", "POST", spec.messages_path,
-                                       message_body(spec.wire, unknown, 1, stream=False))
+        bad_model = await self._api("bad_model", "message", message_body(spec.wire, unknown, 1, stream=False),
+                                    model=unknown)
         unsupported: list[Observation] = []
         if spec.name == "foundry":
             for name, path in (("unsupported_models", "/v1/models"), ("unsupported_batches", "/v1/messages/batches")):
@@ -248,17 +279,31 @@ class Ladder:
     async def _message(self) -> Observation:
         t = self.target
         body = message_body(t.provider.wire, t.model, t.max_tokens, stream=False)
-        return await self._authed("message", "POST", t.provider.messages_path, body)
+        return await self._api("message", "message", body)
+
+    def _path(self, kind: ProbeKind, model: str) -> str:
+        t = self.target
+        project = t.project or (self._credentials.details.get("project") if self._credentials else None)
+        return t.provider.path(kind, model, Placement(t.region, project))
+
+    async def _api(self, probe: str, kind: ProbeKind, body: dict[str, Any], *, model: str | None = None
+                   ) -> Observation:
+        """A Messages API call, addressed and shaped the provider's way (the clouds put the model in the path)."""
+        t = self.target
+        shaped = t.provider.body(kind, body, t.anthropic_version)
+        return await self._authed(probe, "POST", self._path(kind, model or t.model), shaped, stream=kind == "stream")
 
     async def _authed(self, probe: str, method: str, path: str, body: Any, *, stream: bool = False) -> Observation:
         assert self._credentials is not None and self._credentials.ok
         headers = {**base_headers(self.target), **self._credentials.headers}
         if method == "GET":
             headers.pop("content-type", None)
-        return await self._probe(probe, method, self.target.base_url + path, headers, body, stream=stream)
+        return await self._probe(probe, method, self.target.base_url + path, headers, body, stream=stream,
+                                 auth=self._credentials.signer)
 
     async def _probe(
-        self, probe: str, method: str, url: str, headers: dict[str, str], body: Any = None, *, stream: bool = False
+        self, probe: str, method: str, url: str, headers: dict[str, str], body: Any = None, *, stream: bool = False,
+        auth: httpx.Auth | None = None,
     ) -> Observation:
         timeout = self.target.timeout
         if self.deadline is not None:
@@ -266,7 +311,7 @@ class Ladder:
             if left <= 0:
                 raise DeadlineReached
             timeout = min(timeout, left)
-        request = ProbeRequest(probe, method, url, headers, body, stream, timeout, target=self.target.id)
+        request = ProbeRequest(probe, method, url, headers, body, stream, timeout, target=self.target.id, auth=auth)
         if self.on_probe is not None:
             self.on_probe(self.target.id, probe)
         obs = await self._prober.send(request)

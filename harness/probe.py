@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from . import constants, retry
+from . import constants, eventstream, retry
 from .observation import Observation, TimedEvent, TransportPhase
 from .redact import Redactor
 from .sse import ServerSentEvent, SSEDecoder
@@ -30,6 +30,7 @@ class ProbeRequest:
     stream: bool = False
     timeout: float = constants.DEFAULT_TIMEOUT_S
     target: str = ""  # the target's id, carried as a request extension (replay answers each from its own folder)
+    auth: httpx.Auth | None = None  # signs the request as sent (SigV4); never recorded
 
 
 TARGET_EXTENSION = "claude_harness_target"
@@ -168,14 +169,16 @@ class Prober:
                     req.method, req.url, headers=dict(req.headers), json=req.json_body, timeout=req.timeout,
                     extensions={TARGET_EXTENSION: req.target},
                 )
-                response = await self._client.send(request, stream=True)
+                response = await self._client.send(request, stream=True, auth=req.auth or httpx.USE_CLIENT_DEFAULT)
                 try:
                     obs.timings.ttfb_ms = self._ms(start)
                     obs.status = response.status_code
                     obs.headers = self.redactor.headers(dict(response.headers))
-                    is_sse = "text/event-stream" in response.headers.get("content-type", "")
-                    if is_sse:
+                    content_type = response.headers.get("content-type", "")
+                    if "text/event-stream" in content_type:
                         await self._read_stream(response, obs, start, req.timeout)
+                    elif eventstream.CONTENT_TYPE in content_type:
+                        await self._read_event_stream(response, obs, start, req.timeout)
                     else:
                         await self._read_body(response, obs)
                 finally:
@@ -217,6 +220,31 @@ class Prober:
                 obs.events.append(TimedEvent(self._ms(start), self._scrub_event(event)))
         obs.comments = len(decoder.comments)
         obs.body_text = self.redactor.text(bytes(raw[: constants.REPORT_BODY_CHARS]).decode("utf-8", "replace"))
+
+    async def _read_event_stream(self, response: httpx.Response, obs: Observation, start: float,
+                                 timeout: float) -> None:
+        """Bedrock's binary stream: each frame becomes the Anthropic event it carries (or an error event)."""
+        decoder = eventstream.EventStreamDecoder()
+        limit = max(timeout * 3, 10.0)
+        try:
+            async for chunk in response.aiter_bytes():
+                for frame in decoder.feed(chunk):
+                    event = eventstream.to_event(frame)
+                    if event is not None:
+                        obs.events.append(TimedEvent(self._ms(start), self._scrub_event(event)))
+                if len(obs.events) > constants.MAX_STREAM_EVENTS:
+                    obs.phase, obs.error = "cap", "stream exceeded the event cap; reading stopped"
+                    break
+                if self._clock() - start > limit:
+                    obs.phase, obs.error = "timeout", f"stream still open after {limit:g} s; reading stopped"
+                    break
+        except eventstream.FrameError as exc:
+            obs.phase, obs.error = "protocol", f"the AWS event stream is malformed: {exc}"
+        if decoder.pending and obs.phase is None:
+            obs.phase, obs.error = "protocol", f"the stream ended inside a frame ({decoder.pending} bytes left over)"
+        # a readable rendering for reports: the decoded events, as server-sent events
+        text = "".join(f"event: {e.event.event}\ndata: {e.event.data}\n\n" for e in obs.events)
+        obs.body_text = text[: constants.REPORT_BODY_CHARS]
 
     def _scrub_event(self, event: ServerSentEvent) -> ServerSentEvent:
         return ServerSentEvent(

@@ -21,6 +21,11 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"sk-or-v1-[A-Za-z0-9]{8,}"),
     re.compile(r"eyJ[A-Za-z0-9_\-]{6,}\.[A-Za-z0-9_\-]{6,}\.[A-Za-z0-9_\-]*"),  # JWT
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}"),
+    re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),  # AWS access key ids
+    re.compile(r"(Signature=)[0-9a-f]{64}"),  # a SigV4 signature, echoed back by a proxy
+    re.compile(r"bedrock-api-key-[A-Za-z0-9+/=]{16,}"),  # a short-term Bedrock API key
+    re.compile(r"\bABSK[A-Za-z0-9+/=]{16,}"),  # a long-term Bedrock API key
+    re.compile(r"\bya29\.[A-Za-z0-9._\-]{8,}"),  # a Google OAuth access token
     re.compile(r"(//)[^/@\s:]+:[^/@\s]+(?=@)"),  # user:password@ in URLs
     re.compile(r"(?i)([?&](?:api[-_]?key|access_token|token|key|sig|secret|code)=)[^&\s\"']{4,}"),  # query strings
 )

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import respx
 
+from . import eventstream
 from .config import Target
 from .emulator.app import SCOPE_KINDS
 from .emulator.faults import FAULTS
@@ -25,12 +26,37 @@ from .probe import TARGET_EXTENSION
 from .resources import fill, fixtures_dir, load_error_fixture
 
 
+def _stream_content(headers: dict[str, str], sse: bytes) -> bytes:
+    """Streams are kept as readable SSE; a Bedrock stream is framed again as the AWS event stream it was."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    return eventstream.frames_from_sse(sse) if eventstream.CONTENT_TYPE in content_type else sse
+
+
 def _healthy(provider: str, kind: str) -> httpx.Response:
     folder = fixtures_dir() / provider / "healthy"
     meta: dict[str, Any] = json.loads((folder / f"{kind}.json").read_text(encoding="utf-8"))
     if kind == "stream":
-        return httpx.Response(meta["status"], headers=meta["headers"], content=(folder / "stream.sse").read_bytes())
+        content = _stream_content(meta["headers"], (folder / "stream.sse").read_bytes())
+        return httpx.Response(meta["status"], headers=meta["headers"], content=content)
     return httpx.Response(meta["status"], headers=meta["headers"], json=meta["body"])
+
+
+def api_kind(target: Target, request: httpx.Request) -> str | None:
+    """Which Messages API call a request is (message, stream or count_tokens), by the provider's own paths."""
+    spec = target.provider
+    path = request.url.path.removeprefix(httpx.URL(target.base_url).path.rstrip("/"))
+    if spec.regional:  # the model is in the path; the method is its last segment
+        for suffix, kind in (("/invoke-with-response-stream", "stream"), (":streamRawPredict", "stream"),
+                             ("/count-tokens", "count_tokens"), ("count-tokens:rawPredict", "count_tokens"),
+                             ("/invoke", "message"), (":rawPredict", "message")):
+            if path.endswith(suffix):
+                return kind
+        return None
+    if path == spec.messages_path and request.method == "POST":
+        return "stream" if json.loads(request.content or b"{}").get("stream") is True else "message"
+    if path == spec.count_tokens_path and request.method == "POST":
+        return "count_tokens"
+    return None
 
 
 def _error(provider: str, name: str, model: str) -> httpx.Response | None:
@@ -58,14 +84,14 @@ def replay_router(target: Target, fault: str | None = None) -> respx.Router:
                 return broken
         return _healthy(spec.name, kind)
 
-    def messages(request: httpx.Request) -> httpx.Response:
-        streamed = json.loads(request.content or b"{}").get("stream") is True
-        return answer("stream" if streamed else "message", request)
+    def api(request: httpx.Request) -> httpx.Response:
+        kind = api_kind(target, request)
+        if kind is None:
+            return httpx.Response(404, json={"error": "not recorded"})
+        return answer(kind, request)
 
     base = target.base_url
-    router.post(base + spec.messages_path).mock(side_effect=messages)
-    if spec.count_tokens_path:
-        router.post(base + spec.count_tokens_path).mock(side_effect=lambda req: answer("count_tokens", req))
+    router.post(url__startswith=base).mock(side_effect=api)
     if spec.key_info_path:
         router.get(base + spec.key_info_path).mock(side_effect=lambda req: answer("key", req))
     if spec.models_path and spec.key_info_path:
@@ -76,6 +102,9 @@ def replay_router(target: Target, fault: str | None = None) -> respx.Router:
 
 # --- recordings made with `check --record DIR` ------------------------------------------------------------------
 REPLAY_KEY_ENV = "CLAUDE_HARNESS_REPLAY_KEY"
+# Replayed SigV4 targets sign with this key id; the bad-key probe signs with the AWS docs' example id instead.
+REPLAY_AWS_ENV = {"AWS_ACCESS_KEY_ID": "REPLAYKEYID", "AWS_SECRET_ACCESS_KEY": "replay-secret"}
+REPLAY_BAD_SIGNER = "Credential=AKIAIOSFODNN7EXAMPLE/"
 
 
 def recording_folder(target_id: str) -> str:
@@ -97,7 +126,10 @@ def recorded_targets(directory: Path) -> list[dict[str, Any]]:
         info = json.loads(path.read_text(encoding="utf-8"))
         raw = {"name": info["id"], "provider": info["provider"], "base_url": info["endpoint"], "model": info["model"],
                "auth": info["auth"], "allow_insecure_http": True}
-        if info["auth"] != "entra":
+        raw.update({k: info[k] for k in ("region", "project") if isinstance(info.get(k), str)})
+        if info["auth"] == "adc":
+            raw["auth"] = "bearer"  # the recording holds no token; a placeholder stands in, as for keys
+        if raw["auth"] not in ("entra", "sigv4"):
             raw["api_key_env"] = REPLAY_KEY_ENV
         if info.get("gateway") is True:
             raw["gateway"] = True  # marked by the user (a detected gateway is detected again from the answers)
@@ -117,7 +149,7 @@ def _recorded(folder: Path, probe: str) -> httpx.Response:
     headers.pop("content-encoding", None)
     sse = folder / f"{probe}.sse"
     if sse.is_file():
-        return httpx.Response(meta["status"], headers=headers, content=sse.read_bytes())
+        return httpx.Response(meta["status"], headers=headers, content=_stream_content(headers, sse.read_bytes()))
     body = meta.get("body")
     if isinstance(body, str):
         return httpx.Response(meta["status"], headers=headers, text=body)
@@ -134,11 +166,19 @@ def recording_router(target: Target, directory: Path) -> Any:
 
     def probe_of(request: httpx.Request) -> str:
         path = request.url.path.removeprefix(httpx.URL(base).path.rstrip("/"))
-        if BAD_KEY in " ".join(request.headers.values()):
+        if request.url.params.get("Action") == "GetCallerIdentity":
+            return "sts_identity"
+        if BAD_KEY in " ".join(request.headers.values()) or REPLAY_BAD_SIGNER in request.headers.get(
+                "authorization", ""):
             return "bad_key"
         body = json.loads(request.content or b"{}") if request.method == "POST" else {}
-        if UNKNOWN_MODEL in str(body.get("model", "")):
+        if UNKNOWN_MODEL in str(body.get("model", "")) or UNKNOWN_MODEL in path:
             return "bad_model"
+        kind = api_kind(target, request) if spec.regional else None
+        if kind == "message":
+            return "truncated" if body.get("max_tokens") == 3 else "message"
+        if kind is not None:
+            return kind
         if request.method == "GET" and str(request.url).rstrip("/") == base.rstrip("/"):
             return "network"
         if request.method == "GET" and path.startswith("/v1/models/"):

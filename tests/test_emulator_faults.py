@@ -8,6 +8,7 @@ import pytest
 
 from harness.cli import main
 from harness.emulator import FAULTS, fault_applies
+from harness.providers import PROVIDERS
 from tests.helpers import read_report
 
 CASES = [
@@ -54,5 +55,5 @@ def test_emulator_default_run_checks_every_provider(tmp_path: Path, capsys: pyte
     out = capsys.readouterr().out
     report = read_report(tmp_path)
     assert code == 0 and report["mode"] == "emulator"
-    assert sorted(t["provider"] for t in report["targets"]) == ["anthropic", "foundry", "openrouter"]
+    assert sorted(t["provider"] for t in report["targets"]) == sorted(PROVIDERS)
     assert "Verdict: healthy (exit 0)" in out

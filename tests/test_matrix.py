@@ -17,7 +17,7 @@ def test_matrix_on_the_emulators_providers(tmp_path: Path, capsys: pytest.Captur
     report = read_report(tmp_path)
     assert code == 0
     rows = report["matrix"]["rows"]
-    assert sorted(r["provider"] for r in rows) == ["anthropic", "foundry", "openrouter"]
+    assert sorted(r["provider"] for r in rows) == ["anthropic", "bedrock", "foundry", "openrouter", "vertex"]
     assert all(r["input_tokens"] and r["ttft_text_ms"] is not None for r in rows)
     haiku = next(c for c in report["matrix"]["usage_consistency"] if c["family"] == "claude-haiku-4-5")
     assert haiku["consistent"] and set(haiku["input_tokens"]) == {"emulated-anthropic", "emulated-openrouter"}

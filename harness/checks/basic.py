@@ -8,7 +8,8 @@ from typing import Any
 
 from ..diagnosis import Classification, Evidence, classify
 from ..observation import Observation
-from ..providers import WireFormat
+from ..providers import PROVIDERS, WireFormat
+from ..providers.base import SSE
 from ..wire import Reading, read_message, read_stream, usage_counts
 
 # check id -> layer, in ladder order
@@ -154,11 +155,16 @@ def stream_completes(obs: Observation, wire: WireFormat, provider: str, auth: st
         return Verdict(False, f"expected the stream to end; {obs.error}", "conformance.stream")
     if obs.status is None or obs.status >= 300:
         return _failure(obs, Context(provider, auth), "HTTP 200 with an event stream")
-    if "text/event-stream" not in (obs.header("content-type") or ""):
+    expected = PROVIDERS[provider].stream_content_type if provider in PROVIDERS else SSE
+    got = obs.header("content-type") or ""
+    if expected not in got:
+        if expected != SSE and SSE in got:  # a proxy re-framed a cloud's binary stream as SSE
+            return Verdict(False, f"expected content-type {expected} from the streaming route; got {got!r}: "
+                           "something between you and the provider re-framed the stream, and clients of this "
+                           "provider (the AWS SDKs, Claude Code) reject it", "conformance.stream")
         return Verdict(
             False,
-            f"expected content-type text/event-stream to a request with stream: true; got "
-            f"{obs.header('content-type')!r}",
+            f"expected content-type {expected} to a streaming request; got {obs.header('content-type')!r}",
             "stream.not-supported",
         )
     reading = read_stream(wire, obs)

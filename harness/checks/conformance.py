@@ -99,7 +99,8 @@ def stream_events_match_schemas(o: Observed) -> Verdict:
 
 
 def auxiliary_responses_match_schemas(o: Observed) -> Verdict:
-    names = {"count_tokens": "CountTokens", "key_info": "KeyInfo", "models": "ModelsList"}
+    names = {"count_tokens": "BedrockCountTokens" if o.spec.name == "bedrock" else "CountTokens",
+             "key_info": "KeyInfo", "models": "ModelsList"}
     seen = []
     for obs in o.auxiliary:
         name = names.get(obs.probe)
@@ -271,7 +272,8 @@ def _rfc3339(value: str) -> bool:
 
 
 def _error_schema(o: Observed) -> str:
-    return {"foundry": "FoundryError", "anthropic": "ErrorResponse", "openrouter": "ErrorResponse"}[o.spec.name]
+    return {"foundry": "FoundryError", "anthropic": "ErrorResponse", "openrouter": "ErrorResponse",
+            "bedrock": "BedrockError", "vertex": "VertexError"}[o.spec.name]
 
 
 def bad_key_is_rejected_as_documented(o: Observed) -> Verdict:
@@ -279,19 +281,20 @@ def bad_key_is_rejected_as_documented(o: Observed) -> Verdict:
     if obs is None or obs.status is None:
         return _fail(f"the bad-key probe got no answer ({obs and obs.error})", "conformance.errors")
     where = f"{obs.method} {_path(obs.url)}"
-    if obs.status != 401:
-        return _fail(f"a deliberately wrong credential got HTTP {obs.status} at {where}, expected 401",
+    expected = " or ".join(map(str, o.spec.bad_key_statuses))
+    if obs.status not in o.spec.bad_key_statuses:
+        return _fail(f"a deliberately wrong credential got HTTP {obs.status} at {where}, expected {expected}",
                      "conformance.errors")
     found = violations(o.family, _error_schema(o), obs.json())
     if found:
-        return _fail(f"the 401 body at {where} is not the documented error shape: " + "; ".join(found),
+        return _fail(f"the {obs.status} body at {where} is not the documented error shape: " + "; ".join(found),
                      "conformance.errors")
-    return Verdict.ok(f"a wrong credential gets 401 with the documented error body at {where}")
+    return Verdict.ok(f"a wrong credential gets {obs.status} with the documented error body at {where}")
 
 
 def bad_model_is_rejected_as_documented(o: Observed) -> Verdict:
     obs = o.bad_model
-    expected = 400 if o.spec.name == "openrouter" else 404
+    expected = o.spec.bad_model_status or (400 if o.spec.wire == "openai-chat" else 404)
     if obs is None or obs.status is None:
         return _fail(f"the unknown-model probe got no answer ({obs and obs.error})", "conformance.errors")
     where = f"{obs.method} {_path(obs.url)}"
@@ -301,7 +304,8 @@ def bad_model_is_rejected_as_documented(o: Observed) -> Verdict:
     if found:
         return _fail(f"the {expected} body at {where} is not the documented error shape: " + "; ".join(found),
                      "conformance.errors")
-    cause = classify(Evidence(provider=o.spec.name, auth=o.auth, status=obs.status, body=obs.json())).cause
+    cause = classify(Evidence(provider=o.spec.name, auth=o.auth, status=obs.status, body=obs.json(),
+                              headers={k.lower(): v for k, v in obs.headers.items()})).cause
     if cause != "model.not-found":
         return _fail(f"the unknown-model answer at {where} reads as {cause}, not model.not-found",
                      "conformance.errors")

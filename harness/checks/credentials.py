@@ -41,3 +41,32 @@ def token_is_usable(details: dict[str, Any], scope: str, now: float) -> Verdict:
     left = f", expires {_when(int(exp), now)}" if isinstance(exp, (int, float)) else ""
     tenant = f", tenant {claims['tid']}" if claims.get("tid") else ""
     return Verdict.ok(f"Entra ID token obtained for scope {scope} (audience {aud or 'not stated'}{tenant}{left})")
+
+
+def cloud_credentials_verdict(auth: str, provider: str, details: dict[str, Any], project: str | None,
+                              region: str | None, now: float) -> Verdict:
+    """Bedrock and Vertex: where the credential came from, and what can be known of it before a request."""
+    if auth == "bearer" and provider == "bedrock":
+        kind = details.get("key_type", "unrecognised")
+        if details.get("expired"):
+            return Verdict(False, f"the short-term Bedrock API key expired at {_when(int(details['exp']), now)}; "
+                                  "Bedrock will answer 403", "auth.token-expired")
+        where = ""
+        if details.get("key_region") and region and details["key_region"] != region:
+            where = f"; note: it was issued in {details['key_region']}, the target is in {region}"
+        until = f", expires {_when(int(details['exp']), now)}" if isinstance(details.get("exp"), int) else ""
+        return Verdict.ok(f"{kind} Bedrock API key will be sent as a bearer token{until}{where}")
+    if auth == "sigv4":
+        temporary = " (temporary, with a session token)" if details.get("temporary") else ""
+        who = f"; STS says {details['arn']}" if details.get("arn") else ""
+        return Verdict.ok(f"AWS keys {details.get('access_key_id', '')}{temporary} from {details.get('source')} "
+                          f"will sign each request ({details.get('signing')}){who}")
+    if project is None:
+        return Verdict(False, "Application Default Credentials gave a token but no project, and none was given",
+                       "config.missing-project")
+    if auth == "adc":
+        exp = details.get("exp")
+        until = f", expires {_when(int(exp), now)}" if isinstance(exp, int) else ""
+        return Verdict.ok(f"access token from {details.get('source')} for {details.get('principal')}, project "
+                          f"{project}{until}")
+    return Verdict.ok(f"static access token for project {project} will be sent as a bearer token")

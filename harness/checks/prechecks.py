@@ -31,8 +31,8 @@ def _expected_shape(obs: Observation) -> bool:
     body: Any = obs.json()
     if not isinstance(body, dict):
         return False
-    if obs.probe == "count_tokens":
-        return isinstance(body.get("input_tokens"), int)
+    if obs.probe == "count_tokens":  # Bedrock's CountTokens says inputTokens
+        return isinstance(body.get("input_tokens", body.get("inputTokens")), int)
     if obs.probe == "key_info":
         return isinstance(body.get("data"), dict)
     if obs.probe == "models":

@@ -22,13 +22,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from .. import eventstream
 from ..resources import fill, load_error_fixture
+from . import clouds
 from . import responses as r
 from .faults import FAULTS, Fault
 from .tokens import acceptable_foreign_token, mint, verify
 from .validate import anthropic_generation_error, anthropic_request_error, openai_request_error
 
-Provider = Literal["foundry", "anthropic", "openrouter"]
+Provider = Literal["foundry", "anthropic", "openrouter", "bedrock", "vertex"]
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 Kind = Literal["count_tokens", "message", "stream", "key", "models"]
 FAULT_HEADER = "x-emulator-fault"
@@ -66,6 +68,10 @@ def fault_applies(fault: Fault, provider: str) -> bool:
         return provider == "foundry"
     if fault.behaviour == "fixture":
         return load_error_fixture(provider, fault.name) is not None
+    if fault.behaviour == "echo-key":
+        return load_error_fixture(provider, "invalid-key") is not None
+    if fault.behaviour == "reframed-stream":
+        return provider == "bedrock"
     return True
 
 
@@ -89,6 +95,10 @@ class Emulator:
     def _ids(provider: Provider) -> dict[str, str]:
         if provider == "openrouter":
             return {"x-generation-id": f"gen-{int(time.time())}-{secrets.token_hex(10)}"}
+        if provider == "bedrock":
+            return clouds.bedrock_ids()
+        if provider == "vertex":
+            return {}  # Vertex sends no request-id header; Anthropic-shaped errors carry req_vrtx_… in the body
         ids = {"request-id": f"req_emu{secrets.token_hex(12)}"}
         if provider == "foundry":
             ids["apim-request-id"] = str(uuid.uuid4())
@@ -116,7 +126,8 @@ class Emulator:
         data = load_error_fixture(provider, name)
         if data is None:
             return None
-        body = fill(data["body"], {"model": model, "request_id": ids.get("request-id", ids.get("x-generation-id", ""))})
+        request_id = ids.get("request-id") or ids.get("x-generation-id") or clouds.vertex_request_id()
+        body = fill(data["body"], {"model": model, "request_id": request_id})
         headers = {**self._headers(provider, ids), **data.get("headers", {})}
         content = body if isinstance(body, str) else json.dumps(body)
         media = headers.pop("content-type", "application/json")
@@ -209,6 +220,69 @@ class Emulator:
             return self._stream_response(provider, ids, events, delay=self._pace(request))
         return self._healthy(provider, kind, model, body, ids, dict(request.query_params))
 
+    async def handle_cloud(self, request: Request, provider: Provider, kind: Kind) -> Response:
+        """Bedrock and Vertex: the model comes from the path, the body carries a dialect, auth is the cloud's."""
+        raw = await request.body()
+        ids = self._ids(provider)
+        body: dict[str, Any] | Response
+        if provider == "bedrock":
+            model = request.path_params["model_id"]
+            denied = clouds.authenticate_bedrock(request, raw, ids)
+            body = denied if denied is not None else clouds.bedrock_body(kind, raw, ids)
+        else:
+            model, _, method = request.path_params["tail"].rpartition(":")
+            if method not in ("rawPredict", "streamRawPredict") or not model:
+                return clouds.google_error(404, "NOT_FOUND", f"Method {method!r} is not served here.")
+            kind = "stream" if method == "streamRawPredict" else "count_tokens" if model == "count-tokens" \
+                else "message"
+            denied = clouds.authenticate_vertex(request)
+            body = denied if denied is not None else clouds.vertex_body(raw)
+            if kind == "count_tokens" and isinstance(body, dict):
+                model = str(body.get("model") or "")
+        if isinstance(body, Response):
+            return self._wrap_stream_error(provider, kind, body)
+        body = {**body, "model": model}
+        answer = await self._cloud_answer(request, provider, kind, model, body, ids)
+        return self._wrap_stream_error(provider, kind, answer)
+
+    async def _cloud_answer(self, request: Request, provider: Provider, kind: Kind, model: str,
+                            body: dict[str, Any], ids: dict[str, str]) -> Response:
+        problem = anthropic_request_error(body) if kind == "count_tokens" else anthropic_generation_error(body)
+        if problem is not None:
+            if provider == "bedrock":
+                return clouds.aws_error(400, "ValidationException", problem, ids)
+            return JSONResponse({"type": "error", "error": {"type": "invalid_request_error", "message": problem},
+                                 "request_id": clouds.vertex_request_id()}, status_code=400)
+        unknown = model.startswith(UNKNOWN_MODEL_PREFIX) or not clouds.plausible_model(provider, model)
+        if unknown:
+            answer = self._fixture(provider, "unknown-model", model, ids)
+            assert answer is not None
+            return answer
+        if provider == "bedrock" and clouds.needs_inference_profile(model):
+            answer = self._fixture(provider, "inference-profile-required", model, ids)
+            assert answer is not None
+            return answer
+        for fault in self._active(request):
+            if fault.scope == "token" or kind not in SCOPE_KINDS[fault.scope]:
+                continue
+            applied = await self._apply(fault, request, provider, kind, model, body, ids)
+            if applied is not None:
+                return applied
+        if kind == "stream":
+            events = self._stream_events(provider, model, body, ids)
+            return self._stream_response(provider, ids, events, delay=self._pace(request))
+        return self._healthy(provider, kind, model, body, ids)
+
+    @staticmethod
+    def _wrap_stream_error(provider: Provider, kind: Kind, response: Response) -> Response:
+        """Vertex's streaming route answers Google errors wrapped in a JSON array."""
+        if provider != "vertex" or kind != "stream" or response.status_code < 400:
+            return response
+        body = json.loads(bytes(response.body))
+        if not (isinstance(body, dict) and isinstance(body.get("error"), dict) and "status" in body["error"]):
+            return response
+        return JSONResponse([body], status_code=response.status_code)
+
     async def _apply(self, fault: Fault, request: Request, provider: Provider, kind: Kind, model: str,
                      body: dict[str, Any], ids: dict[str, str]) -> Response | None:
         b = fault.behaviour
@@ -242,7 +316,8 @@ class Emulator:
             else:
                 events = [events[0], r.anthropic_error_event("overloaded_error", "Overloaded")]
         delay = self.settings.slow_seconds if b == "slow-stream" else self._pace(request)
-        return self._stream_response(provider, ids, events, delay=delay, drop=b == "drop-connection")
+        return self._stream_response(provider, ids, events, delay=delay, drop=b == "drop-connection",
+                                     reframe=b == "reframed-stream")
 
     def _pace(self, request: Request) -> float:
         """Seconds between stream events: --tokens-per-second, or the x-emulator-tokens-per-second header."""
@@ -254,13 +329,19 @@ class Emulator:
                        *, terminate: bool = True) -> list[bytes]:
         if provider == "openrouter":
             return r.openrouter_stream(ids["x-generation-id"], model, body, terminate=terminate)
-        return r.anthropic_stream(_msg_id(), model, body, terminate=terminate)
+        return r.anthropic_stream(_msg_id(provider), model, body, terminate=terminate)
 
     def _stream_response(self, provider: Provider, ids: dict[str, str], events: list[bytes], *,
-                         delay: float = 0.0, drop: bool = False) -> Response:
+                         delay: float = 0.0, drop: bool = False, reframe: bool = False) -> Response:
         headers = {**self._headers(provider, ids), "cache-control": "no-cache"}
+        media = "text/event-stream; charset=utf-8"
+        if provider == "bedrock" and not reframe:
+            events = clouds.to_event_stream(events, {"inputTokenCount": 0, "outputTokenCount": 0,
+                                                     "invocationLatency": 1, "firstByteLatency": 1})
+            media = eventstream.CONTENT_TYPE
+            headers["X-Amzn-Bedrock-Content-Type"] = "application/json"
         if not delay and not drop:  # unpaced: one write (SSE clients parse it the same), as fast as a message
-            return Response(b"".join(events), headers=headers, media_type="text/event-stream; charset=utf-8")
+            return Response(b"".join(events), headers=headers, media_type=media)
 
         async def produce() -> AsyncIterator[bytes]:
             for index, event in enumerate(events):
@@ -270,7 +351,7 @@ class Emulator:
                     await asyncio.sleep(delay)
                 yield event
 
-        return StreamingResponse(produce(), headers=headers, media_type="text/event-stream; charset=utf-8")
+        return StreamingResponse(produce(), headers=headers, media_type=media)
 
     def _healthy(self, provider: Provider, kind: Kind, model: str, body: dict[str, Any],
                  ids: dict[str, str], query: dict[str, str] | None = None) -> Response:
@@ -279,7 +360,8 @@ class Emulator:
         if kind == "stream":
             return self._stream_response(provider, ids, self._stream_events(provider, model, body, ids))
         if kind == "count_tokens":
-            return JSONResponse({"input_tokens": r.input_tokens(body)}, headers=headers)
+            key = "inputTokens" if provider == "bedrock" else "input_tokens"
+            return JSONResponse({key: r.input_tokens(body)}, headers=headers)
         if kind == "key":
             return JSONResponse(r.openrouter_key_info(), headers=headers)
         if kind == "models":
@@ -287,12 +369,21 @@ class Emulator:
             return JSONResponse(data, headers=headers)
         if provider == "openrouter":
             return JSONResponse(r.openrouter_completion(ids["x-generation-id"], model, body), headers=headers)
-        return JSONResponse(r.anthropic_message(_msg_id(), model, body), headers=headers)
+        message = r.anthropic_message(_msg_id(provider), model, body)
+        if provider == "bedrock":
+            headers.update(clouds.invocation_headers(message["usage"], time.perf_counter()))
+        return JSONResponse(message, headers=headers)
 
     # --- routes --------------------------------------------------------------------------------
     def route(self, provider: Provider, kind: Kind) -> Any:
         async def endpoint(request: Request) -> Response:
             return await self.handle(request, provider, kind)
+
+        return endpoint
+
+    def cloud(self, provider: Provider, kind: Kind) -> Any:
+        async def endpoint(request: Request) -> Response:
+            return await self.handle_cloud(request, provider, kind)
 
         return endpoint
 
@@ -331,8 +422,10 @@ class Emulator:
         return JSONResponse({"data": found} if provider == "openrouter" else found, headers=headers)
 
     async def index(self, request: Request) -> Response:
+        # the Metadata-Flavor header answers google-auth's "am I on Google Cloud?" ping (GCE_METADATA_HOST)
         return JSONResponse({"service": "claude-harness emulator", "providers": {
-            "foundry": "/anthropic", "anthropic": "/", "openrouter": "/api/v1"}})
+            "foundry": "/anthropic", "anthropic": "/", "openrouter": "/api/v1", "bedrock": "/bedrock",
+            "vertex": "/vertex/v1"}}, headers=clouds.METADATA_FLAVOR)
 
     async def msi_token(self, request: Request) -> Response:
         """The App Service managed-identity protocol that azure-identity speaks."""
@@ -358,8 +451,8 @@ def _invalid(message: str) -> Response:
                         status_code=400)
 
 
-def _msg_id() -> str:
-    return f"msg_emu{secrets.token_hex(12)}"
+def _msg_id(provider: str = "anthropic") -> str:
+    return {"bedrock": "msg_bdrk_", "vertex": "msg_vrtx_"}.get(provider, "msg_emu") + secrets.token_hex(12)
 
 
 def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
@@ -376,6 +469,15 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/v1/models", emu.route("anthropic", "models"), methods=["GET"]),
         Route("/v1/models/{model_id:path}", emu.model_by_id, methods=["GET"]),
         Route("/health", emu.health, methods=["GET"]),
+        Route("/bedrock/model/{model_id:path}/invoke", emu.cloud("bedrock", "message"), methods=["POST"]),
+        Route("/bedrock/model/{model_id:path}/invoke-with-response-stream", emu.cloud("bedrock", "stream"),
+              methods=["POST"]),
+        Route("/bedrock/model/{model_id:path}/count-tokens", emu.cloud("bedrock", "count_tokens"), methods=["POST"]),
+        Route("/sts/", clouds.sts, methods=["GET"]),
+        Route("/vertex/v1/projects/{project}/locations/{location}/publishers/anthropic/models/{tail:path}",
+              emu.cloud("vertex", "message"), methods=["POST"]),
+        Route("/vertex/token", clouds.oauth_token, methods=["POST"]),
+        Route("/computeMetadata/v1/{rest:path}", clouds.metadata, methods=["GET"]),
         Route("/api/v1/chat/completions", emu.route("openrouter", "message"), methods=["POST"]),
         Route("/api/v1/key", emu.route("openrouter", "key"), methods=["GET"]),
         Route("/api/v1/models", emu.route("openrouter", "models"), methods=["GET"]),

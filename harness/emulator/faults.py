@@ -7,7 +7,7 @@ from typing import Literal
 
 Scope = Literal["auth", "generate", "message", "stream", "token"]
 Behaviour = Literal["fixture", "echo-key", "slow-first-byte", "slow-stream", "truncated-stream", "error-event",
-                    "malformed-json", "drop-connection", "token-audience", "token-expired"]
+                    "malformed-json", "drop-connection", "token-audience", "token-expired", "reframed-stream"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,35 @@ FAULTS: dict[str, Fault] = {
               "conformance.schema"),
         Fault("drop-connection", "stream", "drop-connection", "the connection drops mid-body",
               "conformance.stream"),
+        # Amazon Bedrock and Google Vertex AI (fixtures under fixtures/bedrock and fixtures/vertex)
+        Fault("model-access-denied", "generate", "fixture", "Bedrock: model access not granted (403)",
+              "model.access-denied"),
+        Fault("use-case-form", "generate", "fixture", "Bedrock: the Anthropic use-case form was never submitted (404)",
+              "model.access-denied"),
+        Fault("inference-profile-required", "generate", "fixture", "Bedrock: on-demand throughput not supported; "
+              "an inference profile is needed (400)", "model.inference-profile-required"),
+        Fault("model-end-of-life", "generate", "fixture", "Bedrock: the model version reached its end of life (404)",
+              "model.retired"),
+        Fault("scp-denied", "generate", "fixture", "Bedrock: an explicit deny in a service control policy (403)",
+              "auth.permission-denied"),
+        Fault("expired-security-token", "auth", "fixture", "Bedrock: ExpiredTokenException (403)",
+              "auth.token-expired"),
+        Fault("signature-expired", "auth", "fixture", "Bedrock: the request's signing time is off by more than 5 "
+              "minutes (403)", "auth.clock-skew"),
+        Fault("model-not-ready", "message", "fixture", "Bedrock: ModelNotReadyException (429)", "provider.unavailable"),
+        Fault("service-quota", "message", "fixture", "Bedrock: ServiceQuotaExceededException (400)", "quota.exhausted"),
+        Fault("model-timeout", "message", "fixture", "Bedrock: ModelTimeoutException (408)", "network.timeout"),
+        Fault("model-error", "message", "fixture", "Bedrock: ModelErrorException (424)", "provider.server-error"),
+        Fault("reframed-stream", "stream", "reframed-stream", "Bedrock: a proxy re-frames the event stream as SSE",
+              "conformance.stream"),
+        Fault("model-not-enabled", "generate", "fixture", "Vertex: the project may not use this publisher model (400 "
+              "FAILED_PRECONDITION)", "model.access-denied"),
+        Fault("api-disabled", "auth", "fixture", "Vertex: the Vertex AI API is disabled in the project (403)",
+              "access.api-disabled"),
+        Fault("quota-zero", "message", "fixture", "Vertex: quota exceeded for the base model on the first call (429)",
+              "quota.exhausted"),
+        Fault("beta-unsupported", "message", "fixture", "Vertex: an anthropic-beta value the platform rejects (400)",
+              "request.unsupported-beta"),
         Fault("expired-token", "token", "token-expired", "Entra tokens issued already expired",
               "auth.token-expired"),
         Fault("wrong-audience", "token", "token-audience", "Entra tokens issued for another audience",

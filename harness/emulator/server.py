@@ -46,7 +46,8 @@ class RunningEmulator:
         return f"{self.scheme}://{HOST}:{self.port}"
 
     def base_url(self, provider: str) -> str:
-        return {"foundry": f"{self.url}/anthropic", "anthropic": self.url, "openrouter": f"{self.url}/api/v1"}[provider]
+        return {"foundry": f"{self.url}/anthropic", "anthropic": self.url, "openrouter": f"{self.url}/api/v1",
+                "bedrock": f"{self.url}/bedrock", "vertex": f"{self.url}/vertex/v1"}[provider]
 
     @property
     def identity_endpoint(self) -> str:

@@ -1,13 +1,31 @@
-"""What the harness knows about one provider, as data."""
+"""What the harness knows about one provider: data, plus the few behaviours that differ between providers.
+
+A provider is a plug-in: its module builds a ``ProviderSpec`` (or a subclass overriding the methods below) and
+owns how each probe's request is addressed and shaped, where its endpoint is by default, and how its streams are
+framed. Credentials live in ``harness.auth`` (one source per auth mode), error shapes in
+``harness.diagnosis.shapes``, emulator routes in ``harness.emulator``: each keyed by the provider's name. The
+ladder, the checks, the diagnosis and the reports never branch on a provider's name for these.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 WireFormat = Literal["anthropic-messages", "openai-chat"]
-AuthMode = Literal["api-key", "x-api-key", "bearer", "entra"]
-AUTH_MODES: tuple[AuthMode, ...] = ("api-key", "x-api-key", "bearer", "entra")
+AuthMode = Literal["api-key", "x-api-key", "bearer", "entra", "sigv4", "adc"]
+AUTH_MODES: tuple[AuthMode, ...] = ("api-key", "x-api-key", "bearer", "entra", "sigv4", "adc")
+# What a probe asks for; the provider maps it to a path and a body.
+ProbeKind = Literal["message", "stream", "count_tokens"]
+SSE = "text/event-stream"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a target's requests go beyond the base URL: a cloud region and project, when the provider has them."""
+
+    region: str | None = None
+    project: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,3 +56,29 @@ class ProviderSpec:
     resource_env: str | None = None
     sdk_hint: str = ""
     extra_env: tuple[str, ...] = field(default_factory=tuple)
+    stream_content_type: str = SSE
+    version_header: bool = True  # sends anthropic-version as a header (the clouds put a dialect in the body)
+    default_dialect: str | None = None  # the body's anthropic_version, where the provider wants one
+    region_envs: tuple[str, ...] = ()  # variables the official SDK reads the region or location from
+    project_envs: tuple[str, ...] = ()
+    bad_key_statuses: tuple[int, ...] = (401,)  # what the provider documents for a wrong credential
+    bad_model_status: int | None = None  # None: the conformance check's own per-wire expectation
+
+    # --- behaviours a provider module may override -----------------------------------------------------------
+    def path(self, kind: ProbeKind, model: str, placement: Placement) -> str:
+        """The path of a probe, relative to the base URL."""
+        if kind == "count_tokens":
+            return self.count_tokens_path or self.messages_path
+        return self.messages_path
+
+    def body(self, kind: ProbeKind, body: dict[str, Any], dialect: str | None) -> dict[str, Any]:
+        """The request body as this provider wants it (the clouds move the model into the path)."""
+        return body
+
+    def base_url_for(self, placement: Placement) -> str | None:
+        """The endpoint the official SDK builds when no base URL is given."""
+        return self.default_base_url
+
+    @property
+    def regional(self) -> bool:
+        return bool(self.region_envs)
