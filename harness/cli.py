@@ -19,7 +19,8 @@ from .providers import AUTH_MODES, PROVIDERS
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claude-harness",
-        description="Connectivity and conformance checks for Claude through Foundry, OpenRouter and the Anthropic API.",
+        description="Connectivity and conformance checks for Claude through Foundry, OpenRouter, the Anthropic API, "
+        "Amazon Bedrock and Google Vertex AI.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {constants.VERSION}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -28,11 +29,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--provider", help=f"one of: {', '.join(PROVIDERS)}")
     check.add_argument("--base-url", help="endpoint root, e.g. https://RES.services.ai.azure.com/anthropic")
     check.add_argument("--resource", help="Foundry resource name (instead of --base-url)")
+    check.add_argument("--region", help="Bedrock: AWS region; Vertex: location (global, us, eu or a region)")
+    check.add_argument("--project", help="Vertex: Google Cloud project id (default: the one ADC resolves)")
     check.add_argument("--model", help="model id, or the Foundry deployment name")
     check.add_argument("--auth", help=f"one of: {', '.join(AUTH_MODES)}")
     check.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the key or token")
     check.add_argument("--entra-scope", help=f"Entra ID token scope (default {constants.DEFAULT_ENTRA_SCOPE})")
-    check.add_argument("--anthropic-version", help=f"anthropic-version header (default {constants.ANTHROPIC_VERSION})")
+    check.add_argument("--anthropic-version", help=f"anthropic-version header (default {constants.ANTHROPIC_VERSION}); "
+                       "Bedrock and Vertex: the body's anthropic_version (default bedrock-2023-05-31 / "
+                       "vertex-2023-10-16)")
     check.add_argument("--http-referer", help="OpenRouter attribution header HTTP-Referer")
     check.add_argument("--x-title", help="OpenRouter attribution header X-Title")
     check.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="extra request header")

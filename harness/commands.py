@@ -30,7 +30,7 @@ from .runner import RunOptions, run_and_report
 
 def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
     raw: dict[str, Any] = {}
-    for key in ("provider", "base_url", "resource", "model", "auth", "api_key_env", "entra_scope",
+    for key in ("provider", "base_url", "resource", "region", "project", "model", "auth", "api_key_env", "entra_scope",
                 "anthropic_version", "http_referer", "x_title", "timeout", "max_tokens"):
         value = getattr(args, key, None)
         if value is not None:

@@ -23,6 +23,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--harness-provider", choices=PROVIDER_NAMES, help="provider of a single target")
     add("--harness-base-url", metavar="URL", help="endpoint root of a single target")
     add("--harness-resource", metavar="NAME", help="Foundry resource name (instead of --harness-base-url)")
+    add("--harness-region", metavar="REGION", help="Bedrock: AWS region; Vertex: location")
+    add("--harness-project", metavar="PROJECT", help="Vertex: Google Cloud project id")
     add("--harness-model", help="model id or Foundry deployment name")
     add("--harness-auth", help="api-key, x-api-key, bearer or entra")
     add("--harness-api-key-env", metavar="VAR", help="variable holding the key")

@@ -39,6 +39,8 @@ _SECRET_NAME_WORDS = frozenset({"key", "apikey", "token", "secret", "auth", "aut
 def is_secret_header(name: str) -> bool:
     """Is this header's value a secret? The known credential headers, and any whose name says so."""
     lowered = name.lower()
+    if lowered.endswith(("-token-count", "-tokens-count")):  # Bedrock's usage headers count tokens, hold none
+        return False
     return lowered in SENSITIVE_HEADERS or any(w in _SECRET_NAME_WORDS for w in re.split(r"[-_.]", lowered))
 
 

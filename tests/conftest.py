@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-_PREFIXES = ("ANTHROPIC_", "OPENROUTER_", "AZURE_", "IDENTITY_", "MSI_", "IMDS_", "CLAUDE_HARNESS_")
+_PREFIXES = ("ANTHROPIC_", "OPENROUTER_", "AZURE_", "IDENTITY_", "MSI_", "IMDS_", "CLAUDE_HARNESS_", "AWS_", "GOOGLE_",
+             "GCE_", "GCLOUD_", "CLOUDSDK_", "CLOUD_ML_")
 _PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
@@ -19,6 +20,12 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(_PREFIXES) or name in _PROXIES or name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
             monkeypatch.delenv(name, raising=False)
+    # the AWS and Google credential chains must never reach an instance-metadata address or a user's own files
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("NO_GCE_CHECK", "true")
+    monkeypatch.setenv("CLOUDSDK_CONFIG", os.devnull)
 
 
 def _loopback(host: Any) -> bool:

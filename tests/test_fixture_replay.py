@@ -19,8 +19,12 @@ TARGETS = {
     "foundry": {"provider": "foundry", "resource": "myres", "model": "claude-sonnet-4-6"},
     "anthropic": {"provider": "anthropic"},
     "openrouter": {"provider": "openrouter"},
+    "bedrock": {"provider": "bedrock", "region": "us-east-1"},
+    "vertex": {"provider": "vertex", "region": "us-east5", "project": "p", "auth": "bearer"},
 }
-ENV = {"ANTHROPIC_FOUNDRY_API_KEY": "k-123456", "ANTHROPIC_API_KEY": "k-123456", "OPENROUTER_API_KEY": "k-123456"}
+ENV = {"ANTHROPIC_FOUNDRY_API_KEY": "k-123456", "ANTHROPIC_API_KEY": "k-123456", "OPENROUTER_API_KEY": "k-123456",
+       "AWS_ACCESS_KEY_ID": "REPLAYKEYID", "AWS_SECRET_ACCESS_KEY": "replay-secret",
+       "GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.replay-token"}
 
 
 def replay(provider: str, fault: str | None = None) -> TargetRun:
@@ -37,7 +41,9 @@ def replay(provider: str, fault: str | None = None) -> TargetRun:
 @pytest.mark.parametrize("provider", list(TARGETS))
 def test_healthy_fixtures_pass_every_check(provider: str) -> None:
     run = replay(provider)
-    assert [c.status for c in run.checks] == ["passed"] * 9, [c.message for c in run.checks]
+    # Bedrock and Vertex model ids are not in the lifecycle table (those clouds set their own dates)
+    expected = ["passed"] * 9 if provider not in ("bedrock", "vertex") else ["passed", "skipped"] + ["passed"] * 7
+    assert [c.status for c in run.checks] == expected, [c.message for c in run.checks]
     assert run.usage["billable_calls"] == 2
 
 

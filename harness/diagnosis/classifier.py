@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -27,10 +27,13 @@ TRANSIENT_CAUSES = frozenset(
 )
 _TRANSIENT_ERROR_TYPES = frozenset(
     {"overloaded_error", "rate_limit_error", "api_error", "timeout_error", "provider_overloaded",
-     "provider_unavailable", "rate_limit_exceeded", "server", "timeout", "unavailable", "resource_exhausted"}
+     "provider_unavailable", "rate_limit_exceeded", "server", "timeout", "unavailable", "resource_exhausted",
+     "throttlingexception", "modelstreamerrorexception", "internalserverexception", "serviceunavailableexception",
+     "modeltimeoutexception"}
 )
 # Error types by which a provider's own envelope says "our side failed" (documented, so transient).
 _PROVIDER_SERVER_TYPES = frozenset({"api_error", "overloaded_error", "internalservererror", "internal",
+                                    "internalserverexception", "modelerrorexception", "modelstreamerrorexception",
                                     "internal_server_error", "server_error", "serviceunavailable"})
 _ROUTE = "@route"
 
@@ -81,7 +84,7 @@ def fingerprints() -> tuple[Fingerprint, ...]:
 
 
 def classify(ev: Evidence) -> Classification:
-    info = parse_error(ev.body)
+    info = with_aws_error_type(parse_error(ev.body), ev.headers)
     cause, rule = _cause(ev, info)
     if cause == _ROUTE:
         cause = "endpoint.unsupported" if ev.other_route_works else "config.invalid-endpoint"
@@ -90,6 +93,15 @@ def classify(ev: Evidence) -> Classification:
         transient = (info.type or "").lower() in _TRANSIENT_ERROR_TYPES or (info.code or "") in {
             "429", "500", "502", "503", "529"}
     return Classification(cause, transient, info, rule)
+
+
+def with_aws_error_type(info: ErrorInfo, headers: dict[str, str]) -> ErrorInfo:
+    """AWS puts the error's code in the x-amzn-ErrorType header, not the body ("Code:namespace-url")."""
+    raw = next((v for k, v in headers.items() if k.lower() == "x-amzn-errortype"), "")
+    code = raw.split(":", 1)[0].split("#")[-1].strip()
+    if not code:
+        return info
+    return replace(info, shape="aws", type=code)
 
 
 def search_text(ev: Evidence, info: ErrorInfo) -> str:
@@ -156,8 +168,8 @@ def _by_status(ev: Evidence, info: ErrorInfo, status: int, text: str) -> tuple[s
 
 def _unauthorized(ev: Evidence, info: ErrorInfo, text: str) -> tuple[str, str]:
     bearer = ev.auth in ("entra", "bearer")
-    if ev.auth == "entra":
-        return "auth.token-invalid", "401 to an Entra ID token"
+    if ev.auth in ("entra", "adc"):
+        return "auth.token-invalid", f"401 to an {'Entra ID' if ev.auth == 'entra' else 'OAuth'} token"
     if ev.provider == "openrouter" and "no auth credentials" in text and not bearer:
         return "auth.wrong-scheme", "OpenRouter found no bearer credential"
     if ev.provider == "foundry" and ev.auth == "bearer" and "subscription key" in text:
@@ -183,6 +195,8 @@ def _bad_request(info: ErrorInfo) -> tuple[str, str]:
     if info.shape == "openrouter" and info.body_status in (400, 422):
         return "request.invalid", "OpenRouter's envelope with code 400: invalid or missing parameters"
     kind = (info.type or "").lower()
+    if info.shape == "aws" and kind == "validationexception":
+        return "request.invalid", "Bedrock's ValidationException blames the request"
     if kind in ("invalid_request_error", "badrequest", "bad_request", "invalid_argument", "validationexception") \
             or (info.code or "").lower() in ("badrequest", "invalid_request_error", "invalid_argument"):
         return "request.invalid", f"the error envelope blames the request ({info.type or info.code})"

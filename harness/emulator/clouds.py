@@ -16,6 +16,7 @@ import re
 import secrets
 import time
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -191,7 +192,7 @@ async def metadata(request: Request) -> Response:
 
 async def oauth_token(request: Request) -> Response:
     """A service-account file's token_uri: the JWT-bearer grant answered with an access token."""
-    form = await request.form()
+    form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
     if form.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer" or not form.get("assertion"):
         return JSONResponse({"error": "invalid_grant", "error_description": "Invalid grant: account not found"},
                             status_code=400)
