@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from .diagnosis import Evidence, classify, entry, steps_for
+from .providers.bedrock import ERROR_STATUS
 from .redact import Redactor
 
 _STATUS_PATTERNS = (
@@ -15,6 +16,7 @@ _STATUS_PATTERNS = (
     re.compile(r"API Error(?: \([^)]*\))?:\s*(\d{3})\b"),  # Claude Code: "API Error (model): 400 …"
     re.compile(r"Request rejected \((\d{3})\)"),
     re.compile(r"Error code:\s*(\d{3})"),
+    re.compile(r"api_core\.exceptions\.\w+:\s*(\d{3})\b"),  # google-api-core: "…PermissionDenied: 403 …"
     re.compile(r"status(?:_code|Code)?\W{0,3}(\d{3})", re.I),
     re.compile(r"^\s*(\d{3})\b"),
 )
@@ -28,7 +30,9 @@ _PHASES = (
     ("credential", re.compile(
         r"DefaultAzureCredential failed|CredentialUnavailableError|ClientAuthenticationError|"
         r"ChainedTokenCredential authentication failed|Failed to get token from azureADTokenProvider|"
-        r"Could not load the default credentials|credential resolve timed out", re.I)),
+        r"Could not load the default credentials|credential resolve timed out|DefaultCredentialsError|"
+        r"default credentials were not found|Reauthentication is needed|invalid_rapt|NoCredentialsError|"
+        r"Unable to locate credentials|Could not resolve AWS credentials", re.I)),
 )
 
 
@@ -81,19 +85,45 @@ _CLAUDE_CODE = re.compile(r"API Error|Please run /login|Try --model to switch|/m
                           r"Request rejected \(\d{3}\)", re.I)
 
 
+# boto3 / botocore: "An error occurred (AccessDeniedException) when calling the InvokeModel operation: …"
+_BOTO = re.compile(r"An error occurred \((\w+)\)(?: \(reached max retries: \d+\))? when calling the (\w+) "
+                   r"operation(?: \(reached max retries: \d+\))?: (.*)", re.S)
+
+
+def _boto(text: str) -> tuple[int | None, dict[str, str], str, bool] | None:
+    """A boto3 exception's status (from its AWS code), the code as AWS sends it, the message, and whether it
+    arrived inside a stream."""
+    match = _BOTO.search(text)
+    if match is None:
+        return None
+    code, operation, message = match.group(1), match.group(2), match.group(3).strip()
+    in_stream = code[:1].islower()  # event-stream exception members are camelCase: throttlingException
+    name = code[:1].upper() + code[1:]
+    return ERROR_STATUS.get(name), {"x-amzn-errortype": name}, message, in_stream and "Stream" in operation
+
+
 def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[str, Any]:
     """Diagnose a pasted error. Without a provider, every provider's steps are shown, each labelled."""
     status = _status(text)
     body = _body(text)
     headers = _headers(text)
+    after_200 = False
+    boto = _boto(text)
+    if boto is not None:
+        status, aws_headers, body, after_200 = boto
+        headers.update(aws_headers)
+        provider = provider or "bedrock"
+        status = 200 if after_200 else status
     phase = None
     if status is None:
         phase = next((name for name, pattern in _PHASES if pattern.search(text)), None)
     auth = infer_auth(text, provider or "anthropic", auth)
-    evidence = Evidence(provider=provider or "any", auth=auth, phase=phase, status=status, body=body, headers=headers)
+    evidence = Evidence(provider=provider or "any", auth=auth, phase=phase, status=status, body=body, headers=headers,
+                        after_200=after_200)
     result = classify(evidence)
     cause = entry(result.cause)
-    ids = {k: v for k, v in headers.items() if k in ("request-id", "apim-request-id", "x-generation-id")}
+    ids = {k: v for k, v in headers.items() if k in ("request-id", "apim-request-id", "x-generation-id",
+                                                       "x-amzn-requestid")}
     if isinstance(body, dict) and isinstance(body.get("request_id"), str):
         ids.setdefault("request-id", body["request_id"])
     out = {

@@ -315,3 +315,43 @@ def test_official_cloud_clients_create_and_stream(emu: RunningEmulator) -> None:
     finally:
         for client in clients:
             client.close()
+
+
+@pytest.mark.parametrize(("version", "cause"), [("2026-10-21", None), ("bedrock-2023-05-31", None),
+                                                ("2023-06-01", "request.unsupported-version")])
+def test_the_dialect_is_configurable_and_a_rejection_is_named(version: str, cause: str | None, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--mocked", "--provider", "bedrock", "--anthropic-version", version,
+                 "--report-dir", str(tmp_path)])
+    capsys.readouterr()
+    report = read_report(tmp_path)
+    assert [d["cause"] for d in report["diagnoses"] if d["root"]] == ([cause] if cause else [])
+    assert code == (1 if cause else 0)
+    assert report["targets"][0]["anthropic_version"] == version
+
+
+@pytest.mark.parametrize(("pasted", "cause"), [
+    ("botocore.errorfactory.AccessDeniedException: An error occurred (AccessDeniedException) when calling the "
+     "InvokeModel operation: You don't have access to the model with the specified model ID.", "model.access-denied"),
+    ("botocore.exceptions.ClientError: An error occurred (ValidationException) when calling the InvokeModel "
+     "operation: The provided model identifier is invalid.", "model.not-found"),
+    ("An error occurred (ExpiredTokenException) when calling the InvokeModel operation: The security token included "
+     "in the request is expired", "auth.token-expired"),
+    ("An error occurred (ThrottlingException) (reached max retries: 4) when calling the InvokeModel operation: Too "
+     "many tokens, please wait before trying again.", "rate-limit.exceeded"),
+    ("botocore.exceptions.EventStreamError: An error occurred (modelStreamErrorException) when calling the "
+     "InvokeModelWithResponseStream operation: The model failed mid-stream.", "stream.error-event"),
+    ("botocore.exceptions.NoCredentialsError: Unable to locate credentials", "auth.credential-unavailable"),
+    ("google.api_core.exceptions.PermissionDenied: 403 Permission 'aiplatform.endpoints.predict' denied on resource "
+     "'//aiplatform.googleapis.com/projects/p/locations/us-east5/publishers/anthropic/models/claude-haiku-4-5' (or it "
+     "may not exist).", "auth.permission-denied"),
+    ("google.api_core.exceptions.ResourceExhausted: 429 Quota exceeded for aiplatform.googleapis.com/"
+     "online_prediction_requests_per_base_model with base model: anthropic-claude-haiku-4-5. Please submit a quota "
+     "increase request.", "quota.exhausted"),
+    ("google.auth.exceptions.RefreshError: Reauthentication is needed. Please run `gcloud auth application-default "
+     "login` to reauthenticate.", "auth.credential-unavailable"),
+])
+def test_explain_reads_boto3_and_google_exceptions(pasted: str, cause: str) -> None:
+    from harness.explain import explain_text
+
+    assert explain_text(pasted, provider=None, auth=None)["cause"] == cause

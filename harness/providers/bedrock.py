@@ -18,6 +18,16 @@ from .base import Placement, ProbeKind, ProviderSpec
 
 DIALECT = "bedrock-2023-05-31"
 SIGNING_NAME = "bedrock"
+# AWS error codes and the statuses Bedrock answers them with (botocore's bedrock-runtime service model, and the
+# signature errors AWS answers for every service): boto3's exceptions name the code but not the status.
+ERROR_STATUS = {
+    "ValidationException": 400, "ServiceQuotaExceededException": 400, "IncompleteSignature": 400,
+    "IncompleteSignatureException": 400, "AccessDeniedException": 403, "UnrecognizedClientException": 403,
+    "ExpiredTokenException": 403, "InvalidSignatureException": 403, "InvalidClientTokenId": 403,
+    "MissingAuthenticationTokenException": 403, "ResourceNotFoundException": 404, "ModelTimeoutException": 408,
+    "ModelErrorException": 424, "ModelStreamErrorException": 424, "ThrottlingException": 429,
+    "ModelNotReadyException": 429, "InternalServerException": 500, "ServiceUnavailableException": 503,
+}
 _SUFFIX = {"message": "invoke", "stream": "invoke-with-response-stream", "count_tokens": "count-tokens"}
 
 
