@@ -28,9 +28,13 @@ MODEL_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fable", ("ANTHROPIC_DEFAULT_FABLE_MODEL",)),
 )
 UNSUPPORTED_SWITCHES = {
-    "CLAUDE_CODE_USE_BEDROCK": "Amazon Bedrock", "CLAUDE_CODE_USE_MANTLE": "Amazon Bedrock (Mantle)",
-    "CLAUDE_CODE_USE_VERTEX": "Google Vertex AI", "CLAUDE_CODE_USE_ANTHROPIC_AWS": "Claude Platform on AWS",
+    "CLAUDE_CODE_USE_MANTLE": "Amazon Bedrock (Mantle)", "CLAUDE_CODE_USE_ANTHROPIC_AWS": "Claude Platform on AWS",
 }
+SKIP_AUTH = ("CLAUDE_CODE_SKIP_BEDROCK_AUTH", "CLAUDE_CODE_SKIP_VERTEX_AUTH", "CLAUDE_CODE_SKIP_FOUNDRY_AUTH")
+# Claude Code's own fallbacks when nothing is set (its Bedrock and Vertex docs).
+BEDROCK_DEFAULT_REGION = "us-east-1"
+VERTEX_DEFAULT_REGION = "us-east5"
+VERTEX_DEFAULT_MODEL = "claude-opus-5"
 FOUNDRY_DEFAULT_MODEL = "claude-opus-4-6"  # the opus alias on Foundry, which has no start-up model check
 
 
@@ -126,11 +130,23 @@ def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodeP
             raise ConfigError(f"Claude Code is set to use {name} ({switch} from {source}); this version of the "
                               "harness checks Claude Code on the Anthropic API, Microsoft Foundry and "
                               "Anthropic-format gateways.", fix=f"Check it with --provider once {name} is supported.")
+    for switch in SKIP_AUTH:
+        if _truthy(resolved.get(switch)):
+            raise ConfigError(f"Claude Code sends no cloud credential here ({switch} from "
+                              f"{resolved.values[switch].source}): the gateway in front of the provider adds it, so "
+                              "what Claude Code reaches is the gateway, with the gateway's own credential.",
+                              fix="Check the gateway itself: --provider with --base-url, --gateway and the credential "
+                                  "the gateway expects.")
     notes = [f"shadowed: {line}" for line in resolved.shadowed]
     used: list[str] = []
     raw: dict[str, Any] = {}
     helper = resolved.settings.get("apiKeyHelper")
-    if _truthy(resolved.get("CLAUDE_CODE_USE_FOUNDRY")):
+    overrides: dict[str, dict[str, Any]] = {}  # per model role: settings that differ from the provider's
+    if _truthy(resolved.get("CLAUDE_CODE_USE_BEDROCK")):
+        default_model = _bedrock(resolved, raw, used, notes, overrides)
+    elif _truthy(resolved.get("CLAUDE_CODE_USE_VERTEX")):
+        default_model = _vertex(resolved, raw, used, notes)
+    elif _truthy(resolved.get("CLAUDE_CODE_USE_FOUNDRY")):
         raw["provider"] = "foundry"
         used.append(f"provider foundry ← CLAUDE_CODE_USE_FOUNDRY ({resolved.values['CLAUDE_CODE_USE_FOUNDRY'].source})")
         for name, key in (("ANTHROPIC_FOUNDRY_BASE_URL", "base_url"), ("ANTHROPIC_FOUNDRY_RESOURCE", "resource")):
@@ -196,12 +212,98 @@ def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodeP
     for refresh in ("awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh"):
         if refresh in resolved.settings:
             notes.append(f"{refresh} is set ({resolved.settings[refresh].source}); it is never run by the harness")
-    return _with_models(raw, used, notes, resolved, default_model, helper)
+    return _with_models(raw, used, notes, resolved, default_model, helper, overrides)
+
+
+def _take(resolved: Resolved, raw: dict[str, Any], used: list[str], key: str, names: Sequence[str]) -> bool:
+    found = next(((n, v) for n in names if (v := resolved.get(n)) is not None), None)
+    if found is None:
+        return False
+    raw[key] = found[1].value
+    used.append(f"{key} ← {found[0]} ({found[1].source})")
+    return True
+
+
+def _bedrock(resolved: Resolved, raw: dict[str, Any], used: list[str], notes: list[str],
+             overrides: dict[str, dict[str, Any]]) -> str:
+    raw["provider"] = "bedrock"
+    used.append(f"provider bedrock ← CLAUDE_CODE_USE_BEDROCK ({resolved.values['CLAUDE_CODE_USE_BEDROCK'].source})")
+    if not _take(resolved, raw, used, "region", ("AWS_REGION", "AWS_DEFAULT_REGION")):
+        raw["region"] = BEDROCK_DEFAULT_REGION
+        used.append(f"region ← not set: Claude Code's fallback {BEDROCK_DEFAULT_REGION} (a profile's region in "
+                    "~/.aws is not read here)")
+    if _take(resolved, raw, used, "base_url", ("ANTHROPIC_BEDROCK_BASE_URL",)):
+        raw["gateway"] = True
+    if resolved.get("AWS_BEARER_TOKEN_BEDROCK") is not None:
+        raw.update(auth="bearer", api_key_env="AWS_BEARER_TOKEN_BEDROCK")
+        used.append(f"credential ← AWS_BEARER_TOKEN_BEDROCK ({resolved.values['AWS_BEARER_TOKEN_BEDROCK'].source}), "
+                    "a Bedrock API key sent as a bearer token")
+    else:
+        raw["auth"] = "sigv4"
+        profile = resolved.get("AWS_PROFILE")
+        where = f"profile {profile.value} ({profile.source})" if profile else "the default chain"
+        used.append(f"credential ← AWS credentials from {where}, signed with SigV4")
+    tier = resolved.get("ANTHROPIC_BEDROCK_SERVICE_TIER")
+    if tier is not None:
+        raw.setdefault("headers", {})["X-Amzn-Bedrock-Service-Tier"] = tier.value
+        used.append(f"header X-Amzn-Bedrock-Service-Tier ← ANTHROPIC_BEDROCK_SERVICE_TIER ({tier.source})")
+    small = resolved.get("ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION")
+    if small is not None:
+        overrides["haiku (background tasks)"] = {"region": small.value}
+        notes.append(f"the background (haiku) model is called in {small.value} "
+                     f"(ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION, {small.source})")
+    return f"{bedrock_prefix(str(raw['region']), resolved)}.anthropic.claude-opus-5"
+
+
+def bedrock_prefix(region: str, resolved: Resolved) -> str:
+    """Claude Code's cross-region profile prefix for a region (ANTHROPIC_BEDROCK_REGION_PREFIX overrides it)."""
+    chosen = resolved.get("ANTHROPIC_BEDROCK_REGION_PREFIX")
+    if region.startswith("us-gov-"):
+        return "us-gov"
+    if chosen is not None:
+        return chosen.value
+    return next((p for r, p in (("us-", "us"), ("eu-", "eu"), ("ap-", "apac")) if region.startswith(r)), "global")
+
+
+def _vertex(resolved: Resolved, raw: dict[str, Any], used: list[str], notes: list[str]) -> str:
+    raw["provider"] = "vertex"
+    used.append(f"provider vertex ← CLAUDE_CODE_USE_VERTEX ({resolved.values['CLAUDE_CODE_USE_VERTEX'].source})")
+    if not _take(resolved, raw, used, "region", ("CLOUD_ML_REGION",)):
+        raw["region"] = VERTEX_DEFAULT_REGION
+        used.append(f"region ← not set: Claude Code's fallback {VERTEX_DEFAULT_REGION}")
+    # Claude Code lets the Google project variables override ANTHROPIC_VERTEX_PROJECT_ID
+    if not _take(resolved, raw, used, "project", ("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT",
+                                                 "ANTHROPIC_VERTEX_PROJECT_ID")):
+        used.append("project ← the one Application Default Credentials resolve")
+    if _take(resolved, raw, used, "base_url", ("ANTHROPIC_VERTEX_BASE_URL",)):
+        raw["gateway"] = True
+    raw["auth"] = "adc"
+    used.append("credential ← Google Application Default Credentials")
+    return VERTEX_DEFAULT_MODEL
+
+
+def vertex_region_variable(model: str) -> str | None:
+    """The VERTEX_REGION_CLAUDE_* variable Claude Code reads for this model's location, if the model has one."""
+    import re
+
+    name = model.split("@", 1)[0].removeprefix("claude-")
+    old = re.fullmatch(r"(\d)-(\d)-(haiku|sonnet|opus)", name)  # claude-3-5-haiku, claude-3-7-sonnet
+    if old:
+        return f"VERTEX_REGION_CLAUDE_{old[1]}_{old[2]}_{old[3].upper()}"
+    new = re.fullmatch(r"(haiku|sonnet|opus|fable)-(\d)(?:-(\d))?(?:-\d{8})?", name)
+    if new is None:
+        return None
+    family, major, minor = new[1].upper(), new[2], new[3]
+    if family in ("HAIKU", "FABLE"):
+        return f"VERTEX_REGION_CLAUDE_{family}_{major}" + (f"_{minor}" if minor else "")
+    version = f"{major}_{minor}" if minor else (f"{major}_0" if major == "4" else major)
+    return f"VERTEX_REGION_CLAUDE_{version}_{family}"
 
 
 def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolved: Resolved, default_model: str,
-                 helper: Value | None) -> ClaudeCodePlan:
+                 helper: Value | None, overrides: Mapping[str, dict[str, Any]] | None = None) -> ClaudeCodePlan:
     roles: dict[str, list[str]] = {}  # model -> roles and where each came from
+    extra: dict[str, dict[str, Any]] = {}  # model -> per-model settings (a region of its own)
     setting_model = resolved.settings.get("model")
     for role, names in MODEL_ROLES:
         found = next(((n, v) for n in names if (v := resolved.get(n)) is not None), None)
@@ -211,11 +313,21 @@ def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolve
             name, value = found
             model = value.value.removesuffix("[1m]")
             roles.setdefault(model, []).append(f"{role} ← {name} ({value.source})")
+            extra[model] = {**extra.get(model, {}), **(overrides or {}).get(role, {})}
     if not roles:
         roles[default_model] = [f"main ← not pinned: Claude Code's default ({default_model})"]
     raws, provenance = [], {}
     for model, why in roles.items():
         name = f"claude-code:{model}"
-        raws.append({**raw, "name": name, "model": model})
-        provenance[name] = [*used, *why]
+        target = {**raw, "name": name, "model": model, **extra.get(model, {})}
+        lines = [*used, *why]
+        if target.get("region") != raw.get("region"):
+            lines.append(f"region for this model ← {target['region']} (ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION)")
+        variable = vertex_region_variable(model) if raw.get("provider") == "vertex" else None
+        region = resolved.get(variable) if variable else None
+        if region is not None:
+            target["region"] = region.value
+            lines.append(f"region for this model ← {variable} ({region.source})")
+        raws.append(target)
+        provenance[name] = lines
     return ClaudeCodePlan(raws, provenance, notes, helper)

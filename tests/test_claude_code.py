@@ -51,8 +51,10 @@ def test_foundry_token_wins_over_key_and_models_share_targets() -> None:
 
 
 def test_unsupported_providers_helpers_and_bad_files_are_clear_errors() -> None:
-    with pytest.raises(ConfigError, match=r"Amazon Bedrock \(CLAUDE_CODE_USE_BEDROCK from ~/.claude/settings.json"):
-        plan(resolve({}, [_settings("~/.claude/settings.json", {"CLAUDE_CODE_USE_BEDROCK": "1"})]))  # type: ignore[list-item]
+    with pytest.raises(ConfigError, match=r"Bedrock \(Mantle\) \(CLAUDE_CODE_USE_MANTLE from ~/.claude/settings.json"):
+        plan(resolve({}, [_settings("~/.claude/settings.json", {"CLAUDE_CODE_USE_MANTLE": "1"})]))  # type: ignore[list-item]
+    with pytest.raises(ConfigError, match="the gateway in front of the provider adds it"):
+        plan(resolve({"CLAUDE_CODE_USE_BEDROCK": "1", "CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1"}, []))
     helper = _settings("~/.claude/settings.json", {}, apiKeyHelper="echo secret")
     with pytest.raises(ConfigError, match="--run-helpers"):
         plan(resolve({}, [helper]))  # type: ignore[list-item]
@@ -92,6 +94,62 @@ def test_claude_code_on_foundry_probes_exactly_its_deployments(tmp_path: Path, m
     assert "base_url ← ANTHROPIC_FOUNDRY_BASE_URL (~/.claude/settings.json env)" in sonnet["provenance"]
     assert "from: credential ← ANTHROPIC_FOUNDRY_API_KEY (~/.claude/settings.json env)" in out
     assert "k-claude-code-123456" not in out + (reports / "report.json").read_text()
+
+
+def test_bedrock_region_credential_prefix_and_the_background_models_own_region() -> None:
+    shell = {"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_PROFILE": "dev", "AWS_REGION": "eu-west-1"}
+    files = [_settings("~/.claude/settings.json", {
+        "ANTHROPIC_DEFAULT_HAIKU_MODEL": "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION": "eu-central-1", "ANTHROPIC_BEDROCK_SERVICE_TIER": "priority"})]
+    cc = plan(resolve(shell, files))  # type: ignore[arg-type]
+    haiku = cc.raws[0]
+    assert (haiku["provider"], haiku["auth"], haiku["region"]) == ("bedrock", "sigv4", "eu-central-1")
+    assert haiku["headers"] == {"X-Amzn-Bedrock-Service-Tier": "priority"}
+    assert "credential ← AWS credentials from profile dev (environment), signed with SigV4" in \
+        cc.provenance[f"claude-code:{haiku['model']}"]
+    unpinned = plan(resolve({"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_BEARER_TOKEN_BEDROCK": "k-123456"}, []))
+    assert unpinned.raws[0]["model"] == "us.anthropic.claude-opus-5" and unpinned.raws[0]["auth"] == "bearer"
+    assert unpinned.raws[0]["region"] == "us-east-1"
+    apac = plan(resolve({"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_REGION": "ap-northeast-1"}, []))
+    assert apac.raws[0]["model"] == "apac.anthropic.claude-opus-5"
+
+
+def test_vertex_project_precedence_and_per_model_regions() -> None:
+    from harness.claude_code import vertex_region_variable
+
+    env = {"CLAUDE_CODE_USE_VERTEX": "1", "CLOUD_ML_REGION": "global", "ANTHROPIC_VERTEX_PROJECT_ID": "from-anthropic",
+           "GOOGLE_CLOUD_PROJECT": "from-google", "ANTHROPIC_MODEL": "claude-sonnet-4-5@20250929",
+           "ANTHROPIC_DEFAULT_HAIKU_MODEL": "claude-haiku-4-5@20251001", "VERTEX_REGION_CLAUDE_HAIKU_4_5": "us-east5"}
+    cc = plan(resolve(env, []))
+    by_model = {r["model"]: r for r in cc.raws}
+    assert by_model["claude-sonnet-4-5@20250929"]["region"] == "global"
+    assert by_model["claude-haiku-4-5@20251001"]["region"] == "us-east5"
+    assert {r["project"] for r in cc.raws} == {"from-google"} and {r["auth"] for r in cc.raws} == {"adc"}
+    assert "region for this model ← VERTEX_REGION_CLAUDE_HAIKU_4_5 (environment)" in \
+        cc.provenance["claude-code:claude-haiku-4-5@20251001"]
+    assert [vertex_region_variable(m) for m in ("claude-3-5-haiku@20241022", "claude-opus-4@20250514",
+                                                "claude-opus-4-1@20250805", "claude-opus-5", "claude-fable-5",
+                                                "claude-sonnet-4-6")] == [
+        "VERTEX_REGION_CLAUDE_3_5_HAIKU", "VERTEX_REGION_CLAUDE_4_0_OPUS", "VERTEX_REGION_CLAUDE_4_1_OPUS",
+        "VERTEX_REGION_CLAUDE_5_OPUS", "VERTEX_REGION_CLAUDE_FABLE_5", "VERTEX_REGION_CLAUDE_4_6_SONNET"]
+
+
+def test_claude_code_on_bedrock_through_a_gateway_probes_its_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    with RunningEmulator() as emu:
+        reports = _machine(tmp_path, monkeypatch, user={"env": {
+            "CLAUDE_CODE_USE_BEDROCK": "1", "ANTHROPIC_BEDROCK_BASE_URL": f"{emu.url}/bedrock",
+            "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "ANTHROPIC_MODEL": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "ANTHROPIC_DEFAULT_HAIKU_MODEL": "claude-haiku-4-5"}}, project={})
+        code = main(["check", "--claude-code", "--retries", "0", "--report-dir", str(reports)])
+    capsys.readouterr()
+    report = read_report(reports)
+    assert code == 1  # the haiku model is a first-party id, which Bedrock does not know
+    roots = {d["target"]: d["cause"] for d in report["diagnoses"] if d["root"]}
+    assert roots == {"claude-code:claude-haiku-4-5": "model.not-found"}
+    assert "wJalrXUtnFEMI" not in (reports / "report.json").read_text()
 
 
 def test_run_helpers_runs_the_api_key_helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
