@@ -15,6 +15,8 @@ def secret_placeholder(target: Target) -> str:
     if target.auth == "entra":
         resource = target.entra_scope.removesuffix("/.default")
         return f"$(az account get-access-token --resource {resource} --query accessToken -o tsv)"
+    if target.auth == "adc":
+        return "$(gcloud auth print-access-token)"
     return f"${target.secret_env or target.provider.key_env}"
 
 
@@ -29,6 +31,13 @@ def curl_command(target: Target, method: str, url: str, headers: Mapping[str, st
     if method != "GET" or body is not None:
         parts += ["-X", method]
     parts.append(shlex.quote(url))
+    if target.auth == "sigv4":  # curl signs it itself (curl >= 7.75), from the variables the AWS CLI reads
+        parts += ["--aws-sigv4", shlex.quote(f"aws:amz:{target.region}:bedrock"),
+                  "--user", '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"']
+        if target.aws_keys is None or target.aws_keys[2] is not None:
+            parts += ["-H", '"x-amz-security-token: $AWS_SESSION_TOKEN"']
+    elif target.auth == "adc":
+        parts += ["-H", f'"Authorization: Bearer {secret_placeholder(target)}"']
     for name, value in headers.items():
         if name.lower() in {"user-agent"}:
             continue
@@ -77,6 +86,8 @@ def sdk_snippet(target: Target, *, stream: bool) -> str | None:
             f'print(client.chat.completions.create(model="{target.model}", max_tokens={target.max_tokens}, '
             f"{call}{prompt}))",
         ])
+    if target.provider.regional:
+        return _cloud_snippet(target, var, call, prompt)
     key_arg = "auth_token" if target.auth == "bearer" else "api_key"
     return "\n".join([
         "import os",
@@ -84,3 +95,22 @@ def sdk_snippet(target: Target, *, stream: bool) -> str | None:
         f'client = Anthropic(base_url="{target.base_url}", {key_arg}=os.environ["{var}"])',
         f'print(client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{prompt}))',
     ])
+
+
+def _cloud_snippet(target: Target, var: str, call: str, prompt: str) -> str:
+    """AnthropicBedrock / AnthropicVertex, sending the dialect string the harness sent (SDK 2.x sends its own)."""
+    base = f', base_url="{target.base_url}"' if target.base_url != target.provider.base_url_for(target.placement) \
+        else ""
+    if target.provider.name == "bedrock":
+        auth = f', api_key=os.environ["{var}"]' if target.auth == "bearer" else ""
+        client = f'client = AnthropicBedrock(aws_region="{target.region}"{auth}{base})'
+        head = ["import os", "from anthropic import AnthropicBedrock", client]
+    else:
+        auth = f', access_token=os.environ["{var}"]' if target.auth == "bearer" else ""
+        project = f', project_id="{target.project}"' if target.project else ""
+        client = f'client = AnthropicVertex(region="{target.region}"{project}{auth}{base})'
+        head = ["import os", "from anthropic import AnthropicVertex", client]
+    dialect = f'extra_body={{"anthropic_version": "{target.anthropic_version}"}}, '
+    create = (f'client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{dialect}'
+              f"{prompt})")
+    return "\n".join([*head, f"print({create})"])

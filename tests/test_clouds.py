@@ -355,3 +355,25 @@ def test_explain_reads_boto3_and_google_exceptions(pasted: str, cause: str) -> N
     from harness.explain import explain_text
 
     assert explain_text(pasted, provider=None, auth=None)["cause"] == cause
+
+
+def test_the_curl_reproduction_signs_as_aws_does(emu: RunningEmulator, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report's curl line for a SigV4 target, run as a user would, reaches the model (curl signs it)."""
+    import shutil
+
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", EMULATOR_ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", EMULATOR_SECRET_KEY)
+    main(["check", "--provider", "bedrock", "--region", "us-east-1", "--base-url", f"{emu.url}/bedrock",
+          "--model", "us.anthropic.claude-opus-5", "--report-dir", str(tmp_path),
+          "--header", "x-emulator-fault:model-access-denied"])
+    capsys.readouterr()
+    failed = next(c for c in read_report(tmp_path)["checks"] if c["status"] == "failed")
+    assert "--aws-sigv4 aws:amz:us-east-1:bedrock" in failed["reproduce"]
+    env = {"PATH": "/usr/bin:/bin", "AWS_ACCESS_KEY_ID": EMULATOR_ACCESS_KEY,
+           "AWS_SECRET_ACCESS_KEY": EMULATOR_SECRET_KEY}
+    done = subprocess.run(["bash", "-c", failed["reproduce"]], env=env, capture_output=True, text=True, timeout=60)
+    assert "HTTP/1.1 403" in done.stdout and "don't have access to the model" in done.stdout
