@@ -26,6 +26,7 @@ from .checks.conformance import (
     TRUNCATION_PROMPT,
     Observed,
 )
+from .checks.control_plane import bedrock_lifecycle, judge_model_access
 from .checks.credentials import cloud_credentials_verdict, token_is_usable
 from .checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
 from .cloud_credentials import EMULATOR_ACCESS_KEY, SigV4, caller_identity, sts_url
@@ -34,6 +35,7 @@ from .lifecycle import Lifecycle, from_models_api, lifecycle_today, model_lifecy
 from .observation import Observation
 from .probe import Prober, ProbeRequest
 from .providers import Placement, ProbeKind
+from .providers.bedrock import control_url, foundation_model_id, is_profile
 from .providers.gateways import detect_gateway
 from .providers.sigv4 import AwsKeys
 from .reproduce import curl_command, sdk_snippet
@@ -105,7 +107,8 @@ class Ladder:
         self.profile = profile
         self.deadline = deadline
         self.stopped_reason: str | None = None
-        self.check_ids = list(checks.CHECK_LAYERS) + (list(CONFORMANCE_CHECKS) if profile == "full" else [])
+        self.check_ids = [c for c in checks.CHECK_LAYERS if c != "model.access" or target.provider.control_plane]
+        self.check_ids += list(CONFORMANCE_CHECKS) if profile == "full" else []
         self.prober = prober
         self.credential_factory = credential_factory
         self.run = TargetRun(target)
@@ -163,6 +166,8 @@ class Ladder:
             return
         if spec.name == "anthropic":
             await self._lifecycle_from_models_api()
+        if spec.control_plane:
+            await self._control_plane()
         # Free pre-checks first (hints), then the real message, which decides the auth and model layers.
         prechecks = await self._prechecks()
         message = await self._message()
@@ -214,6 +219,34 @@ class Ladder:
         obs = await self._probe("sts_identity", "GET", url + "?Action=GetCallerIdentity&Version=2011-06-15",
                                 {"user-agent": base_headers(self.target)["user-agent"]}, auth=signer)
         self.run.credential_details.update(caller_identity(obs))
+
+    async def _control_plane(self) -> None:
+        """Bedrock: GetFoundationModelAvailability, GetInferenceProfile (what Claude Code asks at start-up) and
+        GetFoundationModel's lifecycle, all free; hints that never fail the target."""
+        t = self.target
+        base = control_url(t.base_url)
+        foundation = foundation_model_id(t.model)
+        availability = profile = None
+        if foundation is not None:
+            availability = await self._control("availability", f"{base}/foundation-model-availability/"
+                                                                f"{quote(foundation, safe=':')}")
+            info = await self._control("foundation_model", f"{base}/foundation-models/{quote(foundation, safe=':')}")
+            known = bedrock_lifecycle(t.model, info, self.today)
+            if known is not None:
+                self.run.lifecycle = known
+                self.run.checks = [c for c in self.run.checks if c.id != "model.lifecycle"]
+                self._record("model.lifecycle", model_lifecycle(t.provider.name, t.model, self.today, known), None,
+                             blocks=False)
+        if is_profile(t.model):
+            profile = await self._control("inference_profile", f"{base}/inference-profiles/{quote(t.model, safe='')}")
+        verdict = judge_model_access(availability, profile, t.region or "")
+        self._record("model.access", verdict, availability or profile, blocks=False)
+
+    async def _control(self, probe: str, url: str) -> Observation:
+        assert self._credentials is not None
+        headers = {k: v for k, v in {**base_headers(self.target), **self._credentials.headers}.items()
+                   if k != "content-type"}
+        return await self._probe(probe, "GET", url, headers, auth=self._credentials.signer)
 
     def _context(self) -> Context:
         return Context(self.target.provider.name, self.target.auth, self.target.model)

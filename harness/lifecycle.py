@@ -56,6 +56,10 @@ def canonical_model(provider: str, model: str) -> str:
     """OpenRouter's anthropic/claude-sonnet-4.5 is Anthropic's claude-sonnet-4-5; variants (:free) share it."""
     if provider == "openrouter":
         return model.split(":", 1)[0].removeprefix("anthropic/").replace(".", "-")
+    if provider == "bedrock":  # us.anthropic.claude-haiku-4-5-20251001-v1:0 -> claude-haiku-4-5-20251001
+        return re.sub(r"-v\d+(:\d+)?$", "", re.sub(r"^([a-z-]+\.)?anthropic\.", "", model))
+    if provider == "vertex":  # claude-haiku-4-5@20251001 -> claude-haiku-4-5-20251001
+        return model.replace("@", "-")
     return model
 
 

@@ -23,6 +23,7 @@ from .emulator.app import SCOPE_KINDS
 from .emulator.faults import FAULTS
 from .errors import HarnessError
 from .probe import TARGET_EXTENSION
+from .providers.bedrock import control_url
 from .resources import fill, fixtures_dir, load_error_fixture
 
 
@@ -39,6 +40,15 @@ def _healthy(provider: str, kind: str) -> httpx.Response:
         content = _stream_content(meta["headers"], (folder / "stream.sse").read_bytes())
         return httpx.Response(meta["status"], headers=meta["headers"], content=content)
     return httpx.Response(meta["status"], headers=meta["headers"], json=meta["body"])
+
+
+_CONTROL_PATHS = (("/foundation-model-availability/", "availability"), ("/foundation-models/", "foundation_model"),
+                  ("/inference-profiles/", "inference_profile"))
+
+
+def control_kind(path: str) -> str | None:
+    """Bedrock's control-plane reads (served under the same base URL in the emulator and by gateways)."""
+    return next((kind for marker, kind in _CONTROL_PATHS if path.startswith(marker)), None)
 
 
 def api_kind(target: Target, request: httpx.Request) -> str | None:
@@ -90,8 +100,18 @@ def replay_router(target: Target, fault: str | None = None) -> respx.Router:
             return httpx.Response(404, json={"error": "not recorded"})
         return answer(kind, request)
 
+    def control(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix(httpx.URL(control_base).path.rstrip("/"))
+        kind = control_kind(path) if spec.control_plane else None
+        if kind is None or not (fixtures_dir() / spec.name / "healthy" / f"{kind}.json").is_file():
+            return httpx.Response(404, json={"error": "not recorded"})
+        return _healthy(spec.name, kind)
+
     base = target.base_url
     router.post(url__startswith=base).mock(side_effect=api)
+    control_base = control_url(base)
+    if spec.control_plane:
+        router.get(url__startswith=control_base + "/").mock(side_effect=control)
     if spec.key_info_path:
         router.get(base + spec.key_info_path).mock(side_effect=lambda req: answer("key", req))
     if spec.models_path and spec.key_info_path:
@@ -168,6 +188,8 @@ def recording_router(target: Target, directory: Path) -> Any:
         path = request.url.path.removeprefix(httpx.URL(base).path.rstrip("/"))
         if request.url.params.get("Action") == "GetCallerIdentity":
             return "sts_identity"
+        if request.method == "GET" and spec.control_plane and control_kind(path):
+            return str(control_kind(path))
         if BAD_KEY in " ".join(request.headers.values()) or REPLAY_BAD_SIGNER in request.headers.get(
                 "authorization", ""):
             return "bad_key"

@@ -20,7 +20,8 @@ def test_matrix_on_the_emulators_providers(tmp_path: Path, capsys: pytest.Captur
     assert sorted(r["provider"] for r in rows) == ["anthropic", "bedrock", "foundry", "openrouter", "vertex"]
     assert all(r["input_tokens"] and r["ttft_text_ms"] is not None for r in rows)
     haiku = next(c for c in report["matrix"]["usage_consistency"] if c["family"] == "claude-haiku-4-5")
-    assert haiku["consistent"] and set(haiku["input_tokens"]) == {"emulated-anthropic", "emulated-openrouter"}
+    assert haiku["consistent"] and set(haiku["input_tokens"]) == {"emulated-anthropic", "emulated-openrouter",
+                                                                  "emulated-bedrock", "emulated-vertex"}
     assert "Cross-host matrix" in out and "claude-haiku-4-5: input_tokens consistent" in out
     assert "## Cross-host matrix" in (tmp_path / "report.md").read_text()
     html = (tmp_path / "report.html").read_text()
@@ -34,8 +35,10 @@ def test_matrix_flags_a_family_counted_differently() -> None:
 
     report = {"targets": [target("a", "anthropic", "claude-sonnet-4-6", 19),
                           target("o", "openrouter", "anthropic/claude-sonnet-4.6", 38),
-                          target("f", "foundry", "my-deployment", 19)]}
+                          target("f", "foundry", "my-deployment", 19),
+                          target("b", "bedrock", "eu.anthropic.claude-sonnet-4-6", 38),
+                          target("v", "vertex", "claude-sonnet-4-6", 19)]}
     matrix = build_matrix(report)
-    assert matrix["usage_consistency"] == [{"family": "claude-sonnet-4-6", "input_tokens": {"a": 19, "o": 38},
-                                            "consistent": False}]
-    assert "claude-sonnet-4-6: input_tokens INCONSISTENT (a=19, o=38)" in render_matrix_terminal(matrix)
+    assert matrix["usage_consistency"] == [{"family": "claude-sonnet-4-6", "consistent": False,
+                                            "input_tokens": {"a": 19, "o": 38, "b": 38, "v": 19}}]
+    assert "claude-sonnet-4-6: input_tokens INCONSISTENT (a=19, o=38, b=38, v=19)" in render_matrix_terminal(matrix)

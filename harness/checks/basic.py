@@ -20,6 +20,7 @@ CHECK_LAYERS: dict[str, str] = {
     "credentials.obtained": "credentials",
     "auth.accepted": "auth",
     "model.available": "model",
+    "model.access": "model",  # Bedrock's control plane: access granted, offered in the region (a hint)
     "precheck.served": "auth",
     "message.text-and-usage": "message",
     "stream.completes": "stream",
@@ -111,7 +112,8 @@ def endpoint_answers(obs: Observation) -> Verdict:
 
 # Causes that mean the endpoint judged the request or the model, which it does only after the credential.
 PAST_AUTH_CAUSES = frozenset({"model.not-found", "model.invalid-parameter", "model.no-endpoints", "request.invalid",
-                              "request.too-large"})
+                              "request.too-large", "model.access-denied", "model.inference-profile-required",
+                              "model.retired", "request.unsupported-version", "request.unsupported-beta"})
 # Causes that speak about the credential or about where the request went: the message decides these layers.
 AUTH_LAYER_CAUSES = frozenset({"config.invalid-endpoint", "endpoint.unsupported", "access.region-blocked"})
 

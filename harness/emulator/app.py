@@ -8,6 +8,7 @@ chosen at start-up or per request with the ``x-emulator-fault`` header.
 from __future__ import annotations
 
 import asyncio
+import datetime as _dt
 import json
 import logging
 import secrets
@@ -70,7 +71,7 @@ def fault_applies(fault: Fault, provider: str) -> bool:
         return load_error_fixture(provider, fault.name) is not None
     if fault.behaviour == "echo-key":
         return load_error_fixture(provider, "invalid-key") is not None
-    if fault.behaviour == "reframed-stream":
+    if fault.behaviour in ("reframed-stream", "control-plane"):
         return provider == "bedrock"
     return True
 
@@ -381,6 +382,35 @@ class Emulator:
 
         return endpoint
 
+    async def bedrock_control(self, request: Request) -> Response:
+        """GetFoundationModelAvailability, GetFoundationModel, GetInferenceProfile and ListInferenceProfiles."""
+        ids = self._ids("bedrock")
+        denied = clouds.authenticate_bedrock(request, b"", ids)
+        if denied is not None:
+            return denied
+        faults = {f.name for f in self._active(request)}
+        if "control-plane-denied" in faults:
+            action = {"foundation-model-availability": "GetFoundationModelAvailability", "foundation-models":
+                      "GetFoundationModel", "inference-profiles": "GetInferenceProfile"}[request.path_params["kind"]]
+            return clouds.aws_error(403, "AccessDeniedException", f"User: arn:aws:iam::{clouds.EMULATOR_ACCOUNT}:user/"
+                                    f"dev is not authorized to perform: bedrock:{action} because no identity-based "
+                                    "policy allows the action", ids, capital=True)
+        kind, model = request.path_params["kind"], request.path_params.get("model_id", "")
+        region = clouds.region_of(request) or "us-east-1"
+        if kind == "inference-profiles" and not model:
+            profiles = [clouds.inference_profile(f"{g}.anthropic.claude-haiku-4-5-20251001-v1:0", region)
+                        for g in ("us", "eu", "global")]
+            return JSONResponse({"inferenceProfileSummaries": profiles}, headers=ids)
+        if model.startswith(UNKNOWN_MODEL_PREFIX) or not clouds.plausible_model("bedrock", model):
+            return clouds.aws_error(404, "ResourceNotFoundException", f"The model {model} does not exist.", ids)
+        if kind == "inference-profiles":
+            return JSONResponse(clouds.inference_profile(model, region), headers=ids)
+        if kind == "foundation-models":
+            return JSONResponse(clouds.foundation_model(model, _dt.date.today()), headers=ids)
+        authorized = not faults & {"model-access-denied", "use-case-form"}
+        agreement = "NOT_AVAILABLE" if "use-case-form" in faults else "AVAILABLE"
+        return JSONResponse({**clouds.availability(authorized, agreement), "modelId": model}, headers=ids)
+
     def cloud(self, provider: Provider, kind: Kind) -> Any:
         async def endpoint(request: Request) -> Response:
             return await self.handle_cloud(request, provider, kind)
@@ -473,6 +503,8 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/bedrock/model/{model_id:path}/invoke-with-response-stream", emu.cloud("bedrock", "stream"),
               methods=["POST"]),
         Route("/bedrock/model/{model_id:path}/count-tokens", emu.cloud("bedrock", "count_tokens"), methods=["POST"]),
+        Route("/bedrock/{kind:str}/{model_id:path}", emu.bedrock_control, methods=["GET"]),
+        Route("/bedrock/{kind:str}", emu.bedrock_control, methods=["GET"]),
         Route("/sts/", clouds.sts, methods=["GET"]),
         Route("/vertex/v1/projects/{project}/locations/{location}/publishers/anthropic/models/{tail:path}",
               emu.cloud("vertex", "message"), methods=["POST"]),

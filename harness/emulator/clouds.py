@@ -48,6 +48,12 @@ def google_error(status: int, canonical: str, message: str, *, reason: str | Non
     return JSONResponse({"error": error}, status_code=status)
 
 
+def region_of(request: Request) -> str | None:
+    """The region a SigV4 request was signed for (the emulator serves every region on one address)."""
+    parsed = sigv4.parse_authorization(request.headers.get("authorization", ""))
+    return parsed.region if parsed else None
+
+
 def bedrock_ids() -> dict[str, str]:
     return {"x-amzn-RequestId": _uuid()}
 
@@ -235,3 +241,48 @@ def plausible_model(provider: str, model: str) -> bool:
 def needs_inference_profile(model: str) -> bool:
     """Newer Claude models on Bedrock have no on-demand throughput: the bare model id needs a profile."""
     return bool(_GENERATION_4_5_ON.match(model))
+
+
+# --- Bedrock's control plane ---------------------------------------------------------------------------------
+def first_party_id(foundation_model: str) -> str:
+    """anthropic.claude-sonnet-4-5-20250929-v1:0 -> claude-sonnet-4-5-20250929 (for the lifecycle table)."""
+    return re.sub(r"-v\d+(:\d+)?$", "", foundation_model.removeprefix("anthropic."))
+
+
+def foundation_model(model_id: str, today: _dt.date) -> dict[str, Any]:
+    from ..lifecycle import lookup
+
+    known = lookup("anthropic", first_party_id(model_id))
+    lifecycle: dict[str, Any] = {"status": "ACTIVE"}
+    if known.status in ("deprecated", "legacy", "retired"):
+        lifecycle = {"status": "LEGACY"}
+        if known.retires is not None:
+            lifecycle["endOfLifeTime"] = f"{known.retires.isoformat()}T00:00:00Z"
+    arn = f"arn:aws:bedrock:us-east-1::foundation-model/{model_id}"
+    return {"modelDetails": {"modelArn": arn, "modelId": model_id, "modelName": model_id, "providerName": "Anthropic",
+                             "inputModalities": ["TEXT", "IMAGE"], "outputModalities": ["TEXT"],
+                             "responseStreamingSupported": True, "inferenceTypesSupported": ["INFERENCE_PROFILE"],
+                             "modelLifecycle": lifecycle}}
+
+
+def availability(authorized: bool, agreement: str = "AVAILABLE") -> dict[str, Any]:
+    return {"modelId": "", "agreementAvailability": {"status": agreement},
+            "authorizationStatus": "AUTHORIZED" if authorized else "NOT_AUTHORIZED",
+            "entitlementAvailability": "AVAILABLE", "regionAvailability": "AVAILABLE"}
+
+
+def inference_profile(profile_id: str, region: str) -> dict[str, Any]:
+    if profile_id.startswith("arn:"):  # an application inference profile, copied from one foundation model
+        arn_region = profile_id.split(":")[3] or region
+        return {"inferenceProfileId": profile_id.rsplit("/", 1)[-1], "inferenceProfileArn": profile_id,
+                "inferenceProfileName": "app-profile", "status": "ACTIVE", "type": "APPLICATION",
+                "models": [{"modelArn": f"arn:aws:bedrock:{arn_region}::foundation-model/"
+                                        "anthropic.claude-haiku-4-5-20251001-v1:0"}]}
+    geo = profile_id.split(".", 1)[0]
+    regions = {"us": ["us-east-1", "us-east-2", "us-west-2"], "eu": ["eu-central-1", "eu-west-1", "eu-west-3"],
+               "apac": ["ap-northeast-1", "ap-southeast-2"], "global": [region]}.get(geo, [region])
+    model = profile_id.split(".", 1)[1] if "." in profile_id else profile_id
+    return {"inferenceProfileId": profile_id, "inferenceProfileName": profile_id, "status": "ACTIVE",
+            "type": "SYSTEM_DEFINED",
+            "inferenceProfileArn": f"arn:aws:bedrock:{region}:{EMULATOR_ACCOUNT}:inference-profile/{profile_id}",
+            "models": [{"modelArn": f"arn:aws:bedrock:{r}::foundation-model/{model}"} for r in regions]}

@@ -7,7 +7,8 @@ from typing import Literal
 
 Scope = Literal["auth", "generate", "message", "stream", "token"]
 Behaviour = Literal["fixture", "echo-key", "slow-first-byte", "slow-stream", "truncated-stream", "error-event",
-                    "malformed-json", "drop-connection", "token-audience", "token-expired", "reframed-stream"]
+                    "malformed-json", "drop-connection", "token-audience", "token-expired", "reframed-stream",
+                    "control-plane"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ FAULTS: dict[str, Fault] = {
         Fault("service-quota", "message", "fixture", "Bedrock: ServiceQuotaExceededException (400)", "quota.exhausted"),
         Fault("model-timeout", "message", "fixture", "Bedrock: ModelTimeoutException (408)", "network.timeout"),
         Fault("model-error", "message", "fixture", "Bedrock: ModelErrorException (424)", "provider.server-error"),
+        Fault("control-plane-denied", "auth", "control-plane", "Bedrock: the identity may invoke models but not read "
+              "the control plane (a warning only)", "none"),
         Fault("reframed-stream", "stream", "reframed-stream", "Bedrock: a proxy re-frames the event stream as SSE",
               "conformance.stream"),
         Fault("model-not-enabled", "generate", "fixture", "Vertex: the project may not use this publisher model (400 "

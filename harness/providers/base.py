@@ -63,6 +63,7 @@ class ProviderSpec:
     project_envs: tuple[str, ...] = ()
     bad_key_statuses: tuple[int, ...] = (401,)  # what the provider documents for a wrong credential
     bad_model_status: int | None = None  # None: the conformance check's own per-wire expectation
+    control_plane: bool = False  # has a free control plane that says whether the model may be used (Bedrock)
 
     # --- behaviours a provider module may override -----------------------------------------------------------
     def path(self, kind: ProbeKind, model: str, placement: Placement) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .base import Placement, ProbeKind, ProviderSpec
 
@@ -85,4 +86,29 @@ BEDROCK = BedrockSpec(
     region_envs=("AWS_REGION", "AWS_DEFAULT_REGION"),
     bad_key_statuses=(403,),  # AWS answers a bad signature, key id or token with 403
     bad_model_status=400,  # ValidationException: "The provided model identifier is invalid."
+    control_plane=True,
 )
+
+
+_GEO = re.compile(r"^(us-gov|us|eu|apac|jp|au|global)\.")
+
+
+def foundation_model_id(model: str) -> str | None:
+    """The foundation model behind a model or cross-region profile id (None for an ARN: its model is unknown)."""
+    if model.startswith("arn:"):
+        return None
+    return _GEO.sub("", model)
+
+
+def is_profile(model: str) -> bool:
+    return bool(_GEO.match(model)) or ":inference-profile/" in model or ":application-inference-profile/" in model
+
+
+def control_url(base_url: str) -> str:
+    """The control plane (bedrock.{region}) beside the runtime (bedrock-runtime.{region}); a gateway or the
+    emulator serves both under one base URL, as Claude Code's gateway protocol expects."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    if host.startswith("bedrock-runtime."):
+        return f"{parts.scheme}://{parts.netloc.replace('bedrock-runtime.', 'bedrock.', 1)}{parts.path}"
+    return base_url

@@ -6,10 +6,16 @@ Every target was sent the same prompt, so a model family served on several platf
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
 from ..lifecycle import canonical_model
+
+
+def _family(provider: str, model: str) -> str:
+    """One name for a model on every platform: claude-haiku-4-5, whatever the host's id or dated snapshot."""
+    return re.sub(r"-\d{8}$", "", canonical_model(provider, model))
 
 
 def _number(value: Any) -> float | None:
@@ -24,7 +30,7 @@ def build_matrix(report: dict[str, Any]) -> dict[str, Any]:
         message = (target.get("timings") or {}).get("message") or {}
         rows.append({
             "target": target["id"], "provider": target["provider"], "endpoint": target["endpoint"],
-            "model": target["model"], "family": canonical_model(target["provider"], target["model"]),
+            "model": target["model"], "family": _family(target["provider"], target["model"]),
             "verdict": target.get("verdict", ""), "ttfb_ms": _number(stream.get("ttfb_ms")),
             "ttft_text_ms": _number(stream.get("ttft_text_ms")),
             "output_tokens_per_s": _number(stream.get("output_tokens_per_s")),
