@@ -115,8 +115,14 @@ class _HttpxTransport:
 
 def google_adc() -> tuple[str, dict[str, Any]] | str:
     """An access token from Application Default Credentials, with the principal and project it resolved."""
+    import logging
+
     import google.auth
     from google.auth import exceptions
+
+    # google-auth logs each failed link of its chain; the report already says what failed
+    logging.getLogger("google.auth").addHandler(logging.NullHandler())
+    logging.getLogger("google.auth").propagate = False
 
     with httpx.Client(follow_redirects=False) as client:
         request = _HttpxTransport(client)

@@ -157,6 +157,17 @@ def sdk_target(spec: ProviderSpec, env: Mapping[str, str]) -> tuple[dict[str, An
     for var, what in ((spec.base_url_env, "base_url"), (spec.resource_env, "resource")):
         if var and env.get(var, "").strip():
             why.append(f"{what} ← {var} (environment)")
+    for names, what in ((spec.region_envs, "region"), (spec.project_envs, "project")):
+        found = next((n for n in names if env.get(n, "").strip()), None)
+        if found:
+            why.append(f"{what} ← {found} (environment)")
+    if spec.name == "bedrock" and not env.get(spec.key_env):
+        why.append("credential ← the AWS credential chain"
+                   + (f" (profile {env['AWS_PROFILE']})" if env.get("AWS_PROFILE") else "") + ", signed with SigV4")
+        return raw, why
+    if spec.name == "vertex" and not env.get(spec.key_env):
+        why.append("credential ← Google Application Default Credentials")
+        return raw, why
     if spec.name == "anthropic" and not env.get(spec.key_env) and env.get("ANTHROPIC_AUTH_TOKEN"):
         raw.update(auth="bearer", api_key_env="ANTHROPIC_AUTH_TOKEN")
         why.append("credential ← ANTHROPIC_AUTH_TOKEN (environment), sent as Authorization: Bearer")
@@ -244,8 +255,8 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
 
 def _default_auth(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str]) -> str:
     """As the official SDK decides: a Bedrock API key in the environment wins over the AWS credential chain."""
-    if spec.name == "bedrock" and (env.get(spec.key_env) or _text(raw, "api_key_env")):
-        return "bearer"
+    if spec.name in ("bedrock", "vertex") and (env.get(spec.key_env) or _text(raw, "api_key_env")):
+        return "bearer"  # a Bedrock API key, or a Vertex access token, given explicitly
     return spec.default_auth
 
 

@@ -201,3 +201,31 @@ def test_plain_check_reads_the_sdk_variables_and_says_where_each_came_from(
         "base_url ← ANTHROPIC_BASE_URL (environment)",
         "credential ← ANTHROPIC_AUTH_TOKEN (environment), sent as Authorization: Bearer"]
     assert "from: base_url ← ANTHROPIC_BASE_URL (environment)" in out
+
+
+def test_plain_check_reads_the_bedrock_and_vertex_sdk_variables(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with RunningEmulator() as emu:
+        monkeypatch.setenv("ANTHROPIC_BEDROCK_BASE_URL", f"{emu.url}/bedrock")
+        monkeypatch.setenv("AWS_REGION", "eu-west-1")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        monkeypatch.setenv("ANTHROPIC_VERTEX_BASE_URL", f"{emu.url}/vertex/v1")
+        monkeypatch.setenv("CLOUD_ML_REGION", "global")
+        monkeypatch.setenv("ANTHROPIC_VERTEX_PROJECT_ID", "my-project")
+        monkeypatch.setenv("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.sdk-token-value")
+        code = main(["check", "--retries", "0", "--report-dir", str(tmp_path)])
+    capsys.readouterr()
+    report = read_report(tmp_path)
+    assert code == 0, report["checks"]
+    targets = {t["provider"]: t for t in report["targets"]}
+    assert set(targets) == {"bedrock", "vertex"}
+    assert targets["bedrock"]["provenance"] == [
+        "base_url ← ANTHROPIC_BEDROCK_BASE_URL (environment)", "region ← AWS_REGION (environment)",
+        "credential ← the AWS credential chain, signed with SigV4"]
+    assert (targets["bedrock"]["auth"], targets["bedrock"]["region"]) == ("sigv4", "eu-west-1")
+    assert targets["vertex"]["provenance"] == [
+        "base_url ← ANTHROPIC_VERTEX_BASE_URL (environment)", "region ← CLOUD_ML_REGION (environment)",
+        "project ← ANTHROPIC_VERTEX_PROJECT_ID (environment)",
+        "credential ← GOOGLE_OAUTH_ACCESS_TOKEN (environment)"]
+    assert targets["vertex"]["auth"] == "bearer"

@@ -127,6 +127,10 @@ def _cause(ev: Evidence, info: ErrorInfo) -> tuple[str, str]:
     if status is None:
         if ev.phase in ("read", "protocol"):
             return "network.connect", f"the connection broke ({ev.phase})"
+        text = search_text(ev, info)  # a pasted message with no status: only rows that name none may decide
+        for row in fingerprints():
+            if not row.statuses and row.pattern.search(text):
+                return row.cause, row.id
         return "unclassified", "no status and no recognisable error"
     text = search_text(ev, info)
     for row in fingerprints():
