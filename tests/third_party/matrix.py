@@ -50,6 +50,8 @@ class Setup:
     cases: tuple[Case, ...]
     root_path: str | None = None  # LiteLLM SERVER_ROOT_PATH
     custom_auth: str | None = None  # LiteLLM custom auth hook: "401" (raises ProxyException) or "crash"
+    upstream: str | None = None  # "emulator-bedrock": LiteLLM calls the harness's emulated Bedrock (SigV4, event
+    #                              stream) as its upstream, as a gateway in front of Bedrock does
 
 
 def _standard(healthy_full: Expected, *, wrong_key_cause: str = "auth.invalid-key",
@@ -72,6 +74,9 @@ def _standard(healthy_full: Expected, *, wrong_key_cause: str = "auth.invalid-ke
 _LITELLM_FULL = Expected(1, "conformance.max-tokens", {
     "usage.message": "conformance.max-tokens", "usage.max-tokens": "conformance.max-tokens",
     "usage.stream-vs-message": "conformance.usage"})
+# Through LiteLLM, Bedrock's stream reports input_tokens 0 in message_start (LiteLLM's translation), so the
+# streamed usage disagrees with the message's.
+_LITELLM_BEDROCK_FULL = Expected(1, "conformance.usage", {"usage.stream-vs-message": "conformance.usage"})
 _AIMOCK_FULL = Expected(1, "conformance.max-tokens", {"usage.max-tokens": "conformance.max-tokens"})
 # Prism serves static examples and cannot stream.
 _PRISM = Expected(1, "stream.not-supported", {"stream.completes": "stream.not-supported"})
@@ -91,6 +96,15 @@ SETUPS: tuple[Setup, ...] = (
           False, _standard(_LITELLM_FULL, wrong_base="/no-such-prefix/anthropic"), root_path="/anthropic"),
     Setup("litellm-openrouter", "litellm", "openrouter", "/api/v1", "anthropic/claude-haiku-4.5", LITELLM_MASTER_KEY,
           "bearer", False, _standard(_LITELLM_FULL, wrong_base="/no-such-prefix/api/v1"), root_path="/api"),
+    # LiteLLM as a gateway in front of Bedrock (its bedrock/invoke route signs with SigV4 and decodes the event
+    # stream): the upstream is the emulator's Bedrock, so Bedrock's own refusals travel through LiteLLM's wrapping.
+    Setup("litellm-bedrock", "litellm", "anthropic", "", "claude-haiku-4-5", LITELLM_MASTER_KEY, "x-api-key",
+          False, (*_standard(_LITELLM_BEDROCK_FULL),
+                  Case("bedrock-access-denied", Expected(1, "model.access-denied"),
+                       Expected(1, "model.access-denied"), model="claude-denied"),
+                  Case("bedrock-profile-required", Expected(1, "model.inference-profile-required"),
+                       Expected(1, "model.inference-profile-required"), model="claude-bare")),
+          upstream="emulator-bedrock"),
     Setup("aimock-anthropic", "aimock", "anthropic", "", "claude-haiku-4-5", AIMOCK_KEY, "x-api-key", True,
           _standard(_AIMOCK_FULL)),
     # aimock answers /chat/completions under any prefix (even /no-such-prefix/api/v1): that base URL really works

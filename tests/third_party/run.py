@@ -123,10 +123,29 @@ async def user_api_key_auth(request: Request, api_key: str) -> UserAPIKeyAuth:
 '''
 
 
-def _litellm_config(setup: Setup, port: int, folder: Path) -> Path:
+def _bedrock_models(upstream: str) -> list[dict[str, object]]:
+    """LiteLLM routes to the emulated Bedrock, signing with the AWS docs' example pair the emulator verifies."""
+    from harness.cloud_credentials import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
+
+    def route(name: str, model: str, fault: str | None = None) -> dict[str, object]:
+        params: dict[str, object] = {"model": f"bedrock/invoke/{model}", "aws_bedrock_runtime_endpoint": upstream,
+                                     "aws_access_key_id": EMULATOR_ACCESS_KEY,
+                                     "aws_secret_access_key": EMULATOR_SECRET_KEY, "aws_region_name": "us-east-1"}
+        if fault:
+            params["extra_headers"] = {"x-emulator-fault": fault}
+        return {"model_name": name, "litellm_params": params}
+
+    return [route("claude-haiku-4-5", "us.anthropic.claude-haiku-4-5-20251001-v1:0"),
+            route("claude-denied", "us.anthropic.claude-haiku-4-5-20251001-v1:0", "model-access-denied"),
+            route("claude-bare", "anthropic.claude-sonnet-4-5-20250929-v1:0")]
+
+
+def _litellm_config(setup: Setup, port: int, folder: Path, upstream: str | None = None) -> Path:
     key = LITELLM_CUSTOM_KEY if setup.custom_auth else LITELLM_MASTER_KEY
     root = setup.root_path or ""
-    if setup.provider == "openrouter":
+    if upstream is not None:
+        models, settings = _bedrock_models(upstream), {}
+    elif setup.provider == "openrouter":
         models = [{"model_name": setup.model,
                    "litellm_params": {"model": "openai/mock-upstream",
                                       "mock_response": "Hello from the mocked upstream."}}]
@@ -158,14 +177,19 @@ _AIMOCK_FIXTURE = {"fixtures": [
 @contextlib.contextmanager
 def running(setup: Setup) -> Iterator[int]:
     """Start the set-up's server on a free loopback port; stop it (by its pid) afterwards."""
+    from harness.emulator import RunningEmulator
+
     port = _free_port()
     binary = find_binary(BINARIES[setup.server])
     assert binary is not None
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         folder = Path(tmp)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "OPENAI_", "OPENROUTER_"))}
+        upstream = None
+        if setup.upstream == "emulator-bedrock":
+            upstream = stack.enter_context(RunningEmulator()).base_url("bedrock")
         if setup.server == "litellm":
-            config = _litellm_config(setup, port, folder)
+            config = _litellm_config(setup, port, folder, upstream)
             env.update({"LITELLM_LOCAL_MODEL_COST_MAP": "True", "PYTHONPATH": str(folder)})
             if setup.root_path:
                 env["SERVER_ROOT_PATH"] = setup.root_path
