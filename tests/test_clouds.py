@@ -22,7 +22,7 @@ from harness.providers import sigv4
 from harness.providers.base import Placement
 from harness.providers.bedrock import BEDROCK
 from harness.providers.vertex import VERTEX
-from tests.helpers import read_report
+from tests.helpers import make_tls_files, read_report
 
 KEYS = sigv4.AwsKeys(EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY)
 NOW = dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.timezone.utc)
@@ -403,3 +403,27 @@ def test_bedrock_control_plane_hints_and_lifecycle(tmp_path: Path, capsys: pytes
     access = next(c for c in read_report(tmp_path / "b")["checks"] if c["id"] == "model.access")
     assert access["status"] == "passed" and "inference profile" in access["message"]
 
+
+
+def test_boto3_with_a_bedrock_api_key_over_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore prefers AWS_BEARER_TOKEN_BEDROCK over SigV4 and refuses it over plain http: TLS, with a CA
+    made here."""
+    boto3 = pytest.importorskip("boto3")
+    cert, key = make_tls_files(tmp_path)
+    body = json.dumps({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 8,
+                       "messages": [{"role": "user", "content": "Hello!"}]})
+    model = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+    with RunningEmulator(EmulatorSettings(), tls=(str(cert), str(key))) as emu:
+        for token, works in (("any-bedrock-api-key", True), ("bad-bedrock-api-key", False)):
+            monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", token)
+            client = boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=f"{emu.url}/bedrock",
+                                  verify=str(cert))
+            try:
+                if works:
+                    assert json.loads(client.invoke_model(modelId=model, body=body)["body"].read())["type"] == \
+                        "message"
+                else:
+                    with pytest.raises(client.exceptions.AccessDeniedException):
+                        client.invoke_model(modelId=model, body=body)
+            finally:
+                client.close()
