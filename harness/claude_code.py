@@ -319,7 +319,7 @@ def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolve
     raws, provenance = [], {}
     for model, why in roles.items():
         name = f"claude-code:{model}"
-        target = {**raw, "name": name, "model": model, **extra.get(model, {})}
+        target = {**raw, "name": name, "model": model, "claude_code": True, **extra.get(model, {})}
         lines = [*used, *why]
         if target.get("region") != raw.get("region"):
             lines.append(f"region for this model ← {target['region']} (ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION)")

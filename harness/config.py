@@ -42,6 +42,7 @@ TARGET_KEYS = frozenset(
         "gateway",
         "region",
         "project",
+        "claude_code",
     }
 )
 _MODEL_RE = re.compile(r"^[A-Za-z0-9._:/@\-]+$")
@@ -70,6 +71,7 @@ class Target:
     region: str | None = None  # Bedrock: AWS region; Vertex: location
     project: str | None = None  # Vertex: Google Cloud project (None: the one ADC resolves)
     aws_keys: tuple[Secret, Secret, Secret | None] | None = None  # static keys from the environment, if given
+    claude_code: bool = False  # checked as Claude Code would use it (its start-up calls too)
 
     @property
     def placement(self) -> Placement:
@@ -250,6 +252,7 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         region=placement.region,
         project=placement.project,
         aws_keys=aws_keys,
+        claude_code=_flag(raw, "claude_code"),
     )
 
 

@@ -17,7 +17,7 @@ import httpx
 from . import checks
 from .auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
 from .checks import Verdict
-from .checks.basic import Context
+from .checks.basic import Context, startup_hello
 from .checks.conformance import (
     CONFORMANCE_CHECKS,
     JUDGES,
@@ -107,7 +107,8 @@ class Ladder:
         self.profile = profile
         self.deadline = deadline
         self.stopped_reason: str | None = None
-        self.check_ids = [c for c in checks.CHECK_LAYERS if c != "model.access" or target.provider.control_plane]
+        self.check_ids = [c for c in checks.CHECK_LAYERS if (c != "model.access" or target.provider.control_plane)
+                          and (c != "gateway.startup" or self._claude_code_gateway)]
         self.check_ids += list(CONFORMANCE_CHECKS) if profile == "full" else []
         self.prober = prober
         self.credential_factory = credential_factory
@@ -117,6 +118,11 @@ class Ladder:
         self._blocked_by: str | None = None
         self.on_probe: Callable[[str, str], None] | None = None  # (target id, probe): the progress display
         self.today = lifecycle_today()
+
+    @property
+    def _claude_code_gateway(self) -> bool:
+        t = self.target
+        return t.claude_code and t.gateway and t.provider.name == "anthropic"
 
     async def execute(self) -> TargetRun:
         try:
@@ -139,6 +145,10 @@ class Ladder:
         if not self._blocked():
             obs = await self._probe("network", "GET", t.base_url, {"user-agent": base_headers(t)["user-agent"]})
             self._record("network.reachable", checks.endpoint_answers(obs), obs)
+            if self._claude_code_gateway and not self._blocked():
+                hello = await self._probe("startup_hello", "HEAD", t.base_url + "/api/hello",
+                                          {"user-agent": base_headers(t)["user-agent"]})
+                self._record("gateway.startup", startup_hello(hello), hello, blocks=False)
 
         if not self._blocked():
             self._credentials = await obtain_credentials(t, self.credential_factory)

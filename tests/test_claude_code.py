@@ -229,3 +229,21 @@ def test_plain_check_reads_the_bedrock_and_vertex_sdk_variables(
         "project ← ANTHROPIC_VERTEX_PROJECT_ID (environment)",
         "credential ← GOOGLE_OAUTH_ACCESS_TOKEN (environment)"]
     assert targets["vertex"]["auth"] == "bearer"
+
+
+def test_claude_codes_start_up_call_to_a_gateway_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from harness.checks.basic import startup_hello
+    from harness.observation import Observation
+
+    with RunningEmulator() as emu:
+        reports = _machine(tmp_path, monkeypatch, user={"env": {
+            "ANTHROPIC_BASE_URL": emu.url, "ANTHROPIC_AUTH_TOKEN": "tok-gateway-123456",
+            "ANTHROPIC_MODEL": "claude-haiku-4-5"}}, project={})
+        code = main(["check", "--claude-code", "--retries", "0", "--report-dir", str(reports)])
+    capsys.readouterr()
+    checks = {c["id"]: c for c in read_report(reports)["checks"]}
+    assert code == 0 and checks["gateway.startup"]["status"] == "passed"
+    assert checks["gateway.startup"]["message"] == "HEAD /api/hello answered HTTP 200 (Claude Code's start-up check)"
+    missing = startup_hello(Observation(probe="startup_hello", method="HEAD", url="http://gw/api/hello", status=404))
+    assert missing.warning and missing.cause == "endpoint.not-served" and "not documented" in missing.message

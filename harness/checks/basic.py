@@ -17,6 +17,7 @@ CHECK_LAYERS: dict[str, str] = {
     "config.valid": "config",
     "model.lifecycle": "model",  # offline, from the lifecycle data: a retired model is named before any request
     "network.reachable": "network",
+    "gateway.startup": "network",  # Claude Code's own start-up call to an Anthropic-format gateway (a hint)
     "credentials.obtained": "credentials",
     "auth.accepted": "auth",
     "model.available": "model",
@@ -218,3 +219,14 @@ def _path(url: str) -> str:
     from urllib.parse import urlsplit
 
     return urlsplit(url).path or "/"
+
+
+def startup_hello(obs: Observation) -> Verdict:
+    """Claude Code sends HEAD /api/hello to an Anthropic-format gateway at start-up (its gateway protocol page);
+    what it does with a failure is not documented, so a failure here is a warning, never a verdict."""
+    where = f"HEAD {_path(obs.url)}"
+    if obs.status is not None and 200 <= obs.status < 400:
+        return Verdict.ok(f"{where} answered HTTP {obs.status} (Claude Code's start-up check)")
+    seen = f"HTTP {obs.status}" if obs.status is not None else f"{obs.phase}: {obs.error}"
+    return Verdict.warn(f"{where} answered {seen}: Claude Code calls it at start-up (not when a proxy or a client "
+                        "certificate is set); what it does with a failure is not documented", "endpoint.not-served")

@@ -499,6 +499,7 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/v1/models", emu.route("anthropic", "models"), methods=["GET"]),
         Route("/v1/models/{model_id:path}", emu.model_by_id, methods=["GET"]),
         Route("/health", emu.health, methods=["GET"]),
+        Route("/api/hello", emu.health, methods=["GET", "HEAD"]),  # Claude Code's start-up call to a gateway
         Route("/bedrock/model/{model_id:path}/invoke", emu.cloud("bedrock", "message"), methods=["POST"]),
         Route("/bedrock/model/{model_id:path}/invoke-with-response-stream", emu.cloud("bedrock", "stream"),
               methods=["POST"]),
