@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from .diagnosis import Evidence, classify, entry, steps_for
+from .diagnosis import Evidence, classify, entry, sources_for, steps_for
 from .providers.bedrock import ERROR_STATUS
 from .redact import Redactor
 
@@ -131,7 +131,7 @@ def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[s
         "title": cause.title,
         "explanation": cause.explanation,
         "steps": steps_for(cause, provider, claude_code=bool(_CLAUDE_CODE.search(text))),
-        "sources": list(cause.sources),
+        "sources": sources_for(cause, provider),
         "transient": result.transient,
         "evidence": {"status": status, "phase": phase, "error_type": result.info.type,
                      "error_code": result.info.code, "message": result.info.message[:300],

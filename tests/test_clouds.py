@@ -427,3 +427,13 @@ def test_boto3_with_a_bedrock_api_key_over_tls(tmp_path: Path, monkeypatch: pyte
                         client.invoke_model(modelId=model, body=body)
             finally:
                 client.close()
+
+
+def test_sources_fit_the_target() -> None:
+    from harness.diagnosis import entry, sources_for
+
+    cause = entry("auth.permission-denied")
+    bedrock, foundry = sources_for(cause, "bedrock"), sources_for(cause, "foundry")
+    assert any("code.claude.com" in s for s in bedrock) and not any("Microsoft" in s for s in bedrock)
+    assert any("Microsoft Learn" in s for s in foundry) and not any("Google Cloud" in s for s in foundry)
+    assert sources_for(cause, None) == list(cause.sources)

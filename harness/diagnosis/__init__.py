@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .catalogue import CauseEntry, catalogue, entry, steps_for
+from .catalogue import CauseEntry, catalogue, entry, sources_for, steps_for
 from .classifier import (
     TRANSIENT_CAUSES,
     Classification,
@@ -25,5 +25,6 @@ __all__ = [
     "entry",
     "fingerprints",
     "parse_error",
+    "sources_for",
     "steps_for",
 ]

@@ -59,6 +59,22 @@ def steps_for(cause: CauseEntry, provider: str | None, *, gateway: bool = False,
     return out
 
 
+# Sources that are about one platform only, by how their label begins or what it names.
+_SOURCE_PLATFORMS = (("Microsoft Learn", "foundry"), ("Claude in Microsoft Foundry", "foundry"),
+                     ("AWS docs", "bedrock"), ("on Amazon Bedrock", "bedrock"), ("Google Cloud docs", "vertex"),
+                     ("on Vertex AI", "vertex"), ("OpenRouter", "openrouter"))
+
+
+def sources_for(cause: CauseEntry, provider: str | None) -> list[str]:
+    """The sources that fit this target: another platform's documents are left out (all are kept with no
+    provider, or when none would be left)."""
+    if provider is None:
+        return list(cause.sources)
+    kept = [s for s in cause.sources
+            if all(platform == provider for marker, platform in _SOURCE_PLATFORMS if marker in s)]
+    return kept or list(cause.sources)
+
+
 def _unlabelled(step: str, prefix: str) -> str:
     """A provider's own step without its label (the reader's target is that provider)."""
     if prefix in ("Gateway:", "Claude Code:"):

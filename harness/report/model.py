@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .. import constants
-from ..diagnosis import TRANSIENT_CAUSES, entry, steps_for
+from ..diagnosis import TRANSIENT_CAUSES, entry, sources_for, steps_for
 from ..ladder import CheckResult, TargetRun
 from ..lifecycle import lookup
 from ..redact import Redactor
@@ -120,7 +120,7 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
                 "explanation": cause.explanation,
                 "steps": steps_for(cause, run.target.provider.name, gateway=run.gateway,
                                    claude_code=run.target.id.startswith("claude-code:")),  # check --claude-code
-                "sources": list(cause.sources),
+                "sources": sources_for(cause, run.target.provider.name),
                 "evidence": check.message,
                 "request_ids": dict(check.request_ids),
                 "transient": check.transient,
