@@ -12,6 +12,7 @@ import base64
 import binascii
 import json
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,17 +141,29 @@ def _json(raw: bytes) -> Any:
         return None
 
 
-def frames_from_sse(sse: bytes) -> bytes:
-    """A recorded stream (kept as readable SSE) framed again as Bedrock sent it: for replay."""
+
+def frames_from_sse(sse: bytes, *, error_names: Mapping[str, str] | None = None,
+                    stop_metrics: Mapping[str, int] | None = None) -> list[bytes]:
+    """Anthropic stream events (as SSE) framed as Bedrock frames them, one frame per event: the emulator's
+    streams, and recorded streams (kept as readable SSE) framed again for replay. ``error_names`` maps an
+    Anthropic error type to the Bedrock exception member (unmapped: modelStreamErrorException); without it the
+    recorded name is kept. ``stop_metrics`` go on message_stop, as Bedrock's invocation metrics."""
     from .sse import SSEDecoder
 
     decoder = SSEDecoder()
-    events = decoder.feed(sse) + decoder.close()
-    out = []
-    for event in events:
+    frames = []
+    for event in decoder.feed(sse) + decoder.close():
         data = _json(event.data.encode())
-        if event.event == "error" and isinstance(data, dict) and isinstance(data.get("error"), dict):
-            out.append(exception_frame(str(data["error"].get("type")), str(data["error"].get("message", ""))))
-        elif isinstance(data, dict):
-            out.append(chunk_frame(data))
-    return b"".join(out)
+        if not isinstance(data, dict):
+            continue
+        if data.get("type") == "error" or event.event == "error":
+            found = data.get("error")
+            error: dict[str, Any] = found if isinstance(found, dict) else {}
+            kind = str(error.get("type"))
+            name = kind if error_names is None else error_names.get(kind, "modelStreamErrorException")
+            frames.append(exception_frame(name, str(error.get("message", ""))))
+            continue
+        if data.get("type") == "message_stop" and stop_metrics is not None:
+            data = {**data, "amazon-bedrock-invocationMetrics": dict(stop_metrics)}
+        frames.append(chunk_frame(data))
+    return frames

@@ -30,7 +30,7 @@ from .resources import fill, fixtures_dir, load_error_fixture
 def _stream_content(headers: dict[str, str], sse: bytes) -> bytes:
     """Streams are kept as readable SSE; a Bedrock stream is framed again as the AWS event stream it was."""
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    return eventstream.frames_from_sse(sse) if eventstream.CONTENT_TYPE in content_type else sse
+    return b"".join(eventstream.frames_from_sse(sse)) if eventstream.CONTENT_TYPE in content_type else sse
 
 
 def _healthy(provider: str, kind: str) -> httpx.Response:

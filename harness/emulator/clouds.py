@@ -161,22 +161,13 @@ def publisher_model_not_found(project: str, location: str, model: str) -> Respon
                         "com/vertex-ai/generative-ai/docs/learn/model-versions")
 
 
+# Anthropic error types and the Bedrock stream exceptions they become.
+STREAM_EXCEPTIONS = {"overloaded_error": "throttlingException", "api_error": "internalServerException"}
+
+
 def to_event_stream(sse_events: list[bytes], metrics: dict[str, int] | None = None) -> list[bytes]:
-    """The same Anthropic events, framed as Bedrock frames them; exception events become exception frames."""
-    frames = []
-    for raw in sse_events:
-        data = next((line[5:].strip() for line in raw.decode().splitlines() if line.startswith("data:")), "")
-        event = json.loads(data) if data else {}
-        if event.get("type") == "error":
-            error = event.get("error") or {}
-            name = {"overloaded_error": "throttlingException", "api_error": "internalServerException"}.get(
-                str(error.get("type")), "modelStreamErrorException")
-            frames.append(eventstream.exception_frame(name, str(error.get("message", ""))))
-            continue
-        if event.get("type") == "message_stop" and metrics is not None:
-            event = {**event, "amazon-bedrock-invocationMetrics": metrics}
-        frames.append(eventstream.chunk_frame(event))
-    return frames
+    """The same Anthropic events, framed as Bedrock frames them; error events become exception frames."""
+    return eventstream.frames_from_sse(b"".join(sse_events), error_names=STREAM_EXCEPTIONS, stop_metrics=metrics)
 
 
 # --- google-auth, offline --------------------------------------------------------------------------------------
