@@ -65,14 +65,12 @@ class QuietDrops(logging.Filter):
 
 
 def fault_applies(fault: Fault, provider: str) -> bool:
+    if fault.providers and provider not in fault.providers:
+        return False
     if fault.scope == "token":
-        return provider == "foundry"
-    if fault.behaviour == "fixture":
-        return load_error_fixture(provider, fault.name) is not None
-    if fault.behaviour == "echo-key":
-        return load_error_fixture(provider, "invalid-key") is not None
-    if fault.behaviour in ("reframed-stream", "control-plane"):
-        return provider == "bedrock"
+        return True  # the token endpoint answers it, not a provider's fixture
+    if fault.behaviour in ("fixture", "echo-key"):  # echo-key rewrites the provider's own invalid-key answer
+        return load_error_fixture(provider, "invalid-key" if fault.behaviour == "echo-key" else fault.name) is not None
     return True
 
 

@@ -19,6 +19,7 @@ class Fault:
     behaviour: Behaviour
     description: str
     expected_cause: str  # what the harness must diagnose (tests hold us to it)
+    providers: tuple[str, ...] = ()  # only these providers have it (empty: any provider with the fault's fixture)
 
 
 FAULTS: dict[str, Fault] = {
@@ -73,9 +74,9 @@ FAULTS: dict[str, Fault] = {
         Fault("model-timeout", "message", "fixture", "Bedrock: ModelTimeoutException (408)", "network.timeout"),
         Fault("model-error", "message", "fixture", "Bedrock: ModelErrorException (424)", "provider.server-error"),
         Fault("control-plane-denied", "auth", "control-plane", "Bedrock: the identity may invoke models but not read "
-              "the control plane (a warning only)", "none"),
+              "the control plane (a warning only)", "none", ("bedrock",)),
         Fault("reframed-stream", "stream", "reframed-stream", "Bedrock: a proxy re-frames the event stream as SSE",
-              "conformance.stream"),
+              "conformance.stream", ("bedrock",)),
         Fault("model-not-enabled", "generate", "fixture", "Vertex: the project may not use this publisher model (400 "
               "FAILED_PRECONDITION)", "model.access-denied"),
         Fault("api-disabled", "auth", "fixture", "Vertex: the Vertex AI API is disabled in the project (403)",
@@ -85,10 +86,10 @@ FAULTS: dict[str, Fault] = {
         Fault("beta-unsupported", "message", "fixture", "Vertex: an anthropic-beta value the platform rejects (400)",
               "request.unsupported-beta"),
         Fault("expired-token", "token", "token-expired", "Entra tokens issued already expired",
-              "auth.token-expired"),
+              "auth.token-expired", ("foundry",)),
         Fault("wrong-audience", "token", "token-audience", "Entra tokens issued for another audience",
-              "auth.token-wrong-audience"),
+              "auth.token-wrong-audience", ("foundry",)),
         Fault("token-endpoint-down", "token", "fixture", "the managed-identity endpoint fails",
-              "auth.credential-unavailable"),
+              "auth.credential-unavailable", ("foundry",)),
     )
 }
