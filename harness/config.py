@@ -258,8 +258,8 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
 
 def _default_auth(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str]) -> str:
     """As the official SDK decides: a Bedrock API key in the environment wins over the AWS credential chain."""
-    if spec.name in ("bedrock", "vertex") and (env.get(spec.key_env) or _text(raw, "api_key_env")):
-        return "bearer"  # a Bedrock API key, or a Vertex access token, given explicitly
+    if spec.default_auth in ("sigv4", "adc") and (env.get(spec.key_env) or _text(raw, "api_key_env")):
+        return "bearer"  # a token given explicitly (a Bedrock API key, a Vertex access token) wins over the chain
     return spec.default_auth
 
 

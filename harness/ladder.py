@@ -238,9 +238,10 @@ class Ladder:
         foundation = foundation_model_id(t.model)
         availability = profile = None
         if foundation is not None:
-            availability = await self._control("availability", f"{base}/foundation-model-availability/"
-                                                                f"{quote(foundation, safe=':')}")
-            info = await self._control("foundation_model", f"{base}/foundation-models/{quote(foundation, safe=':')}")
+            model_id = quote(foundation, safe=":")
+            availability = await self._authed("availability", "GET", f"/foundation-model-availability/{model_id}",
+                                              None, base=base)
+            info = await self._authed("foundation_model", "GET", f"/foundation-models/{model_id}", None, base=base)
             known = bedrock_lifecycle(t.model, info, self.today)
             if known is not None:
                 self.run.lifecycle = known
@@ -248,15 +249,10 @@ class Ladder:
                 self._record("model.lifecycle", model_lifecycle(t.provider.name, t.model, self.today, known), None,
                              blocks=False)
         if is_profile(t.model):
-            profile = await self._control("inference_profile", f"{base}/inference-profiles/{quote(t.model, safe='')}")
+            profile = await self._authed("inference_profile", "GET", f"/inference-profiles/{quote(t.model, safe='')}",
+                                         None, base=base)
         verdict = judge_model_access(availability, profile, t.region or "")
         self._record("model.access", verdict, availability or profile, blocks=False)
-
-    async def _control(self, probe: str, url: str) -> Observation:
-        assert self._credentials is not None
-        headers = {k: v for k, v in {**base_headers(self.target), **self._credentials.headers}.items()
-                   if k != "content-type"}
-        return await self._probe(probe, "GET", url, headers, auth=self._credentials.signer)
 
     def _context(self) -> Context:
         return Context(self.target.provider.name, self.target.auth, self.target.model)
@@ -336,12 +332,15 @@ class Ladder:
         shaped = t.provider.body(kind, body, t.anthropic_version)
         return await self._authed(probe, "POST", self._path(kind, model or t.model), shaped, stream=kind == "stream")
 
-    async def _authed(self, probe: str, method: str, path: str, body: Any, *, stream: bool = False) -> Observation:
+    async def _authed(self, probe: str, method: str, path: str, body: Any, *, stream: bool = False,
+                      base: str | None = None) -> Observation:
+        """A request with the target's credential, to ``path`` under the base URL (or under ``base``: Bedrock's
+        control plane)."""
         assert self._credentials is not None and self._credentials.ok
         headers = {**base_headers(self.target), **self._credentials.headers}
         if method == "GET":
             headers.pop("content-type", None)
-        return await self._probe(probe, method, self.target.base_url + path, headers, body, stream=stream,
+        return await self._probe(probe, method, (base or self.target.base_url) + path, headers, body, stream=stream,
                                  auth=self._credentials.signer)
 
     async def _probe(
