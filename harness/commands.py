@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import retry
+from .cloud_credentials import EMULATOR_ACCESS_KEY
 from .config import build_targets, infer_providers, load_toml_targets, no_target_error, sdk_target
 from .emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
 from .emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
@@ -352,7 +353,7 @@ def emulate(args: argparse.Namespace) -> int:
     print(f"  Foundry     base URL {base}/anthropic   (any key; Entra tokens from {base}/msi/token)")
     print(f"  Anthropic   base URL {base}")
     print(f"  OpenRouter  base URL {base}/api/v1")
-    print(f"  Bedrock     base URL {base}/bedrock     (SigV4 with AKIAIOSFODNN7EXAMPLE and the AWS docs' example "
+    print(f"  Bedrock     base URL {base}/bedrock     (SigV4 with {EMULATOR_ACCESS_KEY} and the AWS docs' example "
           "secret, or any API key; STS at /sts/)")
     print(f"  Vertex AI   base URL {base}/vertex/v1   (any access token; GCE_METADATA_HOST={shown}:{port} for "
           f"google-auth, token_uri {base}/vertex/token)")

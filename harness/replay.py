@@ -18,6 +18,7 @@ import httpx
 import respx
 
 from . import eventstream
+from .cloud_credentials import EMULATOR_ACCESS_KEY
 from .config import Target
 from .emulator.app import SCOPE_KINDS
 from .emulator.faults import FAULTS
@@ -124,7 +125,7 @@ def replay_router(target: Target, fault: str | None = None) -> respx.Router:
 REPLAY_KEY_ENV = "CLAUDE_HARNESS_REPLAY_KEY"
 # Replayed SigV4 targets sign with this key id; the bad-key probe signs with the AWS docs' example id instead.
 REPLAY_AWS_ENV = {"AWS_ACCESS_KEY_ID": "REPLAYKEYID", "AWS_SECRET_ACCESS_KEY": "replay-secret"}
-REPLAY_BAD_SIGNER = "Credential=AKIAIOSFODNN7EXAMPLE/"
+REPLAY_BAD_SIGNER = f"Credential={EMULATOR_ACCESS_KEY}/"
 
 
 def recording_folder(target_id: str) -> str:
