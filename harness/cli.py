@@ -114,7 +114,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="how long the slow-first-byte and slow-stream faults wait (default 3)")
 
     models = sub.add_parser("models", help="the Claude model lifecycle table: status, retirement date, replacement")
-    models.add_argument("--provider", default="anthropic", choices=["anthropic", "foundry", "openrouter"])
+    models.add_argument("--provider", default="anthropic", choices=list(PROVIDERS),
+                        help="list the ids as this provider names them (default anthropic)")
 
     explain = sub.add_parser("explain", help="diagnose a pasted error offline")
     explain.add_argument("text", nargs="?", help="the error text; read from standard input when absent")
@@ -141,6 +142,9 @@ def _models(args: argparse.Namespace) -> int:
               f"{info.replacement or ''}{flag}")
     print(f"\nAs of {today.isoformat()} (UTC). Anthropic's schedule; Microsoft Foundry follows it. Sources: "
           "Anthropic's model deprecations page and the anthropic SDK's deprecation table.")
+    if args.provider not in ("anthropic", "foundry", "openrouter"):
+        print(f"{PROVIDERS[args.provider].display_name} names these models its own way and keeps its own dates: "
+              "the table above is Anthropic's schedule, shown as a fallback; this platform's date may differ.")
     return 0
 
 
@@ -164,6 +168,7 @@ def _explain(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    written: list[Path] = []  # report files this run has written, so Ctrl-C knows whether one is still owed
     try:
         if args.command == "explain":
             return _explain(args)
@@ -173,15 +178,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.command == "check":
             with _no_leftovers(args.report_dir, getattr(args, "record", None)):
-                return commands.check(args, dict(os.environ))
+                return commands.check(args, dict(os.environ), written=written)
         return commands.emulate(args)
     except HarnessError as exc:
         tag = f" [{exc.cause}]" if exc.cause else ""
         print(f"claude-harness: error{tag}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `claude-harness models | head -1`: the reader left; end quietly, as Unix tools do
+        _stdout_to_devnull()
+        return 128 + 13  # SIGPIPE, as a shell reports a tool that died of it
     except KeyboardInterrupt:
         print("claude-harness: interrupted", file=sys.stderr)
+        if args.command == "check" and not written:
+            _write_interrupted_report(args.report_dir)
         return 130
+
+
+def _stdout_to_devnull() -> None:
+    """Point standard output at /dev/null so that the interpreter's final flush does not fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _write_interrupted_report(report_dir: Path) -> None:
+    """Ctrl-C before the run got going (while starting up): every format is still written, marked incomplete."""
+    with contextlib.suppress(Exception, KeyboardInterrupt):
+        from .commands import write_interrupted_report
+
+        write_interrupted_report(report_dir)
 
 
 @contextlib.contextmanager

@@ -19,14 +19,14 @@ from . import retry
 from .cloud_credentials import EMULATOR_ACCESS_KEY
 from .config import build_targets, infer_providers, load_toml_targets, no_target_error, sdk_target
 from .emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
-from .emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
+from .emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, fault_applies, unknown_faults
 from .emulator.inprocess import StreamingASGITransport
 from .emulator.tokens import in_process_credential
 from .errors import HarnessError
 from .providers import PROVIDERS
 from .report import render_github, render_markdown, render_terminal, renderings
 from .report.writer import prepare_report_dir, write_report
-from .runner import RunOptions, run_and_report
+from .runner import RunOptions, interrupted_report, mark_interrupted, run_and_report
 
 
 def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def _options(args: argparse.Namespace, env: Mapping[str, str], *, emulated: bool
     retries = args.retries if args.retries is not None else (0 if emulated else retry.DEFAULT_RETRIES)
     progress = None
     if not getattr(args, "quiet", True) and sys.stderr.isatty():
-        from harness.progress import TerminalProgress
+        from .progress import TerminalProgress
 
         progress = TerminalProgress(total=0)
     return RunOptions(progress=progress,
@@ -87,7 +87,19 @@ def _options(args: argparse.Namespace, env: Mapping[str, str], *, emulated: bool
     )
 
 
-def check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def write_interrupted_report(report_dir: Path, mode: str = "live") -> None:
+    prepare_report_dir(report_dir)
+    report = interrupted_report(mode)
+    with _sigint_deferred():
+        write_report(report_dir, report, renderings(report))
+
+
+def check(args: argparse.Namespace, env: Mapping[str, str], written: list[Path] | None = None) -> int:
+    stray = [flag for flag, given in (("--claude-settings", args.claude_settings is not None),
+                                      ("--run-helpers", args.run_helpers)) if given]
+    if stray and not args.claude_code:  # never fall back to auto-detection, which would send to other endpoints
+        raise HarnessError(f"{' and '.join(stray)} only apply to Claude Code's configuration.",
+                           fix="Add --claude-code, or drop " + " and ".join(stray) + ".")
     if args.fault and not (args.emulator or args.mocked):
         raise HarnessError("--fault only applies to the built-in emulator.", fix="Add --emulator (or --mocked).")
     if args.emulator and args.mocked:
@@ -103,22 +115,28 @@ def check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.record is not None:
         _prepare_record_dir(args.record)
     options = _options(args, env, emulated=emulated or args.replay is not None)
-    if args.claude_code:
-        if emulated or args.config or args.replay is not None or args.provider:
-            raise HarnessError("--claude-code reads the target from Claude Code's own configuration.",
-                               fix="Drop --provider, --config, --emulator, --mocked and --replay.")
-        report = _check_claude_code(args, env, options)
-    elif args.replay is not None:
-        report = _check_replay(args, env, options)
-    else:
-        report = _check_emulated(args, env, options) if emulated else _check_live(args, env, options)
+    if args.claude_code and (emulated or args.config or args.replay is not None or args.provider):
+        raise HarnessError("--claude-code reads the target from Claude Code's own configuration.",
+                           fix="Drop --provider, --config, --emulator, --mocked and --replay.")
+    try:
+        if args.claude_code:
+            report = _check_claude_code(args, env, options)
+        elif args.replay is not None:
+            report = _check_replay(args, env, options)
+        else:
+            report = _check_emulated(args, env, options) if emulated else _check_live(args, env, options)
+    except KeyboardInterrupt:  # before any target ran (a run interrupted mid-way is reported by the runner)
+        report = interrupted_report(_mode_of(args))
     if options.verify is False:
         report.setdefault("notes", []).append("TLS verification was turned off (--insecure)")
     if args.matrix:
         from .report.matrix import build_matrix
 
         report["matrix"] = build_matrix(report)
-    write_report(report_dir, report, renderings(report))
+    with _sigint_deferred():  # a second Ctrl-C must not leave a report half-written
+        files = write_report(report_dir, report, renderings(report))
+    if written is not None:
+        written.extend(files)
     if args.format == "json":
         print(json.dumps(report, indent=2))
     elif args.format == "github":
@@ -134,6 +152,31 @@ def check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     else:
         print(render_terminal(report, report_dir=str(report_dir)), end="")
     return int(report["summary"]["exit_code"])
+
+
+def _mode_of(args: argparse.Namespace) -> str:
+    if args.mocked or args.replay is not None:
+        return "mocked"
+    return "emulator" if args.emulator else "live"
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while the report files are written; it takes effect right after."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _prepare_record_dir(path: Path) -> None:
@@ -271,11 +314,18 @@ def _check_emulated(args: argparse.Namespace, env: Mapping[str, str], options: R
         return run_and_report(targets, mode="mocked", transport=transport, credential_factory=factory, notes=notes,
                               options=options, record_to=args.record)
     emulated_providers(faults, flags)  # fail with a clear message before starting a server
-    with RunningEmulator(settings) as emu, _identity_env(emu):
-        bases = {p: emu.base_url(p) for p in PROVIDERS}
-        targets = emulated_targets(bases, flags, env, faults=faults)
-        notes.append(f"emulator served on {emu.url}")
-        return run_and_report(targets, mode="emulator", notes=notes, options=options, record_to=args.record)
+    report: dict[str, Any] | None = None
+    try:
+        with RunningEmulator(settings) as emu, _identity_env(emu):
+            bases = {p: emu.base_url(p) for p in PROVIDERS}
+            targets = emulated_targets(bases, flags, env, faults=faults)
+            notes.append(f"emulator served on {emu.url}")
+            report = run_and_report(targets, mode="emulator", notes=notes, options=options, record_to=args.record)
+    except KeyboardInterrupt:
+        if report is None:
+            raise
+        mark_interrupted(report)  # the checks had finished; Ctrl-C came while the emulator was stopping
+    return report
 
 
 @contextlib.contextmanager
@@ -355,12 +405,18 @@ def emulate(args: argparse.Namespace) -> int:
     print(f"  OpenRouter  base URL {base}/api/v1")
     print(f"  Bedrock     base URL {base}/bedrock     (SigV4 with {EMULATOR_ACCESS_KEY} and the AWS docs' example "
           "secret, or any API key; STS at /sts/)")
-    print(f"  Vertex AI   base URL {base}/vertex/v1   (any access token; GCE_METADATA_HOST={shown}:{port} for "
-          f"google-auth, token_uri {base}/vertex/token)")
+    print(f"  Vertex AI   base URL {base}/vertex/v1   (any access token; for google-auth set both "
+          f"GCE_METADATA_HOST={shown}:{port} and GCE_METADATA_IP={shown}:{port}, or it also asks 169.254.169.254; "
+          f"token_uri {base}/vertex/token)")
     print(f"  Managed identity: IDENTITY_ENDPOINT={base}/msi/token IDENTITY_HEADER={settings.identity_header}")
     print("  Faults per request: header 'x-emulator-fault: NAME[,NAME]'; at start-up: --fault NAME")
     for fault in FAULTS.values():
         print(f"    {fault.name:<24} {fault.description}")
+    for name in sorted(settings.faults):
+        skipped = [p for p in PROVIDERS if not fault_applies(FAULTS[name], p)]
+        if skipped:
+            print(f"  --fault {name} does not fit {', '.join(skipped)}: requests there are answered as if healthy "
+                  "(the --log line names the skipped fault)")
     sys.stdout.flush()
     try:
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C (and SIGTERM, via uvicorn) stop it cleanly

@@ -297,13 +297,17 @@ def _aws_keys(auth: str, env: Mapping[str, str]) -> tuple[Secret, Secret, Secret
     if auth != "sigv4" or not (env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY")):
         return None
     token = env.get("AWS_SESSION_TOKEN")
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", *(("AWS_SESSION_TOKEN",) if token else ())):
+        _require_sendable(env[var].strip(), var)
     return (Secret(env["AWS_ACCESS_KEY_ID"].strip(), kind="AWS access key id", source="$AWS_ACCESS_KEY_ID"),
             Secret(env["AWS_SECRET_ACCESS_KEY"].strip(), kind="AWS secret key", source="$AWS_SECRET_ACCESS_KEY"),
             Secret(token.strip(), kind="AWS session token", source="$AWS_SESSION_TOKEN") if token else None)
 
 
-EXTRAS = {"sigv4": ("botocore", "bedrock", "the AWS credential chain (profiles, SSO, roles)"),
-          "adc": ("google.auth", "vertex", "Google Application Default Credentials")}
+# auth mode -> (module, extra, what it brings, the distribution to install). The fix names the distribution
+# itself: the extra of a project installed from a checkout cannot be fetched from the package index by name.
+EXTRAS = {"sigv4": ("botocore", "bedrock", "the AWS credential chain (profiles, SSO, roles)", "botocore"),
+          "adc": ("google.auth", "vertex", "Google Application Default Credentials", "google-auth")}
 
 
 def extra_installed(module: str) -> bool:
@@ -318,12 +322,12 @@ def extra_installed(module: str) -> bool:
 def _require_extra(spec: ProviderSpec, auth: str, aws_keys: object) -> None:
     if auth not in EXTRAS or (auth == "sigv4" and aws_keys is not None):
         return  # keys in the environment are signed without botocore
-    module, extra, what = EXTRAS[auth]
+    module, extra, what, distribution = EXTRAS[auth]
     if not extra_installed(module):
         raise ConfigError(
             f"{spec.display_name} with --auth {auth} needs {what}, from the optional extra [{extra}], "
             "which is not installed.",
-            fix=f"pip install 'claude-harness[{extra}]'"
+            fix=f"pip install {distribution} (or reinstall from your checkout with pip install '.[{extra}]')"
             + (", or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --auth bearer with a Bedrock API key"
                if auth == "sigv4" else ", or use --auth bearer with an access token") + ".",
         )
@@ -490,8 +494,25 @@ def _resolve_secret(
             f"The credential in {var} contains whitespace or a newline (often a copy-paste slip).",
             fix=f"Remove the whitespace from {var}.",
         )
+    _require_sendable(value, var)
     kind = "bearer token" if auth == "bearer" else f"{auth} key"
     return Secret(value, kind=kind, source=f"${var}"), var
+
+
+def _require_sendable(value: str, var: str) -> None:
+    """A credential travels in an HTTP header, which carries visible ASCII only: a curly quote or a stray
+    control character pasted into a key would otherwise fail inside the HTTP client, far from its cause."""
+    for position, char in enumerate(value, start=1):
+        if not 0x21 <= ord(char) <= 0x7E:
+            import unicodedata
+
+            name = unicodedata.name(char, "a control character")
+            raise ConfigError(
+                f"The credential in {var} has a character an HTTP header cannot carry: U+{ord(char):04X} ({name}) "
+                f"at position {position} of {len(value)} (often a copy-paste slip: curly quotes, a non-breaking "
+                "space, an invisible mark).",
+                fix=f"Copy the key again into {var}, as plain text.",
+            )
 
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token (RFC 9110)

@@ -1,9 +1,10 @@
 """The pytest11 entry point: options only, inert until one of them is used.
 
 Every pytest session in an environment where claude-harness is installed loads this module, so it imports
-nothing of the harness beyond itself and prints nothing. The runtime (harness/pytest_plugin.py: targets,
-fixtures, reports) is registered only when a --harness-… option is given or our suites are collected (their
-conftest.py asks for it), so a project's own `suites/` or `harness.py` never wakes it.
+nothing of the harness beyond itself and the provider registry (plain data), and prints nothing. The runtime
+(harness/pytest_plugin.py: targets, fixtures, reports) is registered only when a --harness-… option is given or
+our suites are collected (their conftest.py asks for it), so a project's own `suites/` or `harness.py` never
+wakes it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from importlib import import_module
 
 import pytest
 
-PROVIDER_NAMES = ("foundry", "openrouter", "anthropic")
+from .providers import PROVIDERS  # the one registry (pure data: no HTTP stack), as the CLI's --provider takes
+
 RUNTIME = "claude-harness-runtime"
 
 
@@ -20,7 +22,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("claude-harness", "claude-harness targets (each mirrors a `claude-harness check` flag)")
     add = group.addoption
     add("--harness-config", metavar="FILE", help="TOML file with [[targets]] (check --config)")
-    add("--harness-provider", choices=PROVIDER_NAMES, help="provider of a single target")
+    add("--harness-provider", choices=list(PROVIDERS), help="provider of a single target")
     add("--harness-base-url", metavar="URL", help="endpoint root of a single target")
     add("--harness-resource", metavar="NAME", help="Foundry resource name (instead of --harness-base-url)")
     add("--harness-region", metavar="REGION", help="Bedrock: AWS region; Vertex: location")

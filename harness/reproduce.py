@@ -73,7 +73,7 @@ def sdk_snippet(target: Target, *, stream: bool) -> str | None:
                 "from anthropic import AnthropicFoundry",
                 f'client = AnthropicFoundry(base_url="{target.base_url}/", api_key=os.environ["{var}"])',
             ]
-        create = f'client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{prompt}'
+        create = f'client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{prompt})'
         return "\n".join([*head, f"print({create})"])
     if target.provider.name == "openrouter":
         pairs = [f'"{n}": os.environ["{header_placeholder(target, n)[1:]}"]' if is_secret_header(n) else f"{n!r}: {v!r}"

@@ -27,7 +27,7 @@ from .probe import Prober
 from .record import record_runs
 from .redact import Redactor
 from .report import build_report
-from .report.model import utc_now
+from .report.model import INTERRUPTED_EXIT_CODE, utc_now
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,18 @@ def run_and_report(
         notes.append(f"observations recorded to {record_to} (scrubbed)")
     return build_report(runs, mode=mode, redactor=redactor, incomplete=interrupted or deadline_hit,
                         interrupted=interrupted, notes=notes, started_at=started_at)
+
+
+def interrupted_report(mode: str) -> dict[str, Any]:
+    """The report of a run stopped by Ctrl-C before any target was checked: every format is still written."""
+    return build_report([], mode=mode, redactor=Redactor(), incomplete=True, interrupted=True,
+                        notes=["interrupted (Ctrl-C) before any target was checked: nothing was sent"])
+
+
+def mark_interrupted(report: dict[str, Any]) -> None:
+    """Ctrl-C after every check had finished: the report is complete, the exit code says it was interrupted."""
+    report["summary"].update(interrupted=True, exit_code=INTERRUPTED_EXIT_CODE)
+    report.setdefault("notes", []).append("interrupted (Ctrl-C) after every check had finished")
 
 
 async def run_targets(

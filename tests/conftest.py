@@ -12,6 +12,7 @@ import pytest
 
 _PREFIXES = ("ANTHROPIC_", "OPENROUTER_", "AZURE_", "IDENTITY_", "MSI_", "IMDS_", "CLAUDE_HARNESS_", "AWS_", "GOOGLE_",
              "GCE_", "GCLOUD_", "CLOUDSDK_", "CLOUD_ML_")
+PINNED_TODAY = "2026-11-20"
 _PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
@@ -26,6 +27,9 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
     monkeypatch.setenv("NO_GCE_CHECK", "true")
     monkeypatch.setenv("CLOUDSDK_CONFIG", os.devnull)
+    # The model lifecycle is judged as of a fixed day, so no test depends on the calendar (the suite also runs
+    # under `faketime -f +400d`); tests of the lifecycle itself set their own days.
+    monkeypatch.setenv("CLAUDE_HARNESS_TODAY", PINNED_TODAY)
 
 
 def _loopback(host: Any) -> bool:

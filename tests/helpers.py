@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from harness.resources import schemas_dir
+
+
+def bare_env(**variables: str) -> dict[str, str]:
+    """A minimal environment for a child process that keeps the test's clock: the pinned lifecycle day and, under
+    `faketime`, its preload, so the child and this process agree on the time (a signature, a token's expiry)."""
+    keep = ("CLAUDE_HARNESS_TODAY", "LD_PRELOAD", "DYLD_INSERT_LIBRARIES", "DYLD_FORCE_FLAT_NAMESPACE")
+    clock = {k: v for k, v in os.environ.items() if k in keep or k.startswith("FAKETIME")}
+    return {"PATH": "/usr/bin:/bin", **clock, **variables}
 
 
 def validate_report(report: dict[str, Any]) -> None:

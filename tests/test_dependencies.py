@@ -15,7 +15,7 @@ else:  # pragma: no cover
 ROOT = Path(__file__).resolve().parents[1]
 # distribution name -> import name, where they differ
 IMPORT_NAMES = {"azure-identity": "azure", "tomli": "tomli", "pyyaml": "yaml", "types-jsonschema": None,
-                "google-auth": "google", "claude-harness": None}
+                "google-auth": "google", "claude-endpoint-harness": None}
 
 
 def _imports(folder: Path) -> set[str]:

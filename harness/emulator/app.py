@@ -83,12 +83,20 @@ class Emulator:
         self.settings = settings
 
     # --- helpers -------------------------------------------------------------------------------
-    def _active(self, request: Request) -> list[Fault]:
+    def _active(self, request: Request, provider: Provider | None = None) -> list[Fault]:
+        """The faults asked for (at start-up and in the request's header) that fit this provider. One that does
+        not fit is skipped, never answered with a 500; the request log (--log) names it."""
         names = set(self.settings.faults)
         header = request.headers.get(FAULT_HEADER, "")
         names.update(n.strip() for n in header.split(",") if n.strip())
         order = {"auth": 0, "generate": 1, "message": 2, "stream": 3, "token": 4}
-        return sorted((FAULTS[n] for n in names if n in FAULTS), key=lambda f: order[f.scope])
+        faults = sorted((FAULTS[n] for n in names if n in FAULTS), key=lambda f: order[f.scope])
+        if provider is None:
+            return faults
+        skipped = sorted(f.name for f in faults if not fault_applies(f, provider))
+        if skipped:
+            request.state.faults_skipped = skipped
+        return [f for f in faults if f.name not in skipped]
 
     @staticmethod
     def _ids(provider: Provider) -> dict[str, str]:
@@ -203,7 +211,7 @@ class Emulator:
             answer = self._fixture(provider, "unknown-model", model, ids)
             if answer is not None:
                 return answer
-        for fault in self._active(request):
+        for fault in self._active(request, provider):
             if fault.scope == "token" or kind not in SCOPE_KINDS[fault.scope]:
                 continue
             if fault.name == "key-auth-disabled" and "authorization" in request.headers:
@@ -261,7 +269,7 @@ class Emulator:
             answer = self._fixture(provider, "inference-profile-required", model, ids)
             assert answer is not None
             return answer
-        for fault in self._active(request):
+        for fault in self._active(request, provider):
             if fault.scope == "token" or kind not in SCOPE_KINDS[fault.scope]:
                 continue
             applied = await self._apply(fault, request, provider, kind, model, body, ids)
@@ -386,7 +394,7 @@ class Emulator:
         denied = clouds.authenticate_bedrock(request, b"", ids)
         if denied is not None:
             return denied
-        faults = {f.name for f in self._active(request)}
+        faults = {f.name for f in self._active(request, "bedrock")}
         if "control-plane-denied" in faults:
             action = {"foundation-model-availability": "GetFoundationModelAvailability", "foundation-models":
                       "GetFoundationModel", "inference-profiles": "GetInferenceProfile"}[request.path_params["kind"]]

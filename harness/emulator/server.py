@@ -126,6 +126,9 @@ def request_log(app: Any, log: TextIO) -> Any:
                      "path": scope["path"], "status": status[0] if status else None,
                      "duration_ms": round((time.perf_counter() - start) * 1000, 1),
                      "faults": headers.get("x-emulator-fault")}
+            skipped = scope.get("state", {}).get("faults_skipped")
+            if skipped:
+                entry["faults_skipped"] = skipped  # asked for, but not what this provider can answer
             log.write(json.dumps(entry) + "\n")
             log.flush()
 
