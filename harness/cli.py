@@ -113,6 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     emulate.add_argument("--slow-seconds", type=float, default=3.0, metavar="S",
                          help="how long the slow-first-byte and slow-stream faults wait (default 3)")
 
+    from .serve.command import add_arguments as serve_arguments
+
+    serve_arguments(sub.add_parser("serve", help="a Prometheus exporter: GET /probe?target=NAME&module=MODULE"))
+
     models = sub.add_parser("models", help="the Claude model lifecycle table: status, retirement date, replacement")
     models.add_argument("--provider", default="anthropic", choices=["anthropic", "foundry", "openrouter"])
 
@@ -174,6 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             with _no_leftovers(args.report_dir, getattr(args, "record", None)):
                 return commands.check(args, dict(os.environ))
+        if args.command == "serve":
+            from .serve.command import serve
+
+            return serve(args, dict(os.environ))
         return commands.emulate(args)
     except HarnessError as exc:
         tag = f" [{exc.cause}]" if exc.cause else ""
