@@ -323,3 +323,36 @@ def test_missing_credential_variable_is_named(tmp_path: Path, monkeypatch: pytes
     monkeypatch.delenv(KEY_ENV, raising=False)
     assert main(["serve", "--config", str(write(tmp_path, GOOD)), "--port", "0"]) == 2
     assert re.search(r"SERVE_TEST_KEY is not set", capsys.readouterr().err)
+
+
+def test_free_module_fails_on_a_credential_the_free_precheck_rejects() -> None:
+    emulator = Counting()
+    service = ProbeService(targets({"name": "bad", "headers": {"x-emulator-fault": "invalid-key"}}),
+                           transport=emulator)
+    got = samples(scrape(service, "/probe?target=bad&module=free")[0].text)
+    assert emulator.billable() == []
+    assert got["probe_success"] == 0
+    assert got['probe_claude_failure{cause="auth.invalid-key",transient="false"}'] == 1
+    assert got['probe_claude_layer_success{layer="auth"}'] == 0
+    assert 'probe_claude_layer_undecided{layer="auth"}' not in got
+
+
+def test_free_module_does_not_fail_on_a_precheck_the_endpoint_does_not_serve() -> None:
+    # an OpenAI-format gateway, say, answers 404 to count_tokens: a hint, not a failure
+    emulator = Counting()
+    service = ProbeService(targets({"name": "gw", "gateway": True, "base_url": BASE + "/no-count-tokens"}),
+                           transport=emulator)
+    got = samples(scrape(service, "/probe?target=gw&module=free")[0].text)
+    assert "POST /no-count-tokens/v1/messages/count_tokens" in emulator.sent
+    assert got['probe_claude_layer_success{layer="precheck"}'] == 0
+    assert got["probe_success"] == 1 and emulator.billable() == []
+
+
+def test_the_documented_targets_file_loads_with_its_intervals() -> None:
+    from harness.serve.command import serve_targets
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "examples" / "monitoring" / "targets.toml"
+    loaded = serve_targets(path, {"FOUNDRY_EASTUS_KEY": "k", "ANTHROPIC_API_KEY": "k"}, 300)
+    assert {name: t.min_billable_interval_s for name, t in loaded.items()} == {"foundry-eastus": 300,
+                                                                                "anthropic": 900}
+    assert loaded["foundry-eastus"].target.base_url == "https://my-foundry-eastus.services.ai.azure.com/anthropic"

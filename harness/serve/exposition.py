@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
+from ..checks.basic import Context, Verdict, credentials_accepted
 from ..ladder import BILLABLE_PROBES, TargetRun
 from ..lifecycle import lookup
 from ..wire import read_stream
@@ -57,23 +58,42 @@ def result_from_run(run: TargetRun, *, module: str, duration_s: float, notes: Se
     success_by_layer, durations = _layers(run)
     failed = [c for c in run.checks if c.status in ("failed", "error")]
     root = next((c for c in failed if c.cause), None)
+    cause, transient = (root.cause, root.transient) if root else (None, False)
+    rejected = free_auth_rejection(run) if module == "free" and not failed else None
+    if rejected is not None:
+        cause, transient = rejected.cause, rejected.transient
+        success_by_layer["auth"] = False
     probing_passed = any(c.status in ("passed", "warning") and c.layer != "config" and c.id != "model.lifecycle"
                          for c in run.checks)
     not_run = any(c.not_run for c in run.checks)
     decided_all = not not_run or module == "free"
-    undecided = [layer for layer in LAYERS if layer not in success_by_layer and layer != "precheck"]
+    undecided = [layer for layer in LAYERS if layer not in success_by_layer and layer != "precheck"]  # a hint
     usage = run.usage
     info = run.lifecycle or lookup(run.target.provider.name, run.target.model)
     retires = (datetime.combine(info.retires, time(0), tzinfo=timezone.utc).timestamp()
                if info.retires is not None else None)
     return ProbeResult(
-        target=run.target.id, module=module, success=not failed and probing_passed and decided_all,
+        target=run.target.id, module=module, success=not failed and not rejected and probing_passed and decided_all,
         duration_s=duration_s, layer_success=success_by_layer, layer_duration_s=durations, undecided=undecided,
-        cause=root.cause if root else None, transient=root.transient if root else False,
+        cause=cause, transient=transient,
         billable_calls=usage["billable_calls"], input_tokens=usage["input_tokens"],
         output_tokens=usage["output_tokens"], retirement_ts=retires, notes=tuple(notes),
         billable_attempted=any(name in BILLABLE_PROBES for name in run.observations),
     )
+
+
+def free_auth_rejection(run: TargetRun) -> Verdict | None:
+    """module=free: a free pre-check answered 401 or 403 and the body blames the credential. The wire decides the
+    auth layer then; any other pre-check answer (a gateway without count_tokens: 404) stays a hint."""
+    t = run.target
+    for name in _PRECHECK_PROBES:
+        obs = run.observations.get(name)
+        if obs is None or obs.status not in (401, 403):
+            continue
+        verdict = credentials_accepted(obs, Context(t.provider.name, t.auth, t.model))
+        if not verdict.passed and verdict.cause and verdict.cause.startswith("auth."):
+            return verdict
+    return None
 
 
 def _layers(run: TargetRun) -> tuple[dict[str, bool], dict[str, float]]:
