@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="also write what was observed to DIR as fixtures (scrubbed) for later --replay runs")
     check.add_argument("--replay", type=Path, metavar="DIR",
                        help="check the targets recorded in DIR against their recorded answers (no network)")
+    check.add_argument("--otlp-endpoint", metavar="URL",
+                       help="also export a span per target and GenAI client metrics over OTLP/HTTP to URL (default: "
+                            "OTEL_EXPORTER_OTLP_ENDPOINT when set; needs the extra [otel])")
     check.add_argument("--slow-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
 
     emulate = sub.add_parser("emulate", help="serve the provider emulator on 127.0.0.1")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,29 @@ def check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.record is not None:
         _prepare_record_dir(args.record)
     options = _options(args, env, emulated=emulated or args.replay is not None)
+    telemetry = _telemetry(args, env)
+    started_ns = time.time_ns()
+    if telemetry is not None:
+        options = dataclasses.replace(options, on_runs=lambda runs: telemetry.runs(runs, args.profile, started_ns))
+    try:
+        return _check(args, env, options, report_dir, emulated)
+    finally:
+        if telemetry is not None:
+            telemetry.close()
+
+
+def _telemetry(args: argparse.Namespace, env: Mapping[str, str]) -> Any:
+    """OpenTelemetry export for this run (--otlp-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT), or None."""
+    from .serve.otel import telemetry_from
+
+    telemetry, warning = telemetry_from(getattr(args, "otlp_endpoint", None), env)
+    if warning:
+        print(f"claude-harness: warning: {warning}", file=sys.stderr)
+    return telemetry
+
+
+def _check(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions, report_dir: Path,
+           emulated: bool) -> int:
     if args.claude_code:
         if emulated or args.config or args.replay is not None or args.provider:
             raise HarnessError("--claude-code reads the target from Claude Code's own configuration.",

@@ -32,6 +32,9 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
                        help="a billable probe (module smoke or full) of a target runs at most once every S seconds; "
                             "scrapes in between answer the last result, marked cached (default 300; per target: "
                             f"{INTERVAL_KEY} in the config)")
+    serve.add_argument("--otlp-endpoint", metavar="URL",
+                       help="also export a span per probe and GenAI client metrics over OTLP/HTTP to URL (default: "
+                            "OTEL_EXPORTER_OTLP_ENDPOINT when set; needs the extra [otel])")
     serve.add_argument("--insecure", action="store_true", help="turn TLS verification off")
     serve.add_argument("--ca-bundle", type=Path, metavar="FILE", help="CA bundle for TLS verification")
 
@@ -60,6 +63,7 @@ def serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from ..commands import _bind, is_loopback_host
     from ..emulator.server import _ForegroundServer
     from .app import create_app
+    from .otel import telemetry_from
     from .service import ProbeService
 
     if args.min_billable_interval < 0:
@@ -76,8 +80,16 @@ def serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         raise HarnessError(f"--host {args.host!r} is not an IP address.", fix="Use 127.0.0.1 (default).") from None
     targets = serve_targets(args.config, env, args.min_billable_interval)
     verify: bool | str = False if args.insecure else str(args.ca_bundle) if args.ca_bundle else True
-    service = ProbeService(targets, verify=verify)
-    sock = _bind(args.host, args.port)
+    telemetry, warning = telemetry_from(args.otlp_endpoint, env)
+    if warning:
+        print(f"claude-harness: warning: {warning}", file=sys.stderr)
+    service = ProbeService(targets, verify=verify, telemetry=telemetry)
+    try:
+        sock = _bind(args.host, args.port)
+    except HarnessError:
+        if telemetry is not None:
+            telemetry.close()
+        raise
     port = sock.getsockname()[1]
     if not loopback:
         print(f"claude-harness: warning: serving on {args.host}, not loopback: anyone who can reach "
@@ -95,5 +107,7 @@ def serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             _ForegroundServer(config).run(sockets=[sock])
     finally:
         sock.close()
+        if telemetry is not None:
+            telemetry.close()
     print("claude-harness exporter stopped", flush=True)
     return 0

@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -23,6 +23,9 @@ from ..probe import Prober, ProbeRequest
 from ..redact import Redactor
 from . import DEFAULT_MIN_BILLABLE_INTERVAL_S
 from .exposition import ExporterStats, ProbeResult, result_from_run
+
+if TYPE_CHECKING:
+    from .otel import Telemetry
 
 MODULES = ("free", "smoke", "full")
 DEFAULT_SCRAPE_TIMEOUT_S = 30.0  # without Prometheus's header
@@ -68,13 +71,15 @@ def effective_timeout(header: str | None) -> float:
 class ProbeService:
     def __init__(self, targets: Mapping[str, ServeTarget], *, transport: httpx.AsyncBaseTransport | None = None,
                  credential_factory: CredentialFactory | None = None, verify: bool | str = True,
-                 clock: Callable[[], float] = time.monotonic, retries: int = 0) -> None:
+                 clock: Callable[[], float] = time.monotonic, retries: int = 0,
+                 telemetry: Telemetry | None = None) -> None:
         self.targets = dict(targets)
         self.transport = transport
         self.credential_factory = credential_factory
         self.verify = verify
         self.retries = retries
         self.clock = clock
+        self.telemetry = telemetry  # OpenTelemetry export, when asked for
         self.stats = ExporterStats()
         self.redactor = Redactor()
         for entry in self.targets.values():
@@ -101,6 +106,8 @@ class ProbeService:
             cached = self._cached(entry, module)
             if cached is not None:
                 self.stats.count(cached.result)
+                if self.telemetry is not None:
+                    self.telemetry.cached(cached.result)
                 return cached
             began = self.clock()
             left = max(0.1, timeout_s - (time.perf_counter() - started))
@@ -129,7 +136,7 @@ class ProbeService:
                    ) -> Outcome:
         deadline = time.monotonic() + timeout_s
         profile = "full" if module == "full" else "smoke"
-        start = time.perf_counter()
+        start, start_ns = time.perf_counter(), time.time_ns()
         prober_type = _FreeOnlyProber if module == "free" else Prober
         async with prober_type(self.redactor, transport=self.transport, verify=self.verify, retries=self.retries,
                                deadline=deadline) as prober:
@@ -144,6 +151,8 @@ class ProbeService:
             notes.append(f"the probe stopped early: the scrape timeout less {TIMEOUT_OFFSET_S:g} s "
                          f"({budget_s or timeout_s:g} s) ran out; the layers not reached are undecided")
         result = result_from_run(run, module=module, duration_s=duration, notes=notes)
+        if self.telemetry is not None:
+            self.telemetry.probe(run, result, start_ns, time.time_ns())
         return Outcome(result, self._log(run, module, duration, ladder.stopped_reason))
 
     def _log(self, run: TargetRun, module: str, duration_s: float, stopped: str | None) -> list[str]:
