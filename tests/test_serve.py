@@ -356,3 +356,31 @@ def test_the_documented_targets_file_loads_with_its_intervals() -> None:
     assert {name: t.min_billable_interval_s for name, t in loaded.items()} == {"foundry-eastus": 300,
                                                                                 "anthropic": 900}
     assert loaded["foundry-eastus"].target.base_url == "https://my-foundry-eastus.services.ai.azure.com/anthropic"
+
+
+RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "third-party" / "prometheus" / "scrape-requests.json"
+
+
+def test_the_requests_a_real_prometheus_sends_are_answered() -> None:
+    """Replays what Prometheus 2.42 sent through the documented relabelling (scripts/record_prometheus_scrapes.py):
+    the query it builds, its Accept header (OpenMetrics first, the 0.0.4 text format as a fallback) and its
+    scrape-timeout header."""
+    import json
+
+    recorded = json.loads(RECORDED.read_text())
+    assert "2.42.0" in recorded["recorded_with"]
+    emulator = Counting()
+    service = ProbeService(targets({"name": "healthy"}) | targets({"name": "broken", "headers": {
+        "x-emulator-fault": "invalid-key"}}), transport=emulator)
+    answers = {}
+    for request in recorded["requests"]:
+        assert request["headers"]["X-Prometheus-Scrape-Timeout-Seconds"] == "1.5"
+        response, = scrape(service, request["path"], headers=request["headers"])
+        assert response.status_code == 200, request["path"]
+        assert response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"  # what Accept allows
+        answers[request["path"]] = samples(response.text)
+    assert answers["/probe?module=smoke&target=healthy"]["probe_success"] == 1
+    assert answers["/probe?module=smoke&target=broken"]["probe_success"] == 0
+    assert answers["/probe?module=free&target=healthy"]["probe_success"] == 1
+    assert answers["/metrics"]["claude_harness_exporter_unknown_target_total"] == 0
+    assert len(emulator.billable()) == 3  # healthy: message and stream; broken: the rejected message
