@@ -384,3 +384,21 @@ def test_the_requests_a_real_prometheus_sends_are_answered() -> None:
     assert answers["/probe?module=free&target=healthy"]["probe_success"] == 1
     assert answers["/metrics"]["claude_harness_exporter_unknown_target_total"] == 0
     assert len(emulator.billable()) == 3  # healthy: message and stream; broken: the rejected message
+
+
+def test_a_free_probe_cut_short_by_the_scrape_timeout_is_not_a_success() -> None:
+    class SlowCountTokens(Counting):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/count_tokens"):
+                await asyncio.sleep(30)
+            return await super().handle_async_request(request)
+
+    # the network rung passed, then the free pre-check hung until the scrape's timeout cut the probe short
+    emulator = SlowCountTokens()
+    service = ProbeService(targets({"name": "slow", "timeout": 60}), transport=emulator)
+    response, = scrape(service, "/probe?target=slow&module=free",
+                       headers={"X-Prometheus-Scrape-Timeout-Seconds": "1.5"})
+    got = samples(response.text)
+    assert emulator.billable() == []
+    assert got['probe_claude_layer_success{layer="network"}'] == 1
+    assert got["probe_success"] == 0 and "the probe stopped early" in response.text

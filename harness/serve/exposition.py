@@ -53,8 +53,11 @@ class ProbeResult:
     billable_attempted: bool = False  # a billable request was sent (accepted or not): starts the interval
 
 
-def result_from_run(run: TargetRun, *, module: str, duration_s: float, notes: Sequence[str] = ()) -> ProbeResult:
-    """Judge a finished ladder as Prometheus sees it: success, per-layer results, the root cause."""
+def result_from_run(run: TargetRun, *, module: str, duration_s: float, notes: Sequence[str] = (),
+                    cut_short: bool = False) -> ProbeResult:
+    """Judge a finished ladder as Prometheus sees it: success, per-layer results, the root cause.
+
+    ``cut_short``: the scrape's timeout stopped the ladder, so what it did not reach is undecided, not passed."""
     success_by_layer, durations = _layers(run)
     failed = [c for c in run.checks if c.status in ("failed", "error")]
     root = next((c for c in failed if c.cause), None)
@@ -66,7 +69,7 @@ def result_from_run(run: TargetRun, *, module: str, duration_s: float, notes: Se
     probing_passed = any(c.status in ("passed", "warning") and c.layer != "config" and c.id != "model.lifecycle"
                          for c in run.checks)
     not_run = any(c.not_run for c in run.checks)
-    decided_all = not not_run or module == "free"
+    decided_all = not cut_short and (not not_run or module == "free")  # free stops before billing by design
     undecided = [layer for layer in LAYERS if layer not in success_by_layer and layer != "precheck"]  # a hint
     usage = run.usage
     info = run.lifecycle or lookup(run.target.provider.name, run.target.model)

@@ -147,10 +147,11 @@ class ProbeService:
             run = ladder.finish()
         duration = time.perf_counter() - start
         notes = []
-        if ladder.stopped_reason and ladder.stopped_reason != FREE_STOP:
+        cut_short = ladder.stopped_reason is not None and ladder.stopped_reason != FREE_STOP
+        if cut_short:
             notes.append(f"the probe stopped early: the scrape timeout less {TIMEOUT_OFFSET_S:g} s "
                          f"({budget_s or timeout_s:g} s) ran out; the layers not reached are undecided")
-        result = result_from_run(run, module=module, duration_s=duration, notes=notes)
+        result = result_from_run(run, module=module, duration_s=duration, notes=notes, cut_short=cut_short)
         if self.telemetry is not None:
             self.telemetry.probe(run, result, start_ns, time.time_ns())
         return Outcome(result, self._log(run, module, duration, ladder.stopped_reason))
