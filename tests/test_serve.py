@@ -378,6 +378,8 @@ def test_the_requests_a_real_prometheus_sends_are_answered() -> None:
         response, = scrape(service, request["path"], headers=request["headers"])
         assert response.status_code == 200, request["path"]
         assert response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"  # what Accept allows
+        if request["path"].startswith("/probe"):
+            assert response.headers["content-encoding"] == "gzip"  # Prometheus asked for it
         answers[request["path"]] = samples(response.text)
     assert answers["/probe?module=smoke&target=healthy"]["probe_success"] == 1
     assert answers["/probe?module=smoke&target=broken"]["probe_success"] == 0
@@ -402,3 +404,35 @@ def test_a_free_probe_cut_short_by_the_scrape_timeout_is_not_a_success() -> None
     assert emulator.billable() == []
     assert got['probe_claude_layer_success{layer="network"}'] == 1
     assert got["probe_success"] == 0 and "the probe stopped early" in response.text
+
+
+def test_serve_as_a_process_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    from harness.emulator import RunningEmulator
+
+    with RunningEmulator(EmulatorSettings()) as emu:
+        config = write(tmp_path, GOOD.replace("http://127.0.0.1:9", emu.url))
+        process = subprocess.Popen([sys.executable, "-m", "harness", "serve", "--config", str(config), "--port", "0"],
+                                   cwd=Path(__file__).resolve().parents[1], env={**os.environ, KEY_ENV: CANARY},
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert process.stdout is not None
+            banner = process.stdout.readline()
+            assert banner.startswith("claude-harness exporter on http://127.0.0.1:"), banner
+            base = "http://" + banner.split("http://", 1)[1].split()[0]
+            direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            with direct.open(base + "/-/healthy", timeout=10) as answer:
+                assert answer.read() == b"Healthy\n"
+            with direct.open(base + "/probe?target=ok&module=smoke", timeout=30) as answer:
+                assert b"probe_success 1" in answer.read()
+        finally:
+            process.terminate()
+            out, err = process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert "claude-harness exporter stopped" in out
+    assert "probe target=ok module=smoke result=success" in err
+    assert CANARY[:12] not in out + err

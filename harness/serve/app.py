@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -72,5 +74,6 @@ def create_app(service: ProbeService, *, log: Callable[[str], None] | None = Non
         return _text(f"claude-harness exporter\n{names}\n  /metrics\n  /-/healthy\n")
 
     logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
-    return Starlette(routes=[Route("/probe", probe), Route("/metrics", metrics), Route("/-/healthy", healthy),
-                             Route("/", index)])
+    routes = [Route("/probe", probe), Route("/metrics", metrics), Route("/-/healthy", healthy), Route("/", index)]
+    # Prometheus asks for gzip; an exposition of a few kilobytes shrinks about fivefold
+    return Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=500)])
