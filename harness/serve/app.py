@@ -75,5 +75,5 @@ def create_app(service: ProbeService, *, log: Callable[[str], None] | None = Non
 
     logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
     routes = [Route("/probe", probe), Route("/metrics", metrics), Route("/-/healthy", healthy), Route("/", index)]
-    # Prometheus asks for gzip; an exposition of a few kilobytes shrinks about fivefold
+    # Prometheus asks for gzip (Accept-Encoding: gzip, recorded in fixtures/third-party/prometheus)
     return Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=500)])
