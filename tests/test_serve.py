@@ -436,3 +436,38 @@ def test_serve_as_a_process_answers_and_stops_cleanly_on_sigterm(tmp_path: Path)
     assert "claude-harness exporter stopped" in out
     assert "probe target=ok module=smoke result=success" in err
     assert CANARY[:12] not in out + err
+
+
+def test_a_scrape_that_times_out_waiting_for_another_scrape_of_the_target_sends_nothing() -> None:
+    class SlowMessages(Counting):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/v1/messages"):
+                await asyncio.sleep(1)
+            return await super().handle_async_request(request)
+
+    emulator = SlowMessages()
+    service = ProbeService(targets({"name": "ok"}), transport=emulator)
+    app = exporter_app(service, log=lambda _: None)
+
+    async def go() -> tuple[httpx.Response, httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://exporter") as client:
+            first = asyncio.create_task(client.get("/probe?target=ok&module=smoke",
+                                                   headers={"X-Prometheus-Scrape-Timeout-Seconds": "20"}))
+            await asyncio.sleep(0.2)  # the first holds the target
+            second = await client.get("/probe?target=ok&module=smoke",
+                                      headers={"X-Prometheus-Scrape-Timeout-Seconds": "1.5"})
+            return await first, second
+
+    first, second = asyncio.run(go())
+    assert samples(first.text)["probe_success"] == 1
+    assert samples(second.text)["probe_success"] == 0
+    assert "was still probing" in second.text and "nothing was sent" in second.text
+    assert len(emulator.billable()) == 2  # the first scrape's message and stream only
+
+
+def test_label_values_are_escaped() -> None:
+    from harness.serve.exposition import ProbeResult, render_probe
+
+    result = ProbeResult(target='a"b', module="smoke", success=False, duration_s=0.1, layer_success={},
+                         layer_duration_s={}, cause='x\\y"z\nw')
+    assert 'probe_claude_failure{cause="x\\\\y\\"z\\nw",transient="false"} 1' in render_probe(result)

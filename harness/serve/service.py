@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -180,6 +180,3 @@ def _ms(value: float | None) -> str:
 class ProbeBusy(Exception):
     """The scrape's timeout passed while another scrape of the same target was probing."""
 
-
-def describe_targets(targets: Mapping[str, ServeTarget]) -> list[dict[str, Any]]:
-    return [{"target": e.target.id, "min_billable_interval_s": e.min_billable_interval_s} for e in targets.values()]
