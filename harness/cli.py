@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="also write what was observed to DIR as fixtures (scrubbed) for later --replay runs")
     check.add_argument("--replay", type=Path, metavar="DIR",
                        help="check the targets recorded in DIR against their recorded answers (no network)")
+    check.add_argument("--otlp-endpoint", metavar="URL",
+                       help="also export a span per target and GenAI client metrics over OTLP/HTTP to URL (default: "
+                            "OTEL_EXPORTER_OTLP_ENDPOINT when set; needs the extra [otel])")
     check.add_argument("--slow-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
 
     emulate = sub.add_parser("emulate", help="serve the provider emulator on 127.0.0.1")
@@ -112,6 +115,10 @@ def _parser() -> argparse.ArgumentParser:
                               "per request: header x-emulator-fault)")
     emulate.add_argument("--slow-seconds", type=float, default=3.0, metavar="S",
                          help="how long the slow-first-byte and slow-stream faults wait (default 3)")
+
+    from .serve.command import add_arguments as serve_arguments
+
+    serve_arguments(sub.add_parser("serve", help="a Prometheus exporter: GET /probe?target=NAME&module=MODULE"))
 
     models = sub.add_parser("models", help="the Claude model lifecycle table: status, retirement date, replacement")
     models.add_argument("--provider", default="anthropic", choices=list(PROVIDERS),
@@ -179,6 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             with _no_leftovers(args.report_dir, getattr(args, "record", None)):
                 return commands.check(args, dict(os.environ), written=written)
+        if args.command == "serve":
+            from .serve.command import serve
+
+            return serve(args, dict(os.environ))
         return commands.emulate(args)
     except HarnessError as exc:
         tag = f" [{exc.cause}]" if exc.cause else ""

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -118,6 +120,29 @@ def check(args: argparse.Namespace, env: Mapping[str, str], written: list[Path] 
     if args.claude_code and (emulated or args.config or args.replay is not None or args.provider):
         raise HarnessError("--claude-code reads the target from Claude Code's own configuration.",
                            fix="Drop --provider, --config, --emulator, --mocked and --replay.")
+    telemetry = _telemetry(args, env)
+    started_ns = time.time_ns()
+    if telemetry is not None:
+        options = dataclasses.replace(options, on_runs=lambda runs: telemetry.runs(runs, args.profile, started_ns))
+    try:
+        return _check(args, env, options, report_dir, emulated, written)
+    finally:
+        if telemetry is not None:
+            telemetry.close()
+
+
+def _telemetry(args: argparse.Namespace, env: Mapping[str, str]) -> Any:
+    """OpenTelemetry export for this run (--otlp-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT), or None."""
+    from .serve.otel import telemetry_from
+
+    telemetry, warning = telemetry_from(getattr(args, "otlp_endpoint", None), env)
+    if warning:
+        print(f"claude-harness: warning: {warning}", file=sys.stderr)
+    return telemetry
+
+
+def _check(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions, report_dir: Path,
+           emulated: bool, written: list[Path] | None) -> int:
     try:
         if args.claude_code:
             report = _check_claude_code(args, env, options)

@@ -43,6 +43,7 @@ TARGET_KEYS = frozenset(
         "region",
         "project",
         "claude_code",
+        "min_billable_interval",  # serve: the per-target cost guard (read by harness/serve, ignored by check)
     }
 )
 _MODEL_RE = re.compile(r"^[A-Za-z0-9._:/@\-]+$")

@@ -43,6 +43,7 @@ class RunOptions:
     max_billable_calls: int | None = None
     max_output_tokens: int | None = None
     progress: Any = None  # a TerminalProgress (probing / retrying / finished), or None for no display
+    on_runs: Any = None  # called with the finished runs before the report is built (OpenTelemetry export)
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ def run_and_report(
         for ladder in ladders:
             ladder.stop("the run was interrupted")
     runs = [ladder.finish() for ladder in ladders]
+    if options.on_runs is not None:
+        options.on_runs(runs)
     deadline_hit = any(ladder.stopped_reason and "deadline" in ladder.stopped_reason for ladder in ladders)
     if deadline_hit:
         notes.append(f"the run deadline of {options.deadline_s:g} s was reached before every check ran")

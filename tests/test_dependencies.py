@@ -15,7 +15,8 @@ else:  # pragma: no cover
 ROOT = Path(__file__).resolve().parents[1]
 # distribution name -> import name, where they differ
 IMPORT_NAMES = {"azure-identity": "azure", "tomli": "tomli", "pyyaml": "yaml", "types-jsonschema": None,
-                "google-auth": "google", "claude-endpoint-harness": None}
+                "google-auth": "google", "claude-endpoint-harness": None, "opentelemetry-sdk": "opentelemetry",
+                "opentelemetry-exporter-otlp-proto-http": "opentelemetry"}
 
 
 def _imports(folder: Path) -> set[str]:
@@ -44,9 +45,9 @@ def test_runtime_dependencies_are_what_the_runtime_imports() -> None:
     runtime = _names(project["dependencies"])
     imported = (_imports(ROOT / "harness") | _imports(ROOT / "suites")) - set(sys.stdlib_module_names)
     imported -= {"harness", "suites", "claude_harness"}  # our own package, under either name
-    extras = {name: _names(project["optional-dependencies"][name]) for name in ("bedrock", "vertex")}
-    assert extras == {"bedrock": {"botocore"}, "vertex": {"google"}}
-    imported -= extras["bedrock"] | extras["vertex"]  # optional: imported only when a target needs them
+    extras = {name: _names(project["optional-dependencies"][name]) for name in ("bedrock", "vertex", "otel")}
+    assert extras == {"bedrock": {"botocore"}, "vertex": {"google"}, "otel": {"opentelemetry"}}
+    imported -= extras["bedrock"] | extras["vertex"] | extras["otel"]  # optional: imported only when asked for
     assert imported - runtime == set(), "imported by the runtime but not declared"
     assert runtime - imported == set(), "declared for the runtime but only the tests use it"
     tests_only = _names(project["optional-dependencies"]["test"])

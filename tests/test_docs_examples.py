@@ -93,7 +93,7 @@ def test_every_command_shown_is_one_the_tool_takes(page: Path) -> None:
     parser = _parser()
     for line in _code_lines(page.read_text(encoding="utf-8")):
         line = line.removeprefix("- run: ").removeprefix("$ ")
-        if not line.startswith("claude-harness ") or "..." in line or "…" in line:
+        if not line.startswith("claude-harness ") or "..." in line or "…" in line or " [--" in line:
             continue
         words = shlex.split(line.split(" #")[0], comments=False)
         words = [w for w in words[1:] if w not in ("|", "&&")]
@@ -109,7 +109,7 @@ _OURS = re.compile(r"^(claude[-_](endpoint[-_])?harness)(\[.*\])?([<>=!~].*)?$",
 
 def test_no_page_installs_this_project_from_the_package_index() -> None:
     """'claude-harness' on the index is an unrelated project, and ours is not published: install from a checkout."""
-    files = [*PAGES, *sorted((DOCS / "examples").glob("*"))]
+    files = [*PAGES, *sorted(p for p in (DOCS / "examples").rglob("*") if p.is_file())]
     for path in files:
         for match in re.finditer(r"pip3? install ([^\n#&;|]+)", path.read_text(encoding="utf-8")):
             for word in shlex.split(match.group(1).replace("`", " ")):
