@@ -82,9 +82,13 @@ def test_every_relative_link_resolves(page: Path) -> None:
 
 
 def _code_lines(text: str) -> list[str]:
+    """Commands shown: every line of a shell or YAML block; in any other block, the lines typed after `$ `."""
     lines: list[str] = []
-    for block in re.findall(r"```(?:bash|sh|yaml)?\n(.*?)```", text, re.DOTALL):
-        lines += [line.strip() for line in block.replace("\\\n", " ").splitlines()]
+    for kind, block in re.findall(r"```([a-z]*)\n(.*?)```", text, re.DOTALL):
+        for line in block.replace("\\\n", " ").splitlines():
+            line = line.strip()
+            if kind in ("bash", "sh", "shell", "yaml") or line.startswith("$ "):
+                lines.append(line)
     return lines
 
 
