@@ -28,6 +28,7 @@ from ..resources import fill, load_error_fixture
 from . import clouds
 from . import responses as r
 from .faults import FAULTS, Fault
+from .retired import retired_answer
 from .tokens import acceptable_foreign_token, mint, verify
 from .validate import anthropic_generation_error, anthropic_request_error, openai_request_error
 
@@ -203,6 +204,10 @@ class Emulator:
             answer = self._fixture(provider, "unknown-model", model, ids)
             if answer is not None:
                 return answer
+        if kind in SCOPE_KINDS["generate"]:  # a model past its retirement date, answered the platform's way
+            gone = retired_answer(provider, model, ids, self._headers(provider, ids))
+            if gone is not None:
+                return gone
         for fault in self._active(request):
             if fault.scope == "token" or kind not in SCOPE_KINDS[fault.scope]:
                 continue
@@ -257,6 +262,9 @@ class Emulator:
             answer = self._fixture(provider, "unknown-model", model, ids)
             assert answer is not None
             return answer
+        gone = retired_answer(provider, model, ids, ids) if kind != "count_tokens" else None
+        if gone is not None:
+            return gone
         if provider == "bedrock" and clouds.needs_inference_profile(model):
             answer = self._fixture(provider, "inference-profile-required", model, ids)
             assert answer is not None
