@@ -43,6 +43,7 @@ class Lifecycle:
     schedule: str = ANTHROPIC  # whose schedule the status and date are: Anthropic, Amazon Bedrock, Google Cloud
     fallback: bool = False  # the platform has a schedule of its own that the data does not hold: Anthropic's is used
     checked: date | None = None  # the day the row was last compared with its source
+    row: str = ""  # the data row's first id: two ids with the same row are the same model
 
     def describe(self, today: date | None = None) -> dict[str, object]:
         """targets[].lifecycle in report.json (contract §4, plus whose schedule and when it was checked), with the
@@ -106,7 +107,7 @@ def _data() -> tuple[tuple[_Row, ...], dict[str, dict[str, str]]]:
 def _anthropic_entry(row: _Row, model: str) -> Lifecycle:
     source = _data()[1][row.source]
     return Lifecycle(model, row.status, row.retires, row.replacement, source["reference"], source["label"],
-                     checked=row.checked)
+                     checked=row.checked, row=row.ids[0])
 
 
 def _platform_entry(row: _Row, model: str, platform: str) -> Lifecycle:
@@ -120,7 +121,7 @@ def _platform_entry(row: _Row, model: str, platform: str) -> Lifecycle:
         return replace(base, schedule=ANTHROPIC, fallback=True)
     source = _data()[1][own["source"]]
     return Lifecycle(model, own["status"], _date(own.get("retires")), row.replacement, source["reference"],
-                     source["label"], schedule=schedule_name, checked=_date(own.get("checked")))
+                     source["label"], schedule=schedule_name, checked=_date(own.get("checked")), row=row.ids[0])
 
 
 @cache

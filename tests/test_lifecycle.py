@@ -12,9 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
+import harness.probe
 from harness.cli import main
 from harness.lifecycle import STALE_DAYS, canonical_model, lookup, model_lifecycle, oldest_check, openrouter_id
 
+_PROBER_INIT = harness.probe.Prober.__init__
 RETIRES = date(2026, 11, 30)  # claude-sonnet-4-5, per the anthropic SDK's deprecation table
 REPO = Path(__file__).resolve().parent.parent
 
@@ -83,8 +85,10 @@ def test_platform_schedules_and_the_labelled_fallback() -> None:
 
 
 # ---- the rule, end to end: what the endpoint answered decides ------------------------------------------------
-def _answers(status: int = 200, error: dict[str, Any] | None = None) -> Callable[[httpx.Request], httpx.Response]:
-    """An Anthropic-format endpoint (a gateway, a mock) that answers every model the same way."""
+def _answers(status: int = 200, error: dict[str, Any] | None = None, *, model: str | None = None
+             ) -> Callable[[httpx.Request], httpx.Response]:
+    """An Anthropic-format endpoint (a gateway, a mock) that answers every model the same way, naming the requested
+    model in its reply (or ``model``)."""
     from harness.replay import _healthy
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -96,18 +100,21 @@ def _answers(status: int = 200, error: dict[str, Any] | None = None) -> Callable
         if request.url.path.endswith("/count_tokens"):
             return httpx.Response(200, json={"input_tokens": 12})
         streamed = b'"stream":true' in request.content.replace(b" ", b"")
-        return _healthy("anthropic", "stream" if streamed else "message")
+        healthy = _healthy("anthropic", "stream" if streamed else "message")
+        if streamed or request.method != "POST":
+            return healthy
+        body = {**healthy.json(), "model": model or json.loads(request.content)["model"]}
+        return httpx.Response(200, headers={k: v for k, v in healthy.headers.items() if k.lower() == "request-id"},
+                              json=body)
     return answer
 
 
 def _check(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, today: str, answer: Callable[[httpx.Request],
            httpx.Response], *flags: str, model: str | None = "claude-sonnet-4-5") -> tuple[int, str, dict[str, Any]]:
     """`check` of an Anthropic-format target whose every request is answered by ``answer`` (in process)."""
-    import harness.probe
-
     monkeypatch.setenv("CLAUDE_HARNESS_TODAY", today)
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key-123456")
-    original = harness.probe.Prober.__init__
+    original = _PROBER_INIT  # the real one, also when a test checks twice
 
     def with_mock(self: Any, *args: Any, **kwargs: Any) -> None:
         kwargs["transport"] = httpx.MockTransport(answer)
@@ -269,3 +276,40 @@ def test_the_lifecycle_data_is_no_older_than_the_code_that_ships_it() -> None:
     age = (date.fromisoformat(newest) - oldest_check()).days
     assert age <= STALE_DAYS, (f"harness/lifecycle.toml was last checked {age} days before the newest commit "
                                f"({newest}): refresh it (docs/lifecycle.md)")
+
+
+# ---- the answer matches the question ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("provider", "requested", "answered", "mismatch"), [
+    ("anthropic", "claude-haiku-4-5", "claude-haiku-4-5-20251001", False),  # an alias answered by its snapshot
+    ("anthropic", "claude-3-5-sonnet-latest", "claude-3-5-sonnet-20241022", False),
+    ("anthropic", "claude-opus-4-0", "claude-opus-4-20250514", False),
+    ("bedrock", "us.anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5-20251001", False),
+    ("vertex", "claude-haiku-4-5@20251001", "claude-haiku-4-5-20251001", False),
+    ("openrouter", "anthropic/claude-sonnet-4.5", "anthropic/claude-4.5-sonnet-20250929", False),
+    ("foundry", "claude-sonnet-4-6", "claude-sonnet-4-5-20250929", False),  # a deployment name: anything behind it
+    ("anthropic", "my-gateway-alias", "claude-3-haiku-20240307", False),
+    ("anthropic", "claude-haiku-4-5", "claude-3-haiku-20240307", True),
+    ("openrouter", "anthropic/claude-haiku-4.5", "openai/gpt-4", True),
+    ("anthropic", "claude-sonnet-4-6", "claude-opus-4-6", True),
+])
+def test_which_replies_name_another_model(provider: str, requested: str, answered: str, mismatch: bool) -> None:
+    from harness.checks.model_echo import differs
+
+    assert differs(provider, requested, answered) is mismatch
+
+
+def test_a_substituted_model_warns_in_smoke_and_is_a_finding_in_full(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    swapped = _answers(model="claude-3-haiku-20240307")
+    code, _out, report = _check(monkeypatch, tmp_path / "smoke", "2026-12-01", swapped, model="claude-haiku-4-5")
+    message = next(c for c in report["checks"] if c["id"] == "message.text-and-usage")
+    assert code == 0 and message["status"] == "warning" and message["cause"] == "conformance.model-mismatch"
+    assert "'claude-3-haiku-20240307', not the requested 'claude-haiku-4-5'" in message["message"]
+    code, _out, report = _check(monkeypatch, tmp_path / "full", "2026-12-01", swapped, "--profile", "full",
+                               model="claude-haiku-4-5")
+    root = next(d for d in report["diagnoses"] if d["root"])
+    assert code == 1 and root["cause"] == "conformance.model-mismatch"
+    assert "claude-3-haiku-20240307" in root["evidence"] and "claude-haiku-4-5" in root["evidence"]
+    code, _out, report = _check(monkeypatch, tmp_path / "alias", "2026-12-01", _answers(
+        model="claude-haiku-4-5-20251001"), "--profile", "full", model="claude-haiku-4-5")
+    assert not any(d["cause"] == "conformance.model-mismatch" for d in report["diagnoses"]), report["diagnoses"]
