@@ -313,3 +313,49 @@ def test_a_substituted_model_warns_in_smoke_and_is_a_finding_in_full(tmp_path: P
     code, _out, report = _check(monkeypatch, tmp_path / "alias", "2026-12-01", _answers(
         model="claude-haiku-4-5-20251001"), "--profile", "full", model="claude-haiku-4-5")
     assert not any(d["cause"] == "conformance.model-mismatch" for d in report["diagnoses"]), report["diagnoses"]
+
+
+@pytest.mark.parametrize("today", ["2026-11-22", "2026-12-01"])
+def test_on_bedrock_the_verdict_does_not_flip_with_control_plane_access(today: str, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """GetFoundationModel readable or not, the same model gets the same verdict and root cause: the wire decides."""
+    monkeypatch.setenv("CLAUDE_HARNESS_TODAY", today)
+    outcomes = []
+    for name, faults in (("readable", []), ("denied", ["--fault", "control-plane-denied"])):
+        code = main(["check", "--mocked", "--provider", "bedrock", "--model",
+                     "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "--report-dir", str(tmp_path / name), "--quiet",
+                     *faults])
+        report = json.loads((tmp_path / name / "report.json").read_text())
+        lifecycle = next(c for c in report["checks"] if c["id"] == "model.lifecycle")
+        outcomes.append((code, [d["cause"] for d in report["diagnoses"] if d["root"]], lifecycle["status"]))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][2] == "warning"
+    assert outcomes[0][:2] == ((0, []) if today == "2026-11-22" else (1, ["model.retired"]))
+
+
+def test_a_parameter_error_in_a_check_names_the_parameter_and_the_fix(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    both = {"type": "error", "error": {"type": "invalid_request_error",
+                                       "message": "`temperature` and `top_p` cannot both be specified for this model. "
+                                                  "Please use only one."}}
+    code, _out, report = _check(monkeypatch, tmp_path, "2026-12-01", _answers(400, both), model="claude-haiku-4-5")
+    root = next(d for d in report["diagnoses"] if d["root"])
+    assert code == 1 and root["cause"] == "request.invalid"
+    assert root["steps"][0].startswith("The endpoint objected to temperature and top_p. Send either temperature")
+
+
+def test_a_real_litellm_alias_serving_a_retired_name_is_a_warning(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Recorded from LiteLLM proxy 1.108.7 on 127.0.0.1 (tests/third_party, set-up litellm-retired-alias): a model
+    alias named claude-3-5-sonnet-20241022, retired by Anthropic on 2025-10-22, still answers. The date is not
+    pinned: the retirement is in the past on any day the suite runs."""
+    folder = REPO / "fixtures" / "third-party" / "litellm-retired-alias" / "healthy-smoke"
+    code = main(["check", "--replay", str(folder), "--report-dir", str(tmp_path), "--quiet"])
+    capsys.readouterr()
+    report = json.loads((tmp_path / "report.json").read_text())
+    lifecycle = next(c for c in report["checks"] if c["id"] == "model.lifecycle")
+    assert code == 0 and report["summary"]["verdict"] == "healthy" and report["diagnoses"] == []
+    assert lifecycle["status"] == "warning"
+    for part in ("retired on 2025-10-22", "claude-sonnet-4-6", "still answers it"):
+        assert part in lifecycle["message"]
+    assert main(["check", "--replay", str(folder), "--report-dir", str(tmp_path / "s"), "--quiet", "--strict"]) == 1

@@ -121,8 +121,9 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
                 "check": check.id,
                 "title": cause.title,
                 "explanation": cause.explanation,
-                "steps": steps_for(cause, run.target.provider.name, gateway=run.gateway,
-                                   claude_code=run.target.id.startswith("claude-code:")),  # check --claude-code
+                "steps": _parameter_steps(check.cause, check.message) + steps_for(
+                    cause, run.target.provider.name, gateway=run.gateway,
+                    claude_code=run.target.id.startswith("claude-code:")),  # check --claude-code
                 "sources": sources_for(cause, run.target.provider.name),
                 "evidence": check.message,
                 "request_ids": dict(check.request_ids),
@@ -130,6 +131,13 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def _parameter_steps(cause: str, message: str) -> list[str]:
+    """A parameter error names the parameter, and for known conflicts the fix (diagnosis/parameters.toml)."""
+    from ..diagnosis.parameters import parameter_steps
+
+    return parameter_steps(message) if cause == "request.invalid" else []
 
 
 def _timings(run: TargetRun) -> dict[str, Any]:

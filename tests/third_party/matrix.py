@@ -88,6 +88,10 @@ _PRISM_FULL = Expected(1, "conformance.model-mismatch", {"stream.completes": "st
 SETUPS: tuple[Setup, ...] = (
     Setup("litellm-plain", "litellm", "anthropic", "", "claude-haiku-4-5", LITELLM_MASTER_KEY, "x-api-key",
           False, _standard(_LITELLM_FULL)),
+    # A LiteLLM model alias that still serves a name Anthropic retired (claude-3-5-sonnet-20241022, 2025-10-22):
+    # the lifecycle data says retired, the endpoint answers, so it is a warning, never a failure (exit 0).
+    Setup("litellm-retired-alias", "litellm", "anthropic", "", "claude-3-5-sonnet-20241022", LITELLM_MASTER_KEY,
+          "x-api-key", False, (Case("healthy", Expected(0, None), _LITELLM_FULL),)),
     Setup("litellm-custom-auth", "litellm", "anthropic", "", "claude-haiku-4-5", LITELLM_CUSTOM_KEY, "x-api-key",
           False, _standard(_LITELLM_FULL), custom_auth="401"),
     # A hook that raises a plain exception makes LiteLLM answer 500 "Internal Server Error" (text/plain) to a
