@@ -148,6 +148,10 @@ def test_strict_makes_the_warning_fail_the_run(tmp_path: Path, monkeypatch: pyte
     assert report["summary"]["verdict"] == "healthy", "the verdict still says what the endpoint did"
     assert "--strict: 1 warning fail the run (exit 1)" in out
     assert 'type="warning"' in (tmp_path / "junit.xml").read_text()
+    from harness.report import render_github
+
+    github = render_github(report)
+    assert "::error title=t1%3A model.lifecycle (warning%2C --strict)::" in github
 
 
 def test_strict_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -208,7 +212,7 @@ def test_before_the_retirement_the_emulator_serves_it_with_a_warning(
 @pytest.mark.parametrize(("provider", "model", "phrase"), [
     ("anthropic", "claude-sonnet-4-5", "model: claude-sonnet-4-5"),
     ("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "reached the end of its life"),
-    ("vertex", "claude-3-7-sonnet@20250219", "Publisher Model"),
+    ("vertex", "claude-3-7-sonnet@20250219", "Publisher Model `projects/"),
     ("openrouter", "anthropic/claude-sonnet-4.5", "No endpoints found"),
 ])
 def test_after_the_retirement_the_emulator_rejects_it_as_the_platform_does(

@@ -262,7 +262,9 @@ class Emulator:
             answer = self._fixture(provider, "unknown-model", model, ids)
             assert answer is not None
             return answer
-        gone = retired_answer(provider, model, ids, ids) if kind != "count_tokens" else None
+        place = request.path_params  # Vertex: its own project and location in the answer
+        gone = retired_answer(provider, model, ids, ids, project=place.get("project", ""),
+                              location=place.get("location", "")) if kind != "count_tokens" else None
         if gone is not None:
             return gone
         if provider == "bedrock" and clouds.needs_inference_profile(model):

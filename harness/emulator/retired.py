@@ -15,7 +15,7 @@ def available(provider: str, model: str) -> bool:
 
 
 def retired_answer(provider: str, model: str, ids: dict[str, str], headers: dict[str, str], *,
-                   project: str = "emulated-project", location: str = "global") -> Response | None:
+                   project: str = "", location: str = "") -> Response | None:
     """None while the model is served; otherwise the platform's own answer to a retired model."""
     if available(provider, model):
         return None
