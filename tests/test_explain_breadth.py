@@ -29,6 +29,22 @@ CASES = [
      "Ocp-Apim-Subscription-Key", "Keys and Endpoint"),
     ('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', "provider.overloaded", None,
      "Back off", "unclassified"),
+    # their families: first-party credits and OAuth, Claude Code's own lines, OpenRouter's daily free quota,
+    # LiteLLM's token budget, JSON-only rate limits, a parameter a model does not take
+    ("Credit balance is too low", "billing.insufficient-credits", None, "credits", "unclassified"),
+    ("OAuth token revoked · Please run /login", "auth.token-invalid", None, "/login", "unclassified"),
+    ('API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"OAuth authentication is '
+     'currently not supported."},"request_id":"req_011CXyz1234567"}', "auth.wrong-scheme", "anthropic", "x-api-key",
+     "Foundry"),
+    ('{"error":{"message":"Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model '
+     'requests per day","code":429}}', "quota.exhausted", "openrouter", "daily allowance", "Foundry"),
+    ('{"error":{"message":"Authentication Error, ExceededTokenBudget: Current spend for token: 7.2; Max Budget for '
+     'Token: 5.0","type":"auth_error","param":"None","code":"400"}}', "billing.spend-limit", "gateway", "max_budget",
+     "Foundry"),
+    ('{"type":"error","error":{"type":"rate_limit_error","message":"This request would exceed your organization\'s '
+     'rate limit of 50,000 input tokens per minute."}}', "rate-limit.exceeded", None, "Back off", "unclassified"),
+    ("API Error: 400 This model does not support the effort parameter.", "request.invalid", None,
+     "objected to the parameter effort", "unclassified"),
     ('{"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist. If you '
      'created the deployment within the last 5 minutes, please wait a moment and try again."}}', "model.not-found",
      "foundry", "deployment name", "OpenRouter"),  # also pasted without its status

@@ -14,7 +14,8 @@ else:  # pragma: no cover
 
 # How endpoints name the field they object to: `field`, 'field', "field: …" (pydantic), "param": "field".
 _NAMED = re.compile(r"`([a-z_][a-z0-9_.\[\]]*)`|'([a-z_][a-z0-9_.]*)'|^([a-z_][a-z0-9_.]*):\s|"
-                    r"\"param\"\s*:\s*\"([a-z_][a-z0-9_.]*)\"", re.I | re.M)
+                    r"\"param\"\s*:\s*\"([a-z_][a-z0-9_.]*)\"|support the ([a-z_][a-z0-9_.]*) parameter",
+                    re.I | re.M)
 
 
 @cache

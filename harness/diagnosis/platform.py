@@ -10,8 +10,9 @@ _NAMED_BY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("vertex", re.compile(r"google\.api_core|aiplatform\.googleapis\.com|aiplatform\.|publishers/anthropic|"
                           r"\bPublisher Model\b|type\.googleapis\.com", re.I)),
     ("bedrock", re.compile(r"bedrock|x-amzn-|amazonaws\.com|botocore|\b\w+Exception\b.*\bAWS\b", re.I)),
-    ("openrouter", re.compile(r"openrouter", re.I)),
-    ("gateway", re.compile(r"budget_exceeded|litellm|ocp-apim|subscription key|api management", re.I)),
+    ("openrouter", re.compile(r"openrouter|free-models-per-(day|min)", re.I)),
+    ("gateway", re.compile(r"budget_exceeded|exceeded(token)?budget|litellm|ocp-apim|subscription key|"
+                           r"api management", re.I)),
     ("foundry", re.compile(r"services\.ai\.azure\.com|DeploymentNotFound|apim-request-id|\bAADSTS\d+|"
                            r"Microsoft\.CognitiveServices|cognitiveservices", re.I)),
     ("anthropic", re.compile(r"\"request_id\"\s*:\s*\"req_|\breq_[0-9A-Za-z]{10,}|api\.anthropic\.com|"
