@@ -95,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--otlp-endpoint", metavar="URL",
                        help="also export a span per target and GenAI client metrics over OTLP/HTTP to URL (default: "
                             "OTEL_EXPORTER_OTLP_ENDPOINT when set; needs the extra [otel])")
+    check.add_argument("--strict", action="store_true",
+                       help="warnings fail the run: exit 1 instead of 0 (TOML: strict = true)")
     check.add_argument("--slow-seconds", type=float, default=3.0, help=argparse.SUPPRESS)
 
     emulate = sub.add_parser("emulate", help="serve the provider emulator on 127.0.0.1")
@@ -121,8 +123,13 @@ def _parser() -> argparse.ArgumentParser:
     serve_arguments(sub.add_parser("serve", help="a Prometheus exporter: GET /probe?target=NAME&module=MODULE"))
 
     models = sub.add_parser("models", help="the Claude model lifecycle table: status, retirement date, replacement")
-    models.add_argument("--provider", default="anthropic", choices=list(PROVIDERS),
-                        help="list the ids as this provider names them (default anthropic)")
+    models.add_argument("--provider", default=None, choices=list(PROVIDERS),
+                        help="one platform's ids (default: every platform)")
+    models.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge the dates as of this day (default: today, UTC)")
+    models.add_argument("--check-staleness", action="store_true",
+                        help="exit 1 when the data was last checked more than --max-age-days before --as-of")
+    models.add_argument("--max-age-days", type=int, default=None, metavar="N",
+                        help="with --check-staleness: the oldest acceptable check (default 120)")
 
     explain = sub.add_parser("explain", help="diagnose a pasted error offline")
     explain.add_argument("text", nargs="?", help="the error text; read from standard input when absent")
@@ -134,25 +141,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from .lifecycle import WARN_DAYS, all_models, lifecycle_today, openrouter_id
+    from .lifecycle_table import models_command
 
-    today = lifecycle_today()
-    print(f"{'model':<32} {'status':<11} {'retires':<11} {'days':>5}  replacement")
-    for info in all_models():
-        model = openrouter_id(info.model) if args.provider == "openrouter" else info.model
-        if model is None:
-            continue  # dated and -latest ids are not OpenRouter's
-        days = str((info.retires - today).days) if info.retires else ""
-        status = "retired" if info.retires and info.retires <= today else info.status
-        flag = " (warn)" if info.retires and 0 < (info.retires - today).days <= WARN_DAYS else ""
-        print(f"{model:<32} {status:<11} {info.retires.isoformat() if info.retires else '':<11} {days:>5}  "
-              f"{info.replacement or ''}{flag}")
-    print(f"\nAs of {today.isoformat()} (UTC). Anthropic's schedule; Microsoft Foundry follows it. Sources: "
-          "Anthropic's model deprecations page and the anthropic SDK's deprecation table.")
-    if args.provider not in ("anthropic", "foundry", "openrouter"):
-        print(f"{PROVIDERS[args.provider].display_name} names these models its own way and keeps its own dates: "
-              "the table above is Anthropic's schedule, shown as a fallback; this platform's date may differ.")
-    return 0
+    return models_command(args.provider, as_of=args.as_of, check_staleness=args.check_staleness,
+                          max_age_days=args.max_age_days)
 
 
 def _explain(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import retry
 from .cloud_credentials import EMULATOR_ACCESS_KEY
-from .config import build_targets, infer_providers, load_toml_targets, no_target_error, sdk_target
+from .config import build_targets, infer_providers, load_toml_targets, no_target_error, sdk_target, toml_strict
 from .emulated import IN_PROCESS_BASES, emulated_providers, emulated_targets
 from .emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, fault_applies, unknown_faults
 from .emulator.inprocess import StreamingASGITransport
@@ -154,6 +154,10 @@ def _check(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions
         report = interrupted_report(_mode_of(args))
     if options.verify is False:
         report.setdefault("notes", []).append("TLS verification was turned off (--insecure)")
+    if getattr(args, "strict", False) or (args.config is not None and toml_strict(args.config)):
+        from .report import apply_strict
+
+        apply_strict(report)
     if args.matrix:
         from .report.matrix import build_matrix
 

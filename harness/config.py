@@ -110,6 +110,17 @@ class Target:
         return out
 
 
+RUN_KEYS = ("strict",)  # top-level settings of the whole run (contract §5: strict = --strict)
+
+
+def toml_strict(path: Path) -> bool:
+    """The config file's top-level ``strict = true`` (warnings fail the run); the file was validated already."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("strict", False) is True
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
 def load_toml_targets(path: Path) -> list[dict[str, Any]]:
     """Read ``[[targets]]`` from a TOML file, naming what is wrong with it."""
     try:
@@ -122,12 +133,14 @@ def load_toml_targets(path: Path) -> list[dict[str, Any]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}.", fix="Fix the syntax.") from None
-    unknown_top = sorted(set(data) - {"targets"})
+    unknown_top = sorted(set(data) - {"targets", *RUN_KEYS})
     if unknown_top:
         raise ConfigError(
             f"Config file {path} has unknown top-level keys: {', '.join(unknown_top)}.",
-            fix="Only [[targets]] tables are read.",
+            fix=f"Only [[targets]] tables and {', '.join(RUN_KEYS)} are read.",
         )
+    if not isinstance(data.get("strict", False), bool):
+        raise ConfigError(f"Config file {path}: strict must be true or false.", fix="Write strict = true.")
     targets = data.get("targets")
     if not isinstance(targets, list) or not targets:
         raise ConfigError(f"Config file {path} lists no targets.", fix="Add at least one [[targets]] table.")

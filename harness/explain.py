@@ -8,11 +8,15 @@ import re
 from typing import Any
 
 from .diagnosis import Evidence, classify, entry, sources_for, steps_for
+from .diagnosis.parameters import parameter_steps
+from .diagnosis.platform import platform_named
 from .providers.bedrock import ERROR_STATUS
 from .redact import Redactor
 
 _STATUS_PATTERNS = (
     re.compile(r"HTTP/\d(?:\.\d)?\s+(\d{3})"),
+    re.compile(r"\bHTTP\s+(\d{3})\b"),  # "HTTP 401"
+    re.compile(r"status code (\d{3})\b", re.I),  # axios: "Request failed with status code 403"
     re.compile(r"API Error(?: \([^)]*\))?:\s*(\d{3})\b"),  # Claude Code: "API Error (model): 400 …"
     re.compile(r"Request rejected \((\d{3})\)"),
     re.compile(r"Error code:\s*(\d{3})"),
@@ -117,11 +121,16 @@ def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[s
     phase = None
     if status is None:
         phase = next((name for name, pattern in _PHASES if pattern.search(text)), None)
-    auth = infer_auth(text, provider or "anthropic", auth)
-    evidence = Evidence(provider=provider or "any", auth=auth, phase=phase, status=status, body=body, headers=headers,
-                        after_200=after_200)
+    named, named_why = (provider, "--provider") if provider else platform_named(text)
+    platform = None if named == "gateway" else named  # steps and rules of the platform the evidence names
+    auth = infer_auth(text, platform or "anthropic", auth)
+    evidence = Evidence(provider=platform or "any", auth=auth, phase=phase, status=status, body=body,
+                        headers=headers, after_200=after_200)
     result = classify(evidence)
     cause = entry(result.cause)
+    steps = steps_for(cause, named, gateway=named == "gateway", claude_code=bool(_CLAUDE_CODE.search(text)))
+    if result.cause == "request.invalid":
+        steps = parameter_steps(result.info.message or str(body)) + steps
     ids = {k: v for k, v in headers.items() if k in ("request-id", "apim-request-id", "x-generation-id",
                                                        "x-amzn-requestid")}
     if isinstance(body, dict) and isinstance(body.get("request_id"), str):
@@ -130,8 +139,10 @@ def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[s
         "cause": result.cause,
         "title": cause.title,
         "explanation": cause.explanation,
-        "steps": steps_for(cause, provider, claude_code=bool(_CLAUDE_CODE.search(text))),
-        "sources": sources_for(cause, provider),
+        "steps": steps,
+        "sources": sources_for(cause, platform),
+        "platform": named,
+        "platform_from": named_why,
         "transient": result.transient,
         "evidence": {"status": status, "phase": phase, "error_type": result.info.type,
                      "error_code": result.info.code, "message": result.info.message[:300],

@@ -28,10 +28,12 @@ from .checks.conformance import (
 )
 from .checks.control_plane import bedrock_lifecycle, judge_model_access
 from .checks.credentials import cloud_credentials_verdict, token_is_usable
+from .checks.lifecycle_rule import apply_lifecycle_rule
+from .checks.model_echo import apply_model_echo_rule
 from .checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
 from .cloud_credentials import EMULATOR_ACCESS_KEY, SigV4, caller_identity, sts_url
 from .config import Target
-from .lifecycle import Lifecycle, from_models_api, lifecycle_today, model_lifecycle
+from .lifecycle import Lifecycle, from_models_api, lifecycle_today, lookup, model_lifecycle
 from .observation import Observation
 from .probe import Prober, ProbeRequest
 from .providers import Placement, ProbeKind
@@ -417,6 +419,10 @@ class Ladder:
                 status, message, by = "skipped", f"not run: {self.stopped_reason or 'the run stopped'}", None
             self.run.checks.append(CheckResult(id=check_id, target=self.target.id, layer=layer, status=status,
                                                message=message, blocked_by=by, not_run=by is None))
+        t = self.target  # the lifecycle data ranks below what the endpoint answered (contract §5)
+        apply_lifecycle_rule(self.run.checks, self.run.lifecycle or lookup(t.provider.name, t.model), self.today)
+        apply_model_echo_rule(self.run.checks, t.provider.name, t.model, self.run.observations.get("message"),
+                              self.profile)
         self.run.checks.sort(key=lambda c: order.get(c.id, len(order)))
         return self.run
 

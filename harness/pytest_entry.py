@@ -58,6 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--harness-transient", choices=("fail", "xfail"), default=None,
         help="what a transient failure (429, 529, overload) is under pytest: fail (default) or xfail, as exit 3 "
              "lets a pipeline warn instead of fail")
+    add("--harness-strict", action="store_true", default=None,
+        help="warnings fail: a suite test whose check ends in a warning fails, as `check --strict` exits 1")
     add("--harness-require-live", action="store_true", default=None,
         help="fail (usage error) instead of skipping when no target or credential is configured")
 

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .config import Target, build_targets, infer_providers, load_toml_targets, sdk_target
+from .config import Target, build_targets, infer_providers, load_toml_targets, sdk_target, toml_strict
 from .emulated import IN_PROCESS_BASES, emulated_targets
 from .emulator import FAULTS, EmulatorSettings, RunningEmulator, create_app, unknown_faults
 from .emulator.inprocess import StreamingASGITransport
@@ -30,7 +30,7 @@ from .ladder import Ladder, TargetRun
 from .probe import Prober
 from .providers import PROVIDERS
 from .redact import Redactor
-from .report import build_report, merge_reports, renderings
+from .report import apply_strict, build_report, merge_reports, renderings
 from .report.writer import prepare_report_dir, write_report
 from .runner import RunOptions, enforce_budget, worst_case
 
@@ -49,6 +49,7 @@ class HarnessSession:
     redactor: Redactor = field(default_factory=Redactor)
     options: RunOptions = field(default_factory=RunOptions)
     transient: str = "fail"  # fail | xfail
+    strict: bool = False  # --harness-strict (or strict = true in --harness-config): warnings fail
     deadline: float | None = None
 
 
@@ -140,6 +141,9 @@ def pytest_configure(config: pytest.Config) -> None:
         session = _session(config)
         session.profile = session.options.profile
         session.transient = config.getoption("harness_transient") or "fail"
+        config_file = config.getoption("harness_config")
+        session.strict = bool(config.getoption("harness_strict")) or bool(
+            config_file and toml_strict(Path(config_file)))
         if session.skip_reason and config.getoption("harness_require_live"):
             raise HarnessError(f"--harness-require-live: {session.skip_reason}",
                                fix="Provide the target's secret to this job, or drop --harness-require-live.")
@@ -187,10 +191,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 class SuiteCheck:
     """What a suite test holds: the target's run, and a way to assert one check of it."""
 
-    def __init__(self, run: TargetRun, node: pytest.Item, transient: str = "fail") -> None:
+    def __init__(self, run: TargetRun, node: pytest.Item, transient: str = "fail", strict: bool = False) -> None:
         self.run = run
         self._node = node
         self._transient = transient
+        self._strict = strict
 
     def expect(self, check_id: str) -> None:
         check = self.run.check(check_id)
@@ -210,6 +215,9 @@ class SuiteCheck:
             pytest.skip(check.message)
         if check.status == "warning":  # passes: warnings never fail a run (contract §4); CI sees the property
             props.append(("warning", check.message))
+            if self._strict:  # --harness-strict, as `check --strict`: warnings fail
+                pytest.fail(as_pytest_options(f"{check_id} warning (--harness-strict): {check.message}"),
+                            pytrace=False)
             return
         if check.status != "passed":
             from .diagnosis import entry, steps_for
@@ -245,7 +253,8 @@ async def _run_all(session: HarnessSession) -> dict[str, TargetRun]:
 
 @pytest.fixture
 def harness(request: pytest.FixtureRequest, harness_run: TargetRun) -> SuiteCheck:
-    return SuiteCheck(harness_run, request.node, request.config.stash[SESSION_KEY].transient)
+    session = request.config.stash[SESSION_KEY]
+    return SuiteCheck(harness_run, request.node, session.transient, session.strict)
 
 
 async def _run_one(session: HarnessSession, target: Target) -> TargetRun:
@@ -264,7 +273,8 @@ def _report(state: HarnessSession) -> dict[str, Any] | None:
     parts = list(state.worker_reports)
     if state.runs:
         parts.insert(0, build_report(list(state.runs.values()), mode=state.mode, redactor=state.redactor))
-    return merge_reports(parts) if parts else None
+    merged = merge_reports(parts) if parts else None
+    return apply_strict(merged) if merged is not None and state.strict else merged
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -14,6 +14,12 @@ if TYPE_CHECKING:  # the plugin provides the fixture; the suites import nothing 
     from harness.pytest_plugin import SuiteCheck
 
 
+@pytest.mark.harness_check("model.lifecycle")
+def test_model_lifecycle(harness: SuiteCheck) -> None:
+    """A retired or retiring model warns (fails with --harness-strict); the endpoint's answer decides the rest."""
+    harness.expect("model.lifecycle")
+
+
 @pytest.mark.harness_check("network.reachable")
 def test_endpoint_answers(harness: SuiteCheck) -> None:
     harness.expect("network.reachable")

@@ -136,6 +136,7 @@ def test_vertex_project_precedence_and_per_model_regions() -> None:
 
 def test_claude_code_on_bedrock_through_a_gateway_probes_its_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CLAUDE_HARNESS_TODAY", "2026-11-22")  # before Sonnet 4.5's retirement: the date is pinned
     with RunningEmulator() as emu:
         reports = _machine(tmp_path, monkeypatch, user={"env": {
             "CLAUDE_CODE_USE_BEDROCK": "1", "ANTHROPIC_BEDROCK_BASE_URL": f"{emu.url}/bedrock",

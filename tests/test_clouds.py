@@ -168,7 +168,9 @@ def test_a_first_party_model_id_sent_to_bedrock_is_named(tmp_path: Path, capsys:
     assert [d["cause"] for d in read_report(tmp_path)["diagnoses"] if d["root"]] == ["model.not-found"]
 
 
-def test_a_bare_model_id_that_needs_a_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bare_model_id_that_needs_a_profile(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAUDE_HARNESS_TODAY", "2026-11-22")  # before Sonnet 4.5's retirement: the date is pinned
     main(["check", "--mocked", "--provider", "bedrock", "--model", "anthropic.claude-sonnet-4-5-20250929-v1:0",
           "--report-dir", str(tmp_path)])
     capsys.readouterr()

@@ -34,7 +34,7 @@ def test_fault_is_diagnosed(fault: str, provider: str, tmp_path: Path, capsys: p
 
 # Bedrock adds model.access; Vertex ids have no lifecycle data (skipped, saying so).
 @pytest.mark.parametrize(("provider", "passed"), [("foundry", 9), ("anthropic", 9), ("openrouter", 9),
-                                                  ("bedrock", 10), ("vertex", 8)])
+                                                  ("bedrock", 10), ("vertex", 9)])
 def test_healthy_emulated_provider_has_no_diagnoses(provider: str, passed: int, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", "--mocked", "--provider", provider, "--report-dir", str(tmp_path)])

@@ -133,7 +133,7 @@ def test_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
     script = _installed_script()
     done = subprocess.run(["bash", "-c", f"set -o pipefail; '{script}' models --provider anthropic | head -1"],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path, env=bare_env())
-    assert done.stdout.startswith("model")
+    assert len(done.stdout.splitlines()) == 1
     assert done.stderr == "", done.stderr
     assert done.returncode in (0, 141)  # 141: ended by the closed pipe, as a shell reports it
 
@@ -267,7 +267,7 @@ def test_models_takes_every_provider(provider: str, capsys: pytest.CaptureFixtur
 def test_the_pytest_plugin_takes_every_provider(pytester: pytest.Pytester, provider: str) -> None:
     result = pytester.runpytest("--pyargs", "claude_harness_suites", "-p", "no:cacheprovider", "--harness-mocked",
                                 "--harness-provider", provider)
-    result.assert_outcomes(passed=6, skipped=13)
+    result.assert_outcomes(passed=7, skipped=13)  # 7 smoke tests (lifecycle included); conformance waits for full
 
 
 _AUTHS = {"foundry": ["api-key", "x-api-key", "entra"], "anthropic": ["x-api-key", "bearer"],

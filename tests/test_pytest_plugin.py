@@ -15,8 +15,8 @@ def run_suites(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 def test_suites_pass_against_healthy_emulator(pytester: pytest.Pytester) -> None:
     result = run_suites(pytester, "--harness-emulator")
-    # 6 smoke tests x 5 providers; the 13 conformance checks wait for --harness-profile full
-    result.assert_outcomes(passed=30, skipped=65)
+    # 7 smoke tests x 5 providers; the 13 conformance checks wait for --harness-profile full
+    result.assert_outcomes(passed=35, skipped=65)
     result.stdout.fnmatch_lines(["*claude-harness (emulator): emulated-foundry=foundry:http://127.0.0.1:*"])
 
 
@@ -25,7 +25,7 @@ def test_fault_fails_the_right_test_and_blocks_the_rest(pytester: pytest.Pyteste
     reports = tmp_path / "reports"
     result = run_suites(pytester, "--harness-mocked", "--harness-provider", "foundry", "--harness-fault",
                         "unknown-model", f"--junitxml={junit}", f"--harness-report-dir={reports}")
-    result.assert_outcomes(passed=3, failed=1, skipped=2 + 13)
+    result.assert_outcomes(passed=4, failed=1, skipped=2 + 13)
     result.stdout.fnmatch_lines(["*model.available ?model.not-found?: expected model*", "*claude-harness root causes*"])
     tree = ET.parse(junit)
     failed = [case for case in tree.iter("testcase") if case.find("failure") is not None]
@@ -40,7 +40,7 @@ def test_fault_fails_the_right_test_and_blocks_the_rest(pytester: pytest.Pyteste
 
 def test_without_credentials_suites_skip_naming_the_variables(pytester: pytest.Pytester) -> None:
     result = run_suites(pytester, "-rs")
-    result.assert_outcomes(skipped=6 + 13)
+    result.assert_outcomes(skipped=7 + 13)
     result.stdout.fnmatch_lines(["*ANTHROPIC_FOUNDRY_API_KEY*--harness-emulator*"])
 
 
@@ -54,7 +54,7 @@ def test_bad_plugin_option_is_a_usage_error(pytester: pytest.Pytester, monkeypat
 def test_full_profile_suites_against_emulator(pytester: pytest.Pytester) -> None:
     result = run_suites(pytester, "--harness-emulator", "--harness-profile", "full", "-rs")
     # 13 conformance checks x 5 providers; errors.unsupported-endpoints applies to Foundry only
-    result.assert_outcomes(passed=30 + 65 - 4, skipped=4)
+    result.assert_outcomes(passed=35 + 65 - 4, skipped=4)
     result.stdout.fnmatch_lines(["*not applicable: OpenRouter documents no unsupported endpoints*"])
 
 
@@ -66,7 +66,7 @@ def test_xdist_runs_each_target_once_and_the_controller_writes_the_report(pytest
     result = run_suites(pytester, "-n", "2", "--dist", "loadgroup", "--harness-mocked", "--harness-fault",
                         "invalid-key", f"--harness-report-dir={reports}", f"--junitxml={junit}")
     # Vertex has no API keys, so invalid-key does not apply to it: 4 targets
-    result.assert_outcomes(passed=8, failed=4, skipped=12 + 52)
+    result.assert_outcomes(passed=12, failed=4, skipped=12 + 52)
     report = json.loads((reports / "report.json").read_text())
     assert sorted(t["id"] for t in report["targets"]) == ["emulated-anthropic", "emulated-bedrock",
                                                           "emulated-foundry", "emulated-openrouter"]
@@ -107,13 +107,13 @@ def test_transient_failures_can_be_xfail(pytester: pytest.Pytester, tmp_path: Pa
     reports = tmp_path / "reports"
     result = run_suites(pytester, "--harness-mocked", "--harness-provider", "anthropic", "--harness-fault",
                         "overloaded", "--harness-transient", "xfail", f"--harness-report-dir={reports}")
-    result.assert_outcomes(passed=4, xfailed=1, skipped=1 + 13)
+    result.assert_outcomes(passed=5, xfailed=1, skipped=1 + 13)
     assert result.ret == pytest.ExitCode.OK
     report = json.loads((reports / "report.json").read_text())
     assert report["summary"]["verdict"] == "transient" and report["summary"]["exit_code"] == 3
     default = run_suites(pytester, "--harness-mocked", "--harness-provider", "anthropic", "--harness-fault",
                          "overloaded")
-    default.assert_outcomes(passed=4, failed=1, skipped=1 + 13)
+    default.assert_outcomes(passed=5, failed=1, skipped=1 + 13)
 
 
 def test_every_ci_option_has_a_pytest_twin(pytester: pytest.Pytester) -> None:
@@ -123,14 +123,14 @@ def test_every_ci_option_has_a_pytest_twin(pytester: pytest.Pytester) -> None:
                    "concurrency",
                    "gateway", "timeout", "max-tokens", "retries", "max-retry-wait", "deadline",
                    "max-billable-calls", "max-output-tokens", "ca-bundle", "insecure", "profile", "report-dir",
-                   "transient", "require-live"):
+                   "transient", "require-live", "strict"):
         assert f"--harness-{option}" in text, option
 
 
 def test_deadline_and_timeout_apply_under_pytest(pytester: pytest.Pytester) -> None:
     result = run_suites(pytester, "--harness-mocked", "--harness-provider", "anthropic", "--harness-fault",
                         "slow-first-byte", "--harness-timeout", "0.3", "--harness-retries", "0", "-rs")
-    result.assert_outcomes(passed=4, failed=1, skipped=1 + 13)  # count_tokens answered: auth and model pass
+    result.assert_outcomes(passed=5, failed=1, skipped=1 + 13)  # count_tokens answered: auth and model pass
     result.stdout.fnmatch_lines(["*message.text-and-usage ?network.timeout?*", "*larger --harness-timeout*"])
     assert "larger --timeout" not in result.stdout.str(), "hints under pytest name the pytest option"
 
@@ -138,9 +138,28 @@ def test_deadline_and_timeout_apply_under_pytest(pytester: pytest.Pytester) -> N
 def test_concurrency_under_pytest(pytester: pytest.Pytester, tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     result = run_suites(pytester, "--harness-mocked", "--harness-concurrency", "3", f"--harness-report-dir={reports}")
-    result.assert_outcomes(passed=30, skipped=65)
+    result.assert_outcomes(passed=35, skipped=65)
     report = json.loads((reports / "report.json").read_text())
     assert len(report["targets"]) == 5 and report["summary"]["verdict"] == "healthy"
     pytest.importorskip("xdist")
     both = run_suites(pytester, "--harness-mocked", "--harness-concurrency", "3", "-n", "2")
     assert both.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_the_lifecycle_suite_test_warns_and_fails_with_strict_as_the_cli_does(pytester: pytest.Pytester,
+                                                                             monkeypatch: pytest.MonkeyPatch,
+                                                                             tmp_path: Path) -> None:
+    """claude-sonnet-4-5 eight days before its retirement (the date is injected): a warning that passes, and with
+    --harness-strict a failure, exactly as `check` exits 0, and 1 with --strict."""
+    monkeypatch.setenv("CLAUDE_HARNESS_TODAY", "2026-11-22")
+    args = ("--harness-mocked", "--harness-provider", "anthropic", "--harness-model", "claude-sonnet-4-5",
+            "-k", "lifecycle")
+    warned = run_suites(pytester, *args, f"--harness-report-dir={tmp_path / 'a'}")
+    warned.assert_outcomes(passed=1, deselected=6 + 13)
+    report = json.loads((tmp_path / "a" / "report.json").read_text())
+    assert report["summary"]["exit_code"] == 0
+    strict = run_suites(pytester, *args, "--harness-strict", f"--harness-report-dir={tmp_path / 'b'}")
+    strict.assert_outcomes(failed=1, deselected=6 + 13)
+    strict.stdout.fnmatch_lines(["*model.lifecycle warning (--harness-strict)*retires on 2026-11-30, in 8 days*"])
+    report = json.loads((tmp_path / "b" / "report.json").read_text())
+    assert report["summary"]["exit_code"] == 1 and report["summary"]["strict"] is True

@@ -28,6 +28,7 @@ from ..resources import fill, load_error_fixture
 from . import clouds
 from . import responses as r
 from .faults import FAULTS, Fault
+from .retired import retired_answer
 from .tokens import acceptable_foreign_token, mint, verify
 from .validate import anthropic_generation_error, anthropic_request_error, openai_request_error
 
@@ -211,6 +212,10 @@ class Emulator:
             answer = self._fixture(provider, "unknown-model", model, ids)
             if answer is not None:
                 return answer
+        if kind in SCOPE_KINDS["generate"]:  # a model past its retirement date, answered the platform's way
+            gone = retired_answer(provider, model, ids, self._headers(provider, ids))
+            if gone is not None:
+                return gone
         for fault in self._active(request, provider):
             if fault.scope == "token" or kind not in SCOPE_KINDS[fault.scope]:
                 continue
@@ -265,6 +270,11 @@ class Emulator:
             answer = self._fixture(provider, "unknown-model", model, ids)
             assert answer is not None
             return answer
+        place = request.path_params  # Vertex: its own project and location in the answer
+        gone = retired_answer(provider, model, ids, ids, project=place.get("project", ""),
+                              location=place.get("location", "")) if kind != "count_tokens" else None
+        if gone is not None:
+            return gone
         if provider == "bedrock" and clouds.needs_inference_profile(model):
             answer = self._fixture(provider, "inference-profile-required", model, ids)
             assert answer is not None

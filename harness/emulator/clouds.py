@@ -235,15 +235,10 @@ def needs_inference_profile(model: str) -> bool:
 
 
 # --- Bedrock's control plane ---------------------------------------------------------------------------------
-def first_party_id(foundation_model: str) -> str:
-    """anthropic.claude-sonnet-4-5-20250929-v1:0 -> claude-sonnet-4-5-20250929 (for the lifecycle table)."""
-    return re.sub(r"-v\d+(:\d+)?$", "", foundation_model.removeprefix("anthropic."))
-
-
 def foundation_model(model_id: str, today: _dt.date) -> dict[str, Any]:
     from ..lifecycle import lookup
 
-    known = lookup("anthropic", first_party_id(model_id))
+    known = lookup("bedrock", model_id)  # Bedrock's own schedule where the data has it (Anthropic's otherwise)
     lifecycle: dict[str, Any] = {"status": "ACTIVE"}
     if known.status in ("deprecated", "legacy", "retired"):
         lifecycle = {"status": "LEGACY"}

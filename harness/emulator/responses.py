@@ -213,6 +213,8 @@ def openrouter_key_info() -> dict[str, Any]:
 
 
 def openrouter_models() -> dict[str, Any]:
+    from .retired import available
+
     return {"data": [
         {
             "id": model_id, "canonical_slug": model_id, "name": model_id.split("/")[1], "created": 1_750_000_000,
@@ -224,17 +226,17 @@ def openrouter_models() -> dict[str, Any]:
             "per_request_limits": None, "supported_parameters": ["max_tokens", "temperature", "stream"],
             "default_parameters": {}, "supported_voices": None, "links": {"details": ""},
         }
-        for model_id in OPENROUTER_MODELS
+        for model_id in OPENROUTER_MODELS if available("openrouter", model_id)  # retired slugs are not listed
     ]}
 
 
 def _model_info(model: str) -> dict[str, Any]:
-    from ..lifecycle import lookup
+    from ..lifecycle import lifecycle_today, lookup
 
     info = lookup("anthropic", model)
     out: dict[str, Any] = {"id": model, "type": "model", "display_name": model, "created_at": "2025-10-01T00:00:00Z"}
     if info.status != "unknown":  # the Models API's lifecycle fields, from the same data as model.lifecycle
-        out["lifecycle"] = info.status
+        out["lifecycle"] = info.status_on(lifecycle_today())
         out["retires_at"] = f"{info.retires.isoformat()}T00:00:00Z" if info.retires else None
     return out
 
@@ -242,7 +244,9 @@ def _model_info(model: str) -> dict[str, Any]:
 def anthropic_models(query: dict[str, str] | None = None) -> dict[str, Any]:
     """The Models API list with its cursor pagination (limit, after_id, before_id)."""
     query = query or {}
-    models = [_model_info(m) for m in ANTHROPIC_MODELS]
+    from .retired import available
+
+    models = [_model_info(m) for m in ANTHROPIC_MODELS if available("anthropic", m)]  # retired ones are not listed
     ids = [m["id"] for m in models]
     if query.get("after_id") in ids:
         models = models[ids.index(query["after_id"]) + 1:]

@@ -8,7 +8,7 @@ from .github import render_github
 from .html import render_html
 from .junit import render_junit
 from .markdown import render_markdown
-from .model import EXIT_CODES, build_report, merge_reports, verdict_of
+from .model import EXIT_CODES, apply_strict, build_report, merge_reports, verdict_of
 from .terminal import render_terminal
 
 
@@ -24,6 +24,7 @@ def renderings(report: dict[str, Any]) -> dict[str, str]:
 
 __all__ = [
     "EXIT_CODES",
+    "apply_strict",
     "build_report",
     "merge_reports",
     "render_github",

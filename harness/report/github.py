@@ -15,8 +15,10 @@ def render_github(report: dict[str, Any]) -> str:
     roots = {(d["target"], d["check"]): d for d in report["diagnoses"]}
     for check in report["checks"]:
         if check["status"] == "warning":
-            title = f"{check['target']}: {check['id']} (warning)"
-            lines.append(f"::warning title={_escape(title).replace(',', '%2C').replace(':', '%3A')}::"
+            strict = bool(report["summary"].get("strict"))  # --strict: a warning fails the run, so it is an error
+            title = f"{check['target']}: {check['id']} (warning{', --strict' if strict else ''})"
+            level = "error" if strict else "warning"
+            lines.append(f"::{level} title={_escape(title).replace(',', '%2C').replace(':', '%3A')}::"
                          f"{_escape(check['message'])}")
             continue
         if check["status"] != "failed":

@@ -44,6 +44,8 @@ def render_junit(report: dict[str, Any]) -> str:
             elif check["status"] == "warning":
                 ET.SubElement(case_props, "property", name="warning", value=str(check.get("cause") or "warning"))
                 ET.SubElement(case, "system-out").text = f"warning: {check['message']}"
+                if report["summary"].get("strict"):  # --strict: a warning fails the run, so the case fails too
+                    ET.SubElement(case, "failure", message=f"warning (--strict): {check['message']}", type="warning")
             elif check["status"] in ("blocked", "skipped"):
                 ET.SubElement(case, "skipped", message=check["message"])
     ET.indent(root)

@@ -9,7 +9,7 @@ from typing import Any
 from .. import constants
 from ..diagnosis import TRANSIENT_CAUSES, entry, sources_for, steps_for
 from ..ladder import CheckResult, TargetRun
-from ..lifecycle import lookup
+from ..lifecycle import lifecycle_today, lookup
 from ..redact import Redactor
 from ..wire import read_message, read_stream, usage_counts
 
@@ -105,8 +105,11 @@ def failing_line(report: dict[str, Any]) -> str:
 def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for check in run.checks:
-        if check.status != "failed" or not check.cause or check.cause in seen:
+    failed = any(c.status == "failed" for c in run.checks)
+    for check in sorted(run.checks, key=lambda c: c.status != "failed"):  # failures first: the root is one
+        # A lifecycle warning on a failing target is the next problem the user meets: listed, never the root.
+        next_problem = failed and check.status == "warning" and check.id == "model.lifecycle"
+        if not (check.status == "failed" or next_problem) or not check.cause or check.cause in seen:
             continue
         seen.add(check.cause)
         cause = entry(check.cause)
@@ -114,12 +117,13 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
             {
                 "target": run.target.id,
                 "cause": check.cause,
-                "root": not found,
+                "root": not next_problem and not any(d["root"] for d in found),
                 "check": check.id,
                 "title": cause.title,
                 "explanation": cause.explanation,
-                "steps": steps_for(cause, run.target.provider.name, gateway=run.gateway,
-                                   claude_code=run.target.id.startswith("claude-code:")),  # check --claude-code
+                "steps": _parameter_steps(check.cause, check.message) + steps_for(
+                    cause, run.target.provider.name, gateway=run.gateway,
+                    claude_code=run.target.id.startswith("claude-code:")),  # check --claude-code
                 "sources": sources_for(cause, run.target.provider.name),
                 "evidence": check.message,
                 "request_ids": dict(check.request_ids),
@@ -127,6 +131,13 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def _parameter_steps(cause: str, message: str) -> list[str]:
+    """A parameter error names the parameter, and for known conflicts the fix (diagnosis/parameters.toml)."""
+    from ..diagnosis.parameters import parameter_steps
+
+    return parameter_steps(message) if cause == "request.invalid" else []
 
 
 def _timings(run: TargetRun) -> dict[str, Any]:
@@ -195,7 +206,8 @@ def build_report(
         target_info["timings"] = _timings(run)
         if run.credential_details:
             target_info["credential_details"] = run.credential_details
-        target_info["lifecycle"] = (run.lifecycle or lookup(run.target.provider.name, run.target.model)).describe()
+        known = run.lifecycle or lookup(run.target.provider.name, run.target.model)
+        target_info["lifecycle"] = known.describe(lifecycle_today())
         if run.detected_gateway:
             target_info["gateway"] = True
             target_info["gateway_detected"] = run.detected_gateway
@@ -229,6 +241,20 @@ def build_report(
     # One last pass of the one redactor over everything we are about to write.
     scrubbed: dict[str, Any] = redactor.data(report)
     return scrubbed
+
+
+def apply_strict(report: dict[str, Any]) -> dict[str, Any]:
+    """--strict (pytest --harness-strict, TOML strict = true): a run that would exit 0 with warnings exits 1.
+    The verdict keeps saying what the endpoint did; other exit codes keep their meaning."""
+    summary = report["summary"]
+    if summary.get("strict"):
+        return report  # applied already
+    summary["strict"] = True
+    if summary.get("warning") and summary["exit_code"] == 0:
+        summary["exit_code"] = 1
+        report.setdefault("notes", []).append(f"--strict: {counted(summary['warning'], 'warning')} fail the run "
+                                              "(exit 1)")
+    return report
 
 
 def merge_reports(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:

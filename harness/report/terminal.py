@@ -39,6 +39,8 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
             if diag.get("request_ids"):
                 ids = ", ".join(f"{k}={v}" for k, v in diag["request_ids"].items())
                 lines.append(f"    Request ids for support: {ids}")
+        for diag in (d for d in report["diagnoses"] if d["target"] == tid and not d["root"]):
+            lines.append(f"  Next problem: {diag['cause']} - {diag['evidence']}")
         lines.append("")
     if report.get("matrix"):
         from .matrix import render_matrix_terminal
@@ -52,6 +54,8 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
         f"{tally(summary)}; {counted(usage['billable_calls'], 'billable call')}, "
         f"{usage['input_tokens']} input / {usage['output_tokens']} output tokens"
     )
+    if summary.get("strict") and summary.get("warning"):
+        lines.append(f"--strict: {counted(summary['warning'], 'warning')} fail the run (exit {summary['exit_code']}).")
     if not report.get("complete", True):
         lines.append("The run was interrupted: the report holds what was observed so far.")
     if report_dir:

@@ -80,10 +80,18 @@ _LITELLM_BEDROCK_FULL = Expected(1, "conformance.usage", {"usage.stream-vs-messa
 _AIMOCK_FULL = Expected(1, "conformance.max-tokens", {"usage.max-tokens": "conformance.max-tokens"})
 # Prism serves static examples and cannot stream.
 _PRISM = Expected(1, "stream.not-supported", {"stream.completes": "stream.not-supported"})
+# ... and its example reply names another model than the one asked for (claude-opus-4-6 from Anthropic's spec,
+# openai/gpt-4 from OpenRouter's, to a claude-haiku-4-5 request): a finding of the full profile.
+_PRISM_FULL = Expected(1, "conformance.model-mismatch", {"stream.completes": "stream.not-supported",
+                                                         "message.text-and-usage": "conformance.model-mismatch"})
 
 SETUPS: tuple[Setup, ...] = (
     Setup("litellm-plain", "litellm", "anthropic", "", "claude-haiku-4-5", LITELLM_MASTER_KEY, "x-api-key",
           False, _standard(_LITELLM_FULL)),
+    # A LiteLLM model alias that still serves a name Anthropic retired (claude-3-5-sonnet-20241022, 2025-10-22):
+    # the lifecycle data says retired, the endpoint answers, so it is a warning, never a failure (exit 0).
+    Setup("litellm-retired-alias", "litellm", "anthropic", "", "claude-3-5-sonnet-20241022", LITELLM_MASTER_KEY,
+          "x-api-key", False, (Case("healthy", Expected(0, None), _LITELLM_FULL),)),
     Setup("litellm-custom-auth", "litellm", "anthropic", "", "claude-haiku-4-5", LITELLM_CUSTOM_KEY, "x-api-key",
           False, _standard(_LITELLM_FULL), custom_auth="401"),
     # A hook that raises a plain exception makes LiteLLM answer 500 "Internal Server Error" (text/plain) to a
@@ -115,10 +123,10 @@ SETUPS: tuple[Setup, ...] = (
     # error examples (Prefer: code=…). The Anthropic spec's 404 example names no model and says "Invalid request",
     # so the honest answer is unclassified; OpenRouter's 400 example is its documented invalid-request envelope.
     Setup("prism-anthropic", "prism-anthropic", "anthropic", "", "claude-haiku-4-5", PRISM_KEY, "x-api-key", True,
-          _standard(_PRISM, healthy_smoke=_PRISM, wrong_key_headers=("Prefer: code=401",),
+          _standard(_PRISM_FULL, healthy_smoke=_PRISM, wrong_key_headers=("Prefer: code=401",),
                     unknown_headers=("Prefer: code=404",), unknown_model=Expected(1, "unclassified"))),
     Setup("prism-openrouter", "prism-openrouter", "openrouter", "", "anthropic/claude-haiku-4.5", PRISM_KEY, "bearer",
-          True, _standard(_PRISM, healthy_smoke=_PRISM, wrong_key_headers=("Prefer: code=401",),
+          True, _standard(_PRISM_FULL, healthy_smoke=_PRISM, wrong_key_headers=("Prefer: code=401",),
                           unknown_headers=("Prefer: code=400",), unknown_model=Expected(1, "request.invalid"),
                           wrong_key_cause="auth.wrong-scheme")),  # its 401 example: "Missing Authentication header"
 )
