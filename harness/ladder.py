@@ -252,48 +252,75 @@ class Ladder:
         return Verdict.ok(f"{t.secret.describe()} will be sent as {t.auth}")
 
     async def _send_calls(self, network: Sent) -> _InFlightCalls:
-        """Everything the credential makes possible, sent at once (in the ladder's order when ``in_order``): the
-        stream waits only for the free answers, and for the message's verdict when they say it would be refused."""
+        """Everything the credential makes possible, sent at once: the pre-checks and the message first, the stream
+        once the free answers are in, then the informational reads (Models API, Bedrock's control plane, STS),
+        queued behind them for the run's limits. ``in_order`` keeps the old order, each call after the last."""
+        stream_queued = asyncio.Event()
+        reads: dict[str, Any] = {}
+        if self._inflight.in_order:
+            reads = await self._send_reads(None)
+        prechecks = await self._prechecks()
+        message = await self._start(self._message())
+        stream = await self._start(self._stream_when_clear(network, prechecks, message, stream_queued))
+        if not self._inflight.in_order:
+            reads = await self._send_reads(stream_queued)
+        return _InFlightCalls(message, stream, prechecks, **reads)
+
+    async def _send_reads(self, after: asyncio.Event | None) -> dict[str, Any]:
+        """The free reads that inform but decide no layer, each sent once ``after`` is set."""
         t, spec = self.target, self.target.provider
-        identity = model_info = availability = foundation = profile = None
+        reads: dict[str, Any] = {}
         if t.auth == "sigv4":
-            identity = await self._start(self._ask_caller_identity())
+            reads["identity"] = await self._start(self._after(after, self._ask_caller_identity))
         if spec.name == "anthropic":
-            model_info = await self._start(
-                self._authed("model_info", "GET", f"/v1/models/{quote(t.model, safe='')}", None))
+            path = f"/v1/models/{quote(t.model, safe='')}"
+            reads["model_info"] = await self._start(
+                self._after(after, lambda: self._authed("model_info", "GET", path, None)))
         if spec.control_plane:
             base = control_url(t.base_url)
             known = foundation_model_id(t.model)
             if known is not None:
                 model_id = quote(known, safe=":")
-                availability = await self._start(self._authed(
-                    "availability", "GET", f"/foundation-model-availability/{model_id}", None, base=base))
-                foundation = await self._start(
-                    self._authed("foundation_model", "GET", f"/foundation-models/{model_id}", None, base=base))
+                reads["availability"] = await self._start(self._after(after, lambda: self._authed(
+                    "availability", "GET", f"/foundation-model-availability/{model_id}", None, base=base)))
+                reads["foundation_model"] = await self._start(self._after(after, lambda: self._authed(
+                    "foundation_model", "GET", f"/foundation-models/{model_id}", None, base=base)))
             if is_profile(t.model):
-                profile = await self._start(self._authed(
-                    "inference_profile", "GET", f"/inference-profiles/{quote(t.model, safe='')}", None, base=base))
-        prechecks = await self._prechecks()
-        message = await self._start(self._message())
-        stream = await self._start(self._stream_when_clear(network, prechecks, message))
-        return _InFlightCalls(message, stream, prechecks, identity, model_info, availability, foundation, profile)
+                profile_path = f"/inference-profiles/{quote(t.model, safe='')}"
+                reads["inference_profile"] = await self._start(self._after(after, lambda: self._authed(
+                    "inference_profile", "GET", profile_path, None, base=base)))
+        return reads
 
-    async def _stream_when_clear(self, network: Sent, prechecks: list[Sent], message: Sent) -> Observation | None:
+    @staticmethod
+    async def _after(event: asyncio.Event | None, send: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        if event is not None:
+            await event.wait()
+        return await send()
+
+    async def _stream_when_clear(self, network: Sent, prechecks: list[Sent], message: Sent,
+                                 queued: asyncio.Event) -> Observation | None:
         """The stream goes out once the free answers are in (the reachability probe, and the pre-checks or the
         message, whichever answers first). When one of them already says it would be refused (no answer from the
         host, a rejected message, a pre-check blaming the key or the model) it is held back (None) until the
         message is judged: no stream is sent to an endpoint known to refuse it."""
-        await asyncio.wait({network})
-        while not message.done() and not all(p.done() for p in prechecks):
-            await asyncio.wait({f for f in (message, *prechecks) if not f.done()}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            await asyncio.wait({network})
+            while not message.done() and not all(p.done() for p in prechecks):
+                await asyncio.wait({f for f in (message, *prechecks) if not f.done()},
+                                   return_when=asyncio.FIRST_COMPLETED)
+            if self._refusal_likely(network, prechecks, message):
+                return None
+        finally:
+            queued.set()  # the reads waiting on it run once this task has queued the stream for its limits
+        return await self._stream()
+
+    def _refusal_likely(self, network: Sent, prechecks: list[Sent], message: Sent) -> bool:
         answered = [f for f in (network, message, *prechecks) if f.done()]
         if any(f.exception() is not None for f in answered) or self._blocked():
-            return None
+            return True
         if not network.result().answered or (message.done() and not message.result().ok):
-            return None
-        if proves_refusal([p.result() for p in prechecks if p.done()], self._context()):
-            return None
-        return await self._stream()
+            return True
+        return proves_refusal([p.result() for p in prechecks if p.done()], self._context())
 
     def _lifecycle_from_models_api(self, obs: Observation) -> None:
         """GET /v1/models/{model} (free): its lifecycle fields, where served, replace the table's verdict."""
