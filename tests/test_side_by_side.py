@@ -53,8 +53,9 @@ class StandIn(httpx.AsyncBaseTransport):
         self.peak = max(self.peak, self.in_flight)
         try:
             await asyncio.sleep(self.billable_s if is_billable(request.method, request.url.path) else self.free_s)
-            if kind in self.answer:
-                return self.answer[kind]
+            if kind in self.answer:  # a fresh copy each time: a response is read once
+                canned = self.answer[kind]
+                return httpx.Response(canned.status_code, headers=canned.headers, content=canned.content)
             response = await self.inner.handle_async_request(request)
             await response.aread()
             return httpx.Response(response.status_code, headers=response.headers, content=response.content)
@@ -113,6 +114,21 @@ def test_no_stream_is_sent_to_an_endpoint_that_refuses_the_key(provider: str) ->
     in_order = run(t, StandIn(t), in_order=True)
     assert "stream" not in side_by_side.kinds()
     assert verdicts(result) == verdicts(in_order)
+    assert result.check("auth.accepted").status == "failed"  # type: ignore[union-attr]
+    assert result.check("stream.completes").status == "blocked"  # type: ignore[union-attr]
+    assert result.usage["billable_calls"] == 0
+
+
+def test_a_refused_stream_sent_beside_a_refused_message_bills_nothing() -> None:
+    """count_tokens passes (it checks no key here) so the stream goes out beside the slower message; both are
+    refused: the stream is kept as evidence of a blocked layer and never counted as billed."""
+    t = target()
+    refused = httpx.Response(401, json={"type": "error", "error": {"type": "authentication_error",
+                                                                   "message": "invalid x-api-key"}})
+    transport = StandIn(t, answer={"message": refused, "stream": refused})
+    result = run(t, transport)
+    assert transport.one("stream").started < transport.one("message").ended
+    assert result.observations["stream"].status == 401
     assert result.check("auth.accepted").status == "failed"  # type: ignore[union-attr]
     assert result.check("stream.completes").status == "blocked"  # type: ignore[union-attr]
     assert result.usage["billable_calls"] == 0
