@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .config import Target
+from .observation import Observation
 
 T = TypeVar("T")
+Sent = asyncio.Future[Observation]
 
 # The order the ladder once sent its probes in: observations are kept in it, whatever order they arrived in,
 # so reports, timings and recordings read the same from run to run. A probe not listed keeps its arrival order.
@@ -26,6 +29,20 @@ PROBE_ORDER = ("network", "startup_hello", "sts_identity", "model_info", "availa
 def in_probe_order(names: list[str]) -> list[str]:
     rank = {name: i for i, name in enumerate(PROBE_ORDER)}
     return sorted(names, key=lambda name: rank.get(name, len(rank)))  # stable: unlisted ones keep their order
+
+
+@dataclass
+class InFlightCalls:
+    """The API calls sent once the credential was obtained, judged later in ladder order."""
+
+    message: Sent
+    stream: asyncio.Future[Observation | None]  # None: held back until the message is judged
+    prechecks: list[Sent]
+    identity: asyncio.Future[Observation | None] | None = None  # STS, where it is in reach
+    model_info: Sent | None = None
+    availability: Sent | None = None
+    foundation_model: Sent | None = None
+    inference_profile: Sent | None = None
 
 
 class InFlight:

@@ -36,7 +36,7 @@ from .checks.credentials import cloud_credentials_verdict, token_is_usable
 from .checks.prechecks import judge_access, judge_prechecks, other_route_works, proves_refusal, similar_ids_hint
 from .cloud_credentials import EMULATOR_ACCESS_KEY, SigV4, caller_identity, sts_url
 from .config import Target
-from .inflight import InFlight, RequestLimits, deployment_key, in_probe_order
+from .inflight import InFlight, InFlightCalls, RequestLimits, Sent, deployment_key, in_probe_order
 from .lifecycle import Lifecycle, from_models_api, lifecycle_today, model_lifecycle
 from .observation import Observation
 from .probe import Prober, ProbeRequest
@@ -103,23 +103,6 @@ class TargetRun:
                 totals["input_tokens"] += counts[0]
                 totals["output_tokens"] += counts[1]
         return totals
-
-
-Sent = asyncio.Future[Observation]
-
-
-@dataclass
-class _InFlightCalls:
-    """The API calls sent once the credential was obtained, judged later in ladder order."""
-
-    message: Sent
-    stream: asyncio.Future[Observation | None]  # None: held back until the message is judged
-    prechecks: list[Sent]
-    identity: asyncio.Future[Observation | None] | None = None  # STS, where it is in reach
-    model_info: Sent | None = None
-    availability: Sent | None = None
-    foundation_model: Sent | None = None
-    inference_profile: Sent | None = None
 
 
 class Ladder:
@@ -251,7 +234,7 @@ class Ladder:
         assert t.secret is not None
         return Verdict.ok(f"{t.secret.describe()} will be sent as {t.auth}")
 
-    async def _send_calls(self, network: Sent) -> _InFlightCalls:
+    async def _send_calls(self, network: Sent) -> InFlightCalls:
         """Everything the credential makes possible, sent at once: the pre-checks and the message first, the stream
         once the free answers are in, then the informational reads (Models API, Bedrock's control plane, STS),
         queued behind them for the run's limits. ``in_order`` keeps the old order, each call after the last."""
@@ -264,7 +247,7 @@ class Ladder:
         stream = await self._start(self._stream_when_clear(network, prechecks, message, stream_queued))
         if not self._inflight.in_order:
             reads = await self._send_reads(stream_queued)
-        return _InFlightCalls(message, stream, prechecks, **reads)
+        return InFlightCalls(message, stream, prechecks, **reads)
 
     async def _send_reads(self, after: asyncio.Event | None) -> dict[str, Any]:
         """The free reads that inform but decide no layer, each sent once ``after`` is set."""
@@ -353,7 +336,7 @@ class Ladder:
             return {"identity": "not asked: STS is not reachable through a custom endpoint"}
         return caller_identity(obs)
 
-    async def _control_plane(self, calls: _InFlightCalls) -> None:
+    async def _control_plane(self, calls: InFlightCalls) -> None:
         """Bedrock: GetFoundationModelAvailability, GetInferenceProfile (what Claude Code asks at start-up) and
         GetFoundationModel's lifecycle, all free; hints that never fail the target."""
         t = self.target
