@@ -299,7 +299,7 @@ class Ladder:
 
     def _refusal_likely(self, network: Sent, prechecks: list[Sent], message: Sent) -> bool:
         answered = [f for f in (network, message, *prechecks) if f.done()]
-        if any(f.exception() is not None for f in answered) or self._blocked():
+        if any(f.cancelled() or f.exception() is not None for f in answered) or self._blocked():
             return True
         if not network.result().answered or (message.done() and not message.result().ok):
             return True
