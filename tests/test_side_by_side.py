@@ -82,7 +82,7 @@ def target(provider: str = "anthropic", key: str = KEY, **extra: Any) -> Target:
     return build_target(raw, {"K": key}, default_id="t")
 
 
-def run(t: Target, transport: StandIn, **options: Any) -> TargetRun:
+def run(t: Target, transport: httpx.AsyncBaseTransport, **options: Any) -> TargetRun:
     runs, _ = asyncio.run(run_targets([t], transport=transport, options=RunOptions(retries=0, **options)))
     return runs[0]
 
@@ -245,3 +245,23 @@ def test_the_benchmark_stand_in_prices_routes_as_providers_bill_them() -> None:
     assert all(is_billable("POST", p) for p in billable)
     assert not any(is_billable("POST", p) for p in free)
     assert not is_billable("GET", "/v1/messages")
+
+
+def test_an_unreachable_host_blocks_everything_and_gets_no_stream() -> None:
+    """The reachability probe goes out beside the message; when the host never answers, every layer above it is
+    blocked as before, the message's failed attempt is kept as evidence, and no stream is sent."""
+    t = target()
+    sent: list[str] = []
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        sent.append(api_kind(t, request) or request.method)
+        raise httpx.ConnectError("connection refused", request=request)
+
+    result = run(t, httpx.MockTransport(refuse))
+    network = result.check("network.reachable")
+    assert network is not None and network.status == "failed" and network.cause is not None
+    assert {c.status for c in result.checks if c.id not in ("config.valid", "model.lifecycle",
+                                                            "network.reachable")} == {"blocked"}
+    assert "stream" not in sent and "message" in sent
+    assert result.observations["message"].phase == "connect"
+    assert result.credential_details == {} and result.usage["billable_calls"] == 0
