@@ -99,7 +99,8 @@ def test_global_limit_bounds_concurrency_across_hosts() -> None:
     plan = [build_target({"provider": "anthropic", "name": f"x{i}", "base_url": t.base_url, "api_key_env": "K",
                           "allow_insecure_http": True}, {"K": "key-123456"}, default_id="x")
             for i, t in enumerate(plan)]
-    run_and_report(plan, mode="mocked", transport=transport, options=RunOptions(concurrency=3, retries=0))
+    run_and_report(plan, mode="mocked", transport=transport, options=RunOptions(concurrency=3, per_deployment=100,
+                                                                               retries=0))
     assert transport.peak_targets == 3, "--concurrency counts targets probed at once"
     transport = CountingTransport(delay=0.01)
     run_and_report(plan, mode="mocked", transport=transport, options=RunOptions(concurrency=3, per_host=3, retries=0))
