@@ -72,10 +72,10 @@ def _parser() -> argparse.ArgumentParser:
                             "job summary (also appended to $GITHUB_STEP_SUMMARY)")
     check.add_argument("--concurrency", type=int, default=32, help="targets probed at once (default 32)")
     check.add_argument("--per-deployment", type=int, default=4,
-                       help="targets probed at once that share a host, model and credential, which is what providers "
-                            "rate-limit (default 4)")
+                       help="requests in flight at once to one host, model and credential, which is what providers "
+                            "rate-limit; every request of a target counts (default 4)")
     check.add_argument("--per-host", type=int, default=None,
-                       help="also cap the targets probed at once per host (default: no cap)")
+                       help="also cap the requests in flight at once per host (default: no cap)")
     check.add_argument("--retries", type=int, default=None,
                        help=f"retries for 429/529/5xx/connection errors (default {retry.DEFAULT_RETRIES}; "
                             "0 with --emulator/--mocked)")

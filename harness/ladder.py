@@ -1,15 +1,20 @@
 """The probe ladder: config -> network -> credentials -> auth -> model -> message -> stream.
 
-One target's ladder runs in order; a failed layer marks every layer above it
-``blocked``, so each failure has one root cause.
+One target's layers are judged in order; a failed layer marks every layer above it
+``blocked``, so each failure has one root cause. The requests themselves go out side by
+side once the credential is obtained (free pre-checks, message and stream, with the
+reachability probe beside them), so a check waits about one billable round trip; an
+answer that arrives for a layer judged blocked is kept as evidence.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -30,9 +35,10 @@ from .checks.control_plane import bedrock_lifecycle, judge_model_access
 from .checks.credentials import cloud_credentials_verdict, token_is_usable
 from .checks.lifecycle_rule import apply_lifecycle_rule
 from .checks.model_echo import apply_model_echo_rule
-from .checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
+from .checks.prechecks import judge_access, judge_prechecks, other_route_works, proves_refusal, similar_ids_hint
 from .cloud_credentials import EMULATOR_ACCESS_KEY, SigV4, caller_identity, sts_url
 from .config import Target
+from .inflight import InFlight, InFlightCalls, RequestLimits, Sent, deployment_key, in_probe_order
 from .lifecycle import Lifecycle, from_models_api, lifecycle_today, lookup, model_lifecycle
 from .observation import Observation
 from .probe import Prober, ProbeRequest
@@ -48,6 +54,7 @@ BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_m
 BAD_KEY = "bad-key-from-claude-harness"
 NOT_RECORDED_HEADER = "x-claude-harness-not-recorded"  # set by replay on an answer the recording lacks
 UNKNOWN_MODEL = "nonexistent-model-from-claude-harness"
+T = TypeVar("T")
 
 
 @dataclass
@@ -101,10 +108,14 @@ class TargetRun:
 
 
 class Ladder:
-    """Runs one target's probes in order and judges each layer."""
+    """Sends one target's probes (side by side where nothing forces an order) and judges each layer in order.
+
+    ``in_order`` sends each probe only after the one before answered, in the ladder's order: how it worked before
+    requests went out side by side, kept only as the round-trip benchmark's baseline.
+    """
 
     def __init__(self, target: Target, prober: Prober | None, credential_factory: CredentialFactory | None = None,
-                 *, profile: str = "smoke", deadline: float | None = None) -> None:
+                 *, profile: str = "smoke", deadline: float | None = None, in_order: bool = False) -> None:
         self.target = target
         self.profile = profile
         self.deadline = deadline
@@ -119,7 +130,9 @@ class Ladder:
         self._credentials: Credentials | None = None
         self._blocked_by: str | None = None
         self.on_probe: Callable[[str, str], None] | None = None  # (target id, probe): the progress display
+        self.limits: RequestLimits | None = None  # the run's shared limits on requests in flight (the runner's)
         self.today = lifecycle_today()
+        self._inflight = InFlight(in_order=in_order)
 
     @property
     def _claude_code_gateway(self) -> bool:
@@ -129,8 +142,12 @@ class Ladder:
     async def execute(self) -> TargetRun:
         try:
             await self._climb()
+            await self._inflight.settle(ignore=(DeadlineReached,))  # answers for blocked layers: evidence
         except DeadlineReached:
             self.stop("the run deadline was reached")
+        finally:
+            await self._inflight.cancel()
+            self._order_observations()
         return self.run
 
     def stop(self, reason: str) -> None:
@@ -143,46 +160,43 @@ class Ladder:
         spec = t.provider
         self._record("config.valid", Verdict.ok(f"{spec.display_name} target settings are valid"), None)
         self._record("model.lifecycle", model_lifecycle(spec.name, t.model, self.today), None, blocks=False)
-
-        if not self._blocked():
-            obs = await self._probe("network", "GET", t.base_url, {"user-agent": base_headers(t)["user-agent"]})
-            self._record("network.reachable", checks.endpoint_answers(obs), obs)
-            if self._claude_code_gateway and not self._blocked():
-                hello = await self._probe("startup_hello", "HEAD", t.base_url + "/api/hello",
-                                          {"user-agent": base_headers(t)["user-agent"]})
-                self._record("gateway.startup", startup_hello(hello), hello, blocks=False)
-
-        if not self._blocked():
-            self._credentials = await obtain_credentials(t, self.credential_factory)
-            self.run.credential_details = dict(self._credentials.details)
-            for value in self._credentials.secret_values:
-                self._prober.redactor.add(value)
-            if self._credentials.ok and t.auth == "sigv4":
-                await self._caller_identity()
-            if not self._credentials.ok:
-                verdict = Verdict(
-                    False, f"no token could be obtained: {self._credentials.error}", "auth.credential-unavailable"
-                )
-            elif t.auth == "entra":
-                verdict = token_is_usable(self.run.credential_details, t.entra_scope, time.time())
-            elif t.auth in ("sigv4", "adc") or t.provider.regional:
-                verdict = cloud_credentials_verdict(t.auth, t.provider.name, self.run.credential_details,
-                                                    t.project or self.run.credential_details.get("project"),
-                                                    t.region, time.time())
-            else:
-                assert t.secret is not None
-                verdict = Verdict.ok(f"{t.secret.describe()} will be sent as {t.auth}")
-            self._record("credentials.obtained", verdict, None)
-
         if self._blocked():
             return
-        if spec.name == "anthropic":
-            await self._lifecycle_from_models_api()
+
+        # The reachability probe decides nothing that is sent: it goes out beside the credential and the API
+        # calls, and is judged first.
+        agent = {"user-agent": base_headers(t)["user-agent"]}
+        network = await self._start(self._probe("network", "GET", t.base_url, agent))
+        hello = None
+        if self._claude_code_gateway:
+            hello = await self._start(self._probe("startup_hello", "HEAD", t.base_url + "/api/hello", agent))
+        self._credentials = await obtain_credentials(t, self.credential_factory)
+        for value in self._credentials.secret_values:
+            self._prober.redactor.add(value)
+        calls = None
+        if self._credential_verdict(dict(self._credentials.details)).passed:
+            calls = await self._send_calls(network)
+
+        self._record("network.reachable", checks.endpoint_answers(await network), await network)
+        if hello is not None and not self._blocked():
+            self._record("gateway.startup", startup_hello(await hello), await hello, blocks=False)
+        if self._blocked():
+            return
+        details = dict(self._credentials.details)
+        if calls is not None and t.auth == "sigv4":
+            details.update(await self._caller_identity(calls.identity))
+        self.run.credential_details = details
+        self._record("credentials.obtained", self._credential_verdict(details), None)
+        if self._blocked() or calls is None:
+            return
+
+        if calls.model_info is not None:
+            self._lifecycle_from_models_api(await calls.model_info)
         if spec.control_plane:
-            await self._control_plane()
-        # Free pre-checks first (hints), then the real message, which decides the auth and model layers.
-        prechecks = await self._prechecks()
-        message = await self._message()
+            await self._control_plane(calls)
+        # Free pre-checks are hints; the real message decides the auth and model layers.
+        prechecks = [await obs for obs in calls.prechecks]
+        message = await calls.message
         for obs in (message, *prechecks):
             self.run.detected_gateway = self.run.detected_gateway or detect_gateway(obs.headers)
         ctx = Context(spec.name, t.auth, t.model, other_route_works(prechecks, self._context()))
@@ -200,16 +214,102 @@ class Ladder:
             self._record("message.text-and-usage", verdict, message)
 
         if not self._blocked():
-            body = message_body(spec.wire, t.model, t.max_tokens, stream=True)
-            obs = await self._api("stream", "stream", body)
-            self._record("stream.completes", checks.stream_completes(obs, spec.wire, spec.name, t.auth), obs)
+            stream = await calls.stream
+            if stream is None:  # held back while a refusal was likely; the message passed, so send it now
+                stream = await self._stream()
+            self._record("stream.completes", checks.stream_completes(stream, spec.wire, spec.name, t.auth), stream)
         if self.profile == "full" and not self._blocked():
             await self._conformance()
 
-    async def _lifecycle_from_models_api(self) -> None:
+    def _credential_verdict(self, details: dict[str, Any]) -> Verdict:
+        """credentials.obtained, from what obtaining them said (pure: no request)."""
+        t = self.target
+        assert self._credentials is not None
+        if not self._credentials.ok:
+            return Verdict(False, f"no token could be obtained: {self._credentials.error}",
+                           "auth.credential-unavailable")
+        if t.auth == "entra":
+            return token_is_usable(details, t.entra_scope, time.time())
+        if t.auth in ("sigv4", "adc") or t.provider.regional:
+            return cloud_credentials_verdict(t.auth, t.provider.name, details, t.project or details.get("project"),
+                                             t.region, time.time())
+        assert t.secret is not None
+        return Verdict.ok(f"{t.secret.describe()} will be sent as {t.auth}")
+
+    async def _send_calls(self, network: Sent) -> InFlightCalls:
+        """Everything the credential makes possible, sent at once: the pre-checks and the message first, the stream
+        once the free answers are in, then the informational reads (Models API, Bedrock's control plane, STS),
+        queued behind them for the run's limits. ``in_order`` keeps the old order, each call after the last."""
+        stream_queued = asyncio.Event()
+        reads: dict[str, Any] = {}
+        if self._inflight.in_order:
+            reads = await self._send_reads(None)
+        prechecks = await self._prechecks()
+        message = await self._start(self._message())
+        stream = await self._start(self._stream_when_clear(network, prechecks, message, stream_queued))
+        if not self._inflight.in_order:
+            reads = await self._send_reads(stream_queued)
+        return InFlightCalls(message, stream, prechecks, **reads)
+
+    async def _send_reads(self, after: asyncio.Event | None) -> dict[str, Any]:
+        """The free reads that inform but decide no layer, each sent once ``after`` is set."""
+        t, spec = self.target, self.target.provider
+        reads: dict[str, Any] = {}
+        if t.auth == "sigv4":
+            reads["identity"] = await self._start(self._after(after, self._ask_caller_identity))
+        if spec.name == "anthropic":
+            path = f"/v1/models/{quote(t.model, safe='')}"
+            reads["model_info"] = await self._start(
+                self._after(after, lambda: self._authed("model_info", "GET", path, None)))
+        if spec.control_plane:
+            base = control_url(t.base_url)
+            known = foundation_model_id(t.model)
+            if known is not None:
+                model_id = quote(known, safe=":")
+                reads["availability"] = await self._start(self._after(after, lambda: self._authed(
+                    "availability", "GET", f"/foundation-model-availability/{model_id}", None, base=base)))
+                reads["foundation_model"] = await self._start(self._after(after, lambda: self._authed(
+                    "foundation_model", "GET", f"/foundation-models/{model_id}", None, base=base)))
+            if is_profile(t.model):
+                profile_path = f"/inference-profiles/{quote(t.model, safe='')}"
+                reads["inference_profile"] = await self._start(self._after(after, lambda: self._authed(
+                    "inference_profile", "GET", profile_path, None, base=base)))
+        return reads
+
+    @staticmethod
+    async def _after(event: asyncio.Event | None, send: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        if event is not None:
+            await event.wait()
+        return await send()
+
+    async def _stream_when_clear(self, network: Sent, prechecks: list[Sent], message: Sent,
+                                 queued: asyncio.Event) -> Observation | None:
+        """The stream goes out once the free answers are in (the reachability probe, and the pre-checks or the
+        message, whichever answers first). When one of them already says it would be refused (no answer from the
+        host, a rejected message, a pre-check blaming the key or the model) it is held back (None) until the
+        message is judged: no stream is sent to an endpoint known to refuse it."""
+        try:
+            await asyncio.wait({network})
+            while not message.done() and not all(p.done() for p in prechecks):
+                await asyncio.wait({f for f in (message, *prechecks) if not f.done()},
+                                   return_when=asyncio.FIRST_COMPLETED)
+            if self._refusal_likely(network, prechecks, message):
+                return None
+        finally:
+            queued.set()  # the reads waiting on it run once this task has queued the stream for its limits
+        return await self._stream()
+
+    def _refusal_likely(self, network: Sent, prechecks: list[Sent], message: Sent) -> bool:
+        answered = [f for f in (network, message, *prechecks) if f.done()]
+        if any(f.cancelled() or f.exception() is not None for f in answered) or self._blocked():
+            return True
+        if not network.result().answered or (message.done() and not message.result().ok):
+            return True
+        return proves_refusal([p.result() for p in prechecks if p.done()], self._context())
+
+    def _lifecycle_from_models_api(self, obs: Observation) -> None:
         """GET /v1/models/{model} (free): its lifecycle fields, where served, replace the table's verdict."""
         t = self.target
-        obs = await self._authed("model_info", "GET", f"/v1/models/{quote(t.model, safe='')}", None)
         known = from_models_api(t.model, obs.json()) if obs.ok else None
         if known is None:
             return
@@ -218,67 +318,65 @@ class Ladder:
         self.run.checks = [c for c in self.run.checks if c.id != "model.lifecycle"]
         self._record("model.lifecycle", verdict, None, blocks=False)
 
-    async def _caller_identity(self) -> None:
+    async def _ask_caller_identity(self) -> Observation | None:
         """STS GetCallerIdentity (free, no permission needed): which AWS account and principal the keys belong to.
-        Informational: the runtime request decides whether they work."""
+        None where STS is out of reach (a custom endpoint)."""
         url = sts_url(self.target)
         if url is None:
-            self.run.credential_details["identity"] = "not asked: STS is not reachable through a custom endpoint"
-            return
+            return None
         assert self._credentials is not None and self._credentials.signer is not None
         keys = self._credentials.signer.keys  # type: ignore[attr-defined]
         signer = SigV4(keys, self.target.region or "us-east-1", "sts")
-        obs = await self._probe("sts_identity", "GET", url + "?Action=GetCallerIdentity&Version=2011-06-15",
-                                {"user-agent": base_headers(self.target)["user-agent"]}, auth=signer)
-        self.run.credential_details.update(caller_identity(obs))
+        return await self._probe("sts_identity", "GET", url + "?Action=GetCallerIdentity&Version=2011-06-15",
+                                 {"user-agent": base_headers(self.target)["user-agent"]}, auth=signer)
 
-    async def _control_plane(self) -> None:
+    async def _caller_identity(self, asked: asyncio.Future[Observation | None] | None) -> dict[str, Any]:
+        """What STS said, for the credential details. Informational: the runtime request decides whether the keys
+        work."""
+        obs = await asked if asked is not None else None
+        if obs is None:
+            return {"identity": "not asked: STS is not reachable through a custom endpoint"}
+        return caller_identity(obs)
+
+    async def _control_plane(self, calls: InFlightCalls) -> None:
         """Bedrock: GetFoundationModelAvailability, GetInferenceProfile (what Claude Code asks at start-up) and
         GetFoundationModel's lifecycle, all free; hints that never fail the target."""
         t = self.target
-        base = control_url(t.base_url)
-        foundation = foundation_model_id(t.model)
-        availability = profile = None
-        if foundation is not None:
-            model_id = quote(foundation, safe=":")
-            availability = await self._authed("availability", "GET", f"/foundation-model-availability/{model_id}",
-                                              None, base=base)
-            info = await self._authed("foundation_model", "GET", f"/foundation-models/{model_id}", None, base=base)
-            known = bedrock_lifecycle(t.model, info, self.today)
+        availability = await calls.availability if calls.availability is not None else None
+        if calls.foundation_model is not None:
+            known = bedrock_lifecycle(t.model, await calls.foundation_model, self.today)
             if known is not None:
                 self.run.lifecycle = known
                 self.run.checks = [c for c in self.run.checks if c.id != "model.lifecycle"]
                 self._record("model.lifecycle", model_lifecycle(t.provider.name, t.model, self.today, known), None,
                              blocks=False)
-        if is_profile(t.model):
-            profile = await self._authed("inference_profile", "GET", f"/inference-profiles/{quote(t.model, safe='')}",
-                                         None, base=base)
+        profile = await calls.inference_profile if calls.inference_profile is not None else None
         verdict = judge_model_access(availability, profile, t.region or "")
         self._record("model.access", verdict, availability or profile, blocks=False)
 
     def _context(self) -> Context:
         return Context(self.target.provider.name, self.target.auth, self.target.model)
 
-    async def _prechecks(self) -> list[Observation]:
-        """The provider's free pre-checks: OpenRouter GET /key and /models, or count_tokens."""
+    async def _prechecks(self) -> list[Sent]:
+        """The provider's free pre-checks, sent: OpenRouter GET /key and /models, or count_tokens."""
         t, spec = self.target, self.target.provider
         found = []
         if spec.key_info_path:
-            found.append(await self._authed("key_info", "GET", spec.key_info_path, None))
+            found.append(await self._start(self._authed("key_info", "GET", spec.key_info_path, None)))
         elif spec.count_tokens_path:
-            found.append(await self._api("count_tokens", "count_tokens", count_tokens_body(t.model)))
+            found.append(await self._start(self._api("count_tokens", "count_tokens", count_tokens_body(t.model))))
         if spec.models_path and spec.key_info_path:
-            found.append(await self._authed("models", "GET", spec.models_path, None))
+            found.append(await self._start(self._authed("models", "GET", spec.models_path, None)))
         return found
 
     async def _conformance(self) -> None:
         """The full profile: one more billable call (max_tokens 3) and negative probes that a conforming
-        endpoint rejects before generating anything."""
+        endpoint rejects before generating anything, all sent at once once the smoke layers passed."""
         t, spec = self.target, self.target.provider
         obs = self.run.observations
         body = message_body(spec.wire, t.model, TRUNCATION_MAX_TOKENS, stream=False)
         body["messages"] = [{"role": "user", "content": TRUNCATION_PROMPT}]
-        truncated = await self._api("truncated", "message", body)
+        sent_truncated = await self._start(self._api("truncated", "message", body))
         # Negative probes go to the messages endpoint that clients use (max_tokens 1): a wrong key or an unknown
         # model is rejected there before anything is generated, so a conforming endpoint bills nothing.
         signer = None
@@ -288,20 +386,22 @@ class Ladder:
         else:
             bad_auth = auth_headers("api-key" if t.auth == "api-key" else "x-api-key" if t.auth == "x-api-key"
                                     else "bearer", BAD_KEY)
-        bad_key = await self._probe("bad_key", "POST", t.base_url + self._path("message", t.model),
-                                    {**base_headers(t), **bad_auth},
-                                    spec.body("message", message_body(spec.wire, t.model, 1, stream=False),
-                                              t.anthropic_version), auth=signer)
+        sent_bad_key = await self._start(self._probe(
+            "bad_key", "POST", t.base_url + self._path("message", t.model), {**base_headers(t), **bad_auth},
+            spec.body("message", message_body(spec.wire, t.model, 1, stream=False), t.anthropic_version),
+            auth=signer))
         unknown = f"anthropic/{UNKNOWN_MODEL}" if spec.name == "openrouter" else UNKNOWN_MODEL
-        bad_model = await self._api("bad_model", "message", message_body(spec.wire, unknown, 1, stream=False),
-                                    model=unknown)
-        unsupported: list[Observation] = []
+        sent_bad_model = await self._start(self._api(
+            "bad_model", "message", message_body(spec.wire, unknown, 1, stream=False), model=unknown))
+        sent_unsupported: list[Sent] = []
         if spec.name == "foundry":
             for name, path in (("unsupported_models", "/v1/models"), ("unsupported_batches", "/v1/messages/batches")):
-                unsupported.append(await self._authed(name, "GET", path, None))
+                sent_unsupported.append(await self._start(self._authed(name, "GET", path, None)))
+        truncated, bad_key, bad_model = await sent_truncated, await sent_bad_key, await sent_bad_model
+        unsupported = [await sent for sent in sent_unsupported]
         observed = Observed(
             spec=spec, auth=t.auth, max_tokens=t.max_tokens, message=obs["message"], stream=obs["stream"],
-            auxiliary=[o for n, o in obs.items() if n in ("count_tokens", "key_info", "models")],
+            auxiliary=[obs[n] for n in in_probe_order(list(obs)) if n in ("count_tokens", "key_info", "models")],
             truncated=truncated, bad_key=bad_key, bad_model=bad_model, unsupported=tuple(unsupported),
         )
         evidence = {"usage.max-tokens": truncated, "errors.bad-key": bad_key, "errors.bad-model": bad_model,
@@ -321,6 +421,19 @@ class Ladder:
         t = self.target
         body = message_body(t.provider.wire, t.model, t.max_tokens, stream=False)
         return await self._api("message", "message", body)
+
+    async def _stream(self) -> Observation:
+        t = self.target
+        return await self._api("stream", "stream", message_body(t.provider.wire, t.model, t.max_tokens, stream=True))
+
+    async def _start(self, work: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
+        """Send beside whatever is in flight (or, ``in_order``, right now and to the end)."""
+        return await self._inflight.start(work)
+
+    def _order_observations(self) -> None:
+        """Observations in the ladder's order, whatever order they arrived in (reports and recordings stay stable)."""
+        found = self.run.observations
+        self.run.observations = {name: found[name] for name in in_probe_order(list(found))}
 
     def _path(self, kind: ProbeKind, model: str) -> str:
         t = self.target
@@ -349,16 +462,19 @@ class Ladder:
         self, probe: str, method: str, url: str, headers: dict[str, str], body: Any = None, *, stream: bool = False,
         auth: httpx.Auth | None = None,
     ) -> Observation:
-        timeout = self.target.timeout
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                raise DeadlineReached
-            timeout = min(timeout, left)
-        request = ProbeRequest(probe, method, url, headers, body, stream, timeout, target=self.target.id, auth=auth)
-        if self.on_probe is not None:
-            self.on_probe(self.target.id, probe)
-        obs = await self._prober.send(request)
+        limits = self.limits.hold(deployment_key(self.target), url) if self.limits else contextlib.nullcontext()
+        async with limits:  # every request in flight counts against the run's limits, retries included
+            timeout = self.target.timeout
+            if self.deadline is not None:
+                left = self.deadline - time.monotonic()
+                if left <= 0:
+                    raise DeadlineReached
+                timeout = min(timeout, left)
+            request = ProbeRequest(probe, method, url, headers, body, stream, timeout, target=self.target.id,
+                                   auth=auth)
+            if self.on_probe is not None:
+                self.on_probe(self.target.id, probe)
+            obs = await self._prober.send(request)
         self.run.observations[probe] = obs
         if obs.phase == "timeout" and timeout < self.target.timeout:
             raise DeadlineReached  # the deadline cut this probe short: not the provider's failure
@@ -407,6 +523,7 @@ class Ladder:
         if self._finished:
             return self.run
         self._finished = True
+        self._order_observations()
         order = {check_id: i for i, check_id in enumerate(self.check_ids)}
         done = {c.id for c in self.run.checks}
         for check_id in self.check_ids:

@@ -1,6 +1,8 @@
 """Runs the ladder for many targets concurrently and builds the report.
 
-Concurrency is bounded globally and per host; one target's ladder stays in order.
+Concurrency is bounded globally (targets at once), per deployment and optionally per host
+(requests in flight: a target's own requests go out side by side and each one counts);
+one target's layers are still judged in order.
 A cost guard refuses a plan beyond the budget before anything is sent, and a
 whole-run deadline (or Ctrl-C) still yields a report of what was observed.
 """
@@ -13,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -22,6 +23,7 @@ from .auth import CredentialFactory
 from .checks.conformance import TRUNCATION_MAX_TOKENS
 from .config import Target
 from .errors import HarnessError
+from .inflight import RequestLimits
 from .ladder import Ladder, TargetRun
 from .probe import Prober
 from .record import record_runs
@@ -34,8 +36,8 @@ from .report.model import INTERRUPTED_EXIT_CODE, utc_now
 class RunOptions:
     profile: str = "smoke"
     concurrency: int = 32  # targets probed at once
-    per_deployment: int = 4  # targets probed at once that share a host, model and credential (what providers limit)
-    per_host: int | None = None  # an optional cap per host (a gateway with its own limit)
+    per_deployment: int = 4  # requests in flight at once to one host, model and credential (what providers limit)
+    per_host: int | None = None  # an optional cap on requests in flight per host (a gateway with its own limit)
     retries: int = retry.DEFAULT_RETRIES
     max_retry_wait_s: float = retry.DEFAULT_MAX_WAIT_S
     deadline_s: float | None = None  # the whole run
@@ -44,6 +46,7 @@ class RunOptions:
     max_output_tokens: int | None = None
     progress: Any = None  # a TerminalProgress (probing / retrying / finished), or None for no display
     on_runs: Any = None  # called with the finished runs before the report is built (OpenTelemetry export)
+    in_order: bool = False  # internal: each probe after the one before (the old order), only as a benchmark baseline
 
 
 @dataclass(frozen=True)
@@ -86,18 +89,15 @@ async def run_ladders(
     ladders: Sequence[Ladder], prober: Prober, options: RunOptions
 ) -> list[TargetRun]:
     gate = asyncio.Semaphore(max(1, options.concurrency))
-    hosts: dict[str, asyncio.Semaphore] = {}
-    deployments: dict[tuple[str, str, str], asyncio.Semaphore] = {}
+    # Providers rate-limit per deployment or model and per credential, so that is what the default keys on, per
+    # request in flight: 20 deployments of one Foundry resource run side by side, 20 targets on one deployment and
+    # key share its limit.
+    limits = RequestLimits(per_deployment=options.per_deployment, per_host=options.per_host)
 
     async def one(ladder: Ladder) -> TargetRun:
         target = ladder.target
-        host = urlsplit(target.base_url).netloc
-        # Providers rate-limit per deployment or model and per credential, so that is what the default keys on:
-        # 20 deployments of one Foundry resource run side by side, 20 targets on one deployment and key do not.
-        key = (host, target.model, target.secret.fingerprint if target.secret else target.auth)
-        deployment_gate = deployments.setdefault(key, asyncio.Semaphore(max(1, options.per_deployment)))
-        host_gate = hosts.setdefault(host, asyncio.Semaphore(max(1, options.per_host or options.concurrency)))
-        async with gate, host_gate, deployment_gate:
+        async with gate:
+            ladder.limits = limits
             ladder.on_probe = options.progress.probing if options.progress else None
             await ladder.execute()
             if options.progress:
@@ -131,7 +131,8 @@ def run_and_report(
         for value in target.secret_values():
             redactor.add(value)
     deadline = time.monotonic() + options.deadline_s if options.deadline_s is not None else None
-    ladders = [Ladder(t, None, credential_factory, profile=options.profile, deadline=deadline) for t in targets]
+    ladders = [Ladder(t, None, credential_factory, profile=options.profile, deadline=deadline,
+                      in_order=options.in_order) for t in targets]
     notes = list(notes)
     interrupted = False
 
@@ -196,6 +197,7 @@ async def run_targets(
             redactor.add(value)
     async with Prober(redactor, transport=transport, verify=options.verify, retries=options.retries,
                       max_retry_wait_s=options.max_retry_wait_s) as prober:
-        ladders = [Ladder(t, prober, credential_factory, profile=options.profile) for t in targets]
+        ladders = [Ladder(t, prober, credential_factory, profile=options.profile, in_order=options.in_order)
+                   for t in targets]
         await run_ladders(ladders, prober, options)
     return [ladder.finish() for ladder in ladders], redactor

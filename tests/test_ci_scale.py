@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from harness.config import build_target
 from harness.emulator import EmulatorSettings, create_app
 from harness.emulator.inprocess import StreamingASGITransport
 from harness.errors import HarnessError
+from harness.probe import TARGET_EXTENSION
 from harness.runner import RunOptions, run_and_report, worst_case
 from tests.helpers import read_report
 
@@ -27,7 +29,8 @@ def targets(count: int, host: str = "emulator.invalid") -> list[Any]:
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
-    """Serves the emulator in-process and records how many requests are in flight per host."""
+    """Serves the emulator in-process and records how many requests are in flight (in all, and per host), and how
+    many targets have one in flight."""
 
     def __init__(self, delay: float = 0.0) -> None:
         self.inner = StreamingASGITransport(create_app(EmulatorSettings()))
@@ -35,11 +38,20 @@ class CountingTransport(httpx.AsyncBaseTransport):
         self.peak = 0
         self.calls = 0
         self.delay = delay
+        self.per_target: Counter[str] = Counter()
+        self.peak_targets = 0
+        self.per_host: Counter[str] = Counter()
+        self.peak_per_host = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        target, host = request.extensions.get(TARGET_EXTENSION, ""), request.url.host
         self.calls += 1
         self.in_flight += 1
+        self.per_target[target] += 1
+        self.per_host[host] += 1
         self.peak = max(self.peak, self.in_flight)
+        self.peak_targets = max(self.peak_targets, sum(1 for n in self.per_target.values() if n))
+        self.peak_per_host = max(self.peak_per_host, self.per_host[host])
         try:
             await asyncio.sleep(self.delay)
             response = await self.inner.handle_async_request(request)
@@ -47,6 +59,8 @@ class CountingTransport(httpx.AsyncBaseTransport):
             return httpx.Response(response.status_code, headers=response.headers, content=response.content)
         finally:
             self.in_flight -= 1
+            self.per_target[target] -= 1
+            self.per_host[host] -= 1
 
 
 def test_budget_refusal_happens_before_any_request() -> None:
@@ -68,11 +82,15 @@ def test_budget_refusal_from_the_cli_exits_2(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_per_host_limit_bounds_concurrency() -> None:
+    """An explicit host cap counts requests in flight, a target's own side-by-side requests included."""
     transport = CountingTransport(delay=0.01)
     report = run_and_report(targets(6), mode="mocked", transport=transport,
-                            options=RunOptions(concurrency=6, per_host=2, retries=0))  # an explicit host cap
+                            options=RunOptions(concurrency=6, per_host=2, per_deployment=100, retries=0))
     assert report["summary"]["verdict"] == "healthy"
     assert transport.peak == 2
+    transport = CountingTransport(delay=0.01)
+    run_and_report(targets(1), mode="mocked", transport=transport, options=RunOptions(per_host=1, retries=0))
+    assert transport.peak == 1, "one target's requests go out one at a time under a host cap of 1"
 
 
 def test_global_limit_bounds_concurrency_across_hosts() -> None:
@@ -81,8 +99,13 @@ def test_global_limit_bounds_concurrency_across_hosts() -> None:
     plan = [build_target({"provider": "anthropic", "name": f"x{i}", "base_url": t.base_url, "api_key_env": "K",
                           "allow_insecure_http": True}, {"K": "key-123456"}, default_id="x")
             for i, t in enumerate(plan)]
+    run_and_report(plan, mode="mocked", transport=transport, options=RunOptions(concurrency=3, per_deployment=100,
+                                                                               retries=0))
+    assert transport.peak_targets == 3, "--concurrency counts targets probed at once"
+    transport = CountingTransport(delay=0.01)
     run_and_report(plan, mode="mocked", transport=transport, options=RunOptions(concurrency=3, per_host=3, retries=0))
-    assert transport.peak == 3
+    assert transport.peak_targets <= 3
+    assert transport.peak_per_host == 3, "--per-host counts requests in flight to one host"
 
 
 def test_deadline_stops_the_run_and_still_writes_a_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,14 +163,16 @@ def test_transient_failures_are_warnings_in_github_format(tmp_path: Path, capsys
 
 
 def test_default_limits_follow_what_providers_limit() -> None:
-    """By default, distinct deployments on one host run side by side; one deployment and key gets 4 at once."""
+    """By default, distinct deployments on one host run side by side; one deployment and key gets 4 requests in
+    flight at once, however many targets share it."""
     env = {"K": "key-123456"}
     deployments = [build_target({"provider": "anthropic", "name": f"d{i}", "base_url": "http://emulator.invalid",
                                  "model": f"deployment-{i}", "api_key_env": "K", "allow_insecure_http": True}, env,
                                 default_id="d") for i in range(10)]
     transport = CountingTransport(delay=0.02)
     run_and_report(deployments, mode="mocked", transport=transport, options=RunOptions(retries=0))
-    assert transport.peak == 10, "one host with many deployments is not throttled to a per-host limit"
+    assert transport.peak_targets == 10, "one host with many deployments is not throttled to a per-host limit"
+    assert transport.peak > 10, "each target's own requests go out side by side"
     transport = CountingTransport(delay=0.02)
     run_and_report(targets(10), mode="mocked", transport=transport, options=RunOptions(retries=0))
     assert transport.peak == 4, "targets sharing a deployment and key stay within the per-deployment default"

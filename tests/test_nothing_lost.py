@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,23 @@ from tests.helpers import read_report
 
 
 class InterruptingTransport(httpx.AsyncBaseTransport):
-    """Serves the emulator, then behaves like Ctrl-C at the first streamed message."""
+    """Serves the emulator, then behaves like Ctrl-C at the first streamed message, once the message (sent beside
+    it) has been answered and read."""
 
     def __init__(self) -> None:
         self.inner = StreamingASGITransport(create_app(EmulatorSettings()))
+        self.message_answered = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if b'"stream":true' in request.content.replace(b" ", b""):
+        body = request.content.replace(b" ", b"")
+        if b'"stream":true' in body:
+            await self.message_answered.wait()
+            await asyncio.sleep(0.05)  # the ladder reads and judges the message
             raise KeyboardInterrupt
-        return await self.inner.handle_async_request(request)
+        response = await self.inner.handle_async_request(request)
+        if request.url.path.endswith("/v1/messages"):
+            self.message_answered.set()
+        return response
 
 
 def test_ctrl_c_writes_an_incomplete_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -442,7 +442,7 @@ def test_a_scrape_that_times_out_waiting_for_another_scrape_of_the_target_sends_
     class SlowMessages(Counting):
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             if request.url.path.endswith("/v1/messages"):
-                await asyncio.sleep(1)
+                await asyncio.sleep(2.5)  # message and stream go out side by side: the first scrape holds ~2.5 s
             return await super().handle_async_request(request)
 
     emulator = SlowMessages()

@@ -55,6 +55,18 @@ def other_route_works(prechecks: Sequence[Observation], ctx: Context) -> bool:
     return any(served(obs, ctx) for obs in prechecks)
 
 
+def proves_refusal(prechecks: Sequence[Observation], ctx: Context) -> bool:
+    """A served pre-check already blames the credential or the model: a stream sent now would be refused too,
+    so it waits for the message's verdict (a hint for what to send, never a verdict)."""
+    for obs in prechecks:
+        if obs.ok or obs.status is None or obs.probe == "models" or not served(obs, ctx):
+            continue
+        cause = classify_answer(obs, ctx).cause
+        if cause.startswith(("auth.", "model.")):
+            return True
+    return False
+
+
 def listed_ids(obs: Observation | None) -> set[str] | None:
     if obs is None or not obs.ok:
         return None

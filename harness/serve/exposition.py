@@ -81,7 +81,9 @@ def result_from_run(run: TargetRun, *, module: str, duration_s: float, notes: Se
         cause=cause, transient=transient,
         billable_calls=usage["billable_calls"], input_tokens=usage["input_tokens"],
         output_tokens=usage["output_tokens"], retirement_ts=retires, notes=tuple(notes),
-        billable_attempted=any(name in BILLABLE_PROBES for name in run.observations),
+        # a billable request the endpoint answered (a refused connection cannot have been billed)
+        billable_attempted=any(name in BILLABLE_PROBES and obs.status is not None
+                               for name, obs in run.observations.items()),
     )
 
 

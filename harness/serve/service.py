@@ -46,16 +46,26 @@ class Outcome:
 
 
 class _FreeOnlyProber(Prober):
-    """A prober that refuses every billable probe: the ladder stops there, having sent nothing billable."""
+    """A prober that refuses every billable probe: the ladder stops there, having sent nothing billable.
+
+    The ladder sends its free pre-checks and the message side by side, so a refused message first waits for the
+    free requests already in flight: the pre-checks answer (or time out) before the ladder is stopped."""
 
     on_refused: Callable[[], None] | None = None
+    _free_in_flight: int = 0
 
     async def send(self, req: ProbeRequest) -> Observation:
         if req.probe in BILLABLE_PROBES:
+            while self._free_in_flight:
+                await asyncio.sleep(0.005)
             if self.on_refused is not None:
                 self.on_refused()
             raise DeadlineReached
-        return await super().send(req)
+        self._free_in_flight += 1
+        try:
+            return await super().send(req)
+        finally:
+            self._free_in_flight -= 1
 
 
 def effective_timeout(header: str | None) -> float:
