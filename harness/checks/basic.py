@@ -62,6 +62,9 @@ class Context:
     other_route_works: bool = False  # another API route of this base URL answered as the provider would
 
 
+CREDENTIAL_HEADERS = frozenset({"x-api-key", "api-key", "authorization", "ocp-apim-subscription-key"})
+
+
 def evidence_of(obs: Observation, provider: str, auth: str, *, after_200: bool = False, body: Any = None,
                 model: str | None = None, other_route_works: bool = False) -> Evidence:
     parsed = obs.json()
@@ -76,6 +79,7 @@ def evidence_of(obs: Observation, provider: str, auth: str, *, after_200: bool =
         error_text=obs.error,
         model=model,
         other_route_works=other_route_works,
+        sent_headers=tuple(sorted(k.lower() for k in obs.request_headers if k.lower() in CREDENTIAL_HEADERS)),
     )
 
 
