@@ -18,6 +18,7 @@ from . import checks
 from .auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
 from .checks import Verdict
 from .checks.basic import Context, startup_hello
+from .checks.buffering import judge_buffering
 from .checks.conformance import (
     CONFORMANCE_CHECKS,
     JUDGES,
@@ -200,7 +201,8 @@ class Ladder:
         if not self._blocked():
             body = message_body(spec.wire, t.model, t.max_tokens, stream=True)
             obs = await self._api("stream", "stream", body)
-            self._record("stream.completes", checks.stream_completes(obs, spec.wire, spec.name, t.auth), obs)
+            verdict = judge_buffering(obs, checks.stream_completes(obs, spec.wire, spec.name, t.auth), self.profile)
+            self._record("stream.completes", verdict, obs, blocks=verdict.cause != "stream.buffered")
         if self.profile == "full" and not self._blocked():
             await self._conformance()
 

@@ -137,12 +137,13 @@ def _cause(ev: Evidence, info: ErrorInfo) -> tuple[str, str]:
     text = search_text(ev, info)
     if status in (401, 403) and middlebox.credential_missing(text, ev.sent_headers):
         return "auth.credential-stripped", "the provider says no credential arrived, while one was sent in its header"
-    for row in fingerprints():
-        if (not row.statuses or status in row.statuses) and row.pattern.search(text):
-            return row.cause, row.id
+    # a middlebox's own page (never the provider's envelope) speaks for the middlebox, whatever its words
     in_between = middlebox.answer_cause(status, info, ev.headers, ev.body if isinstance(ev.body, str) else None)
     if in_between is not None:
         return in_between
+    for row in fingerprints():
+        if (not row.statuses or status in row.statuses) and row.pattern.search(text):
+            return row.cause, row.id
     return _by_status(ev, info, status, text)
 
 
