@@ -99,6 +99,7 @@ class Prober:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
         deadline: float | None = None,
+        client_cert: tuple[str, str | None, str | None] | None = None,
     ) -> None:
         self.redactor = redactor
         self._clock = clock
@@ -109,6 +110,9 @@ class Prober:
         self.deadline = deadline  # a time.monotonic() after which nothing more is sent
         self.on_retry: Callable[[ProbeRequest, float, str], None] | None = None  # progress display
         tls: bool | ssl.SSLContext = ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+        if client_cert is not None:  # mTLS (Claude Code's CLAUDE_CODE_CLIENT_CERT / _KEY / _KEY_PASSPHRASE)
+            tls = tls if isinstance(tls, ssl.SSLContext) else httpx.create_ssl_context(verify=tls)
+            tls.load_cert_chain(client_cert[0], client_cert[1], client_cert[2])
         self._client = httpx.AsyncClient(transport=transport, verify=tls, follow_redirects=False)
         # httpx reads the proxy variables only when it owns the transport; so does the path we report
         self._env: dict[str, str] | None = dict(os.environ) if transport is None else None

@@ -1,0 +1,90 @@
+"""`check --claude-code` resolves Claude Code's proxy, CA and client-certificate variables with where each came
+from, applies them to the probes, and flags a settings-file NODE_EXTRA_CA_CERTS (Claude Code does not apply it)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from harness.claude_code_network import network_settings
+from harness.cli import main
+from harness.emulator import EmulatorSettings, RunningEmulator
+from tests.certs import make_ca, make_leaf
+from tests.helpers import read_report
+
+
+def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Path:
+    home, work = tmp_path / "home", tmp_path / "work"
+    (home / ".claude").mkdir(parents=True)
+    (work / ".claude").mkdir(parents=True)
+    (home / ".claude" / "settings.json").write_text(json.dumps({"env": env}))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
+                 "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "reports"
+
+
+def _dead_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_settings_file_proxy_is_applied_reported_and_never_shows_its_password(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    port = _dead_port()
+    with RunningEmulator() as emu:
+        reports = _machine(tmp_path, monkeypatch, {
+            "ANTHROPIC_BASE_URL": emu.url, "ANTHROPIC_API_KEY": "k-claude-code-123456",
+            "HTTP_PROXY": f"http://carol:proxy-pass-9x@127.0.0.1:{port}"})
+        code = main(["check", "--claude-code", "--retries", "0", "--report-dir", str(reports)])
+    out = capsys.readouterr().out
+    report = read_report(reports)
+    assert code == 1
+    assert {d["cause"] for d in report["diagnoses"] if d["root"]} == {"proxy.unreachable"}
+    target = report["targets"][0]
+    assert target["path"]["proxy"] == f"http://127.0.0.1:{port}"
+    assert f"HTTP_PROXY = http://127.0.0.1:{port} (from ~/.claude/settings.json env)" in target["provenance"]
+    assert "proxy-pass-9x" not in out + (reports / "report.json").read_text()
+    import os
+    assert "HTTP_PROXY" not in os.environ  # the shell's environment is restored
+
+
+@pytest.mark.parametrize("where", ["settings", "shell"])
+def test_node_extra_ca_certs_counts_only_from_the_shell(where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    ca = make_ca(tmp_path)
+    cert, key = make_leaf(tmp_path, ca)
+    with RunningEmulator(EmulatorSettings(), tls=(str(cert), str(key))) as emu:
+        env = {"ANTHROPIC_BASE_URL": emu.url, "ANTHROPIC_API_KEY": "k-claude-code-123456"}
+        if where == "settings":
+            env["NODE_EXTRA_CA_CERTS"] = str(ca.pem)
+        reports = _machine(tmp_path, monkeypatch, env)
+        if where == "shell":
+            monkeypatch.setenv("NODE_EXTRA_CA_CERTS", str(ca.pem))
+        code = main(["check", "--claude-code", "--retries", "0", "--report-dir", str(reports)])
+    capsys.readouterr()
+    report = read_report(reports)
+    if where == "settings":  # Claude Code would not trust it, so neither do the probes; and the user is told
+        assert code == 1
+        assert {d["cause"] for d in report["diagnoses"] if d["root"]} == {"network.tls-untrusted"}
+        assert any("Claude Code does not apply it from a settings file" in n for n in report["notes"])
+    else:
+        assert code == 0, report["diagnoses"]
+        assert f"NODE_EXTRA_CA_CERTS = {ca.pem} (from environment)" in report["targets"][0]["provenance"]
+
+
+def test_client_certificate_settings_are_resolved_and_the_passphrase_never_shown() -> None:
+    net = network_settings({"CLAUDE_CODE_CLIENT_CERT": ("/etc/c.pem", ".claude/settings.json env"),
+                            "CLAUDE_CODE_CLIENT_KEY": ("/etc/k.pem", "environment"),
+                            "CLAUDE_CODE_CLIENT_KEY_PASSPHRASE": ("hunter2-pass", "environment"),
+                            "CLAUDE_CODE_CERT_STORE": ("system", "environment")})
+    assert net.client_cert == ("/etc/c.pem", "/etc/k.pem", "hunter2-pass")
+    assert "CLAUDE_CODE_CLIENT_KEY_PASSPHRASE = [set, not shown] (from environment)" in net.provenance
+    assert "hunter2" not in " ".join(net.provenance + net.notes)
+    assert any("CLAUDE_CODE_CERT_STORE=system" in n for n in net.notes)
