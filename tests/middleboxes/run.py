@@ -71,16 +71,18 @@ def version(argv: list[str]) -> str:
 
 @contextlib.contextmanager
 def process(argv: list[str], port: int, cwd: Path) -> Iterator[None]:
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_port(port)
-        yield
-    finally:
-        proc.terminate()
+    with open(cwd / "server.log", "wb") as log:
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            wait_port(port)
+            yield
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
 
 
 # --- server configurations -----------------------------------------------------------------------------------------
