@@ -50,7 +50,13 @@ def test_a_settings_file_proxy_is_applied_reported_and_never_shows_its_password(
     target = report["targets"][0]
     assert target["path"]["proxy"] == f"http://127.0.0.1:{port}"
     assert f"HTTP_PROXY = http://127.0.0.1:{port} (from ~/.claude/settings.json env)" in target["provenance"]
-    assert "proxy-pass-9x" not in out + (reports / "report.json").read_text()
+    line = f"path: through the proxy http://127.0.0.1:{port} (from HTTP_PROXY)"
+    assert line in out  # every format shows the path
+    assert line in (reports / "report.md").read_text() and line in (reports / "report.html").read_text()
+    junit = (reports / "junit.xml").read_text()
+    assert 'name="path.proxy_source" value="HTTP_PROXY"' in junit and 'name="path.via" value="proxy"' in junit
+    for name in ("report.json", "report.md", "report.html", "junit.xml"):
+        assert "proxy-pass-9x" not in out + (reports / name).read_text()
     import os
     assert "HTTP_PROXY" not in os.environ  # the shell's environment is restored
 
