@@ -116,6 +116,11 @@ class Prober:
         self._client = httpx.AsyncClient(transport=transport, verify=tls, follow_redirects=False)
         # httpx reads the proxy variables only when it owns the transport; so does the path we report
         self._env: dict[str, str] | None = dict(os.environ) if transport is None else None
+        for name, value in os.environ.items():  # a proxy's password is a secret too, wherever it might be echoed
+            if name.lower().endswith("_proxy") and "@" in value:
+                userinfo = value.split("://", 1)[-1].rsplit("@", 1)[0]
+                if ":" in userinfo and len(userinfo.split(":", 1)[1]) >= 4:
+                    redactor.add(userinfo.split(":", 1)[1])
         self._certificates: dict[str, dict[str, Any]] = {}  # per origin: the certificate it presented
 
     async def aclose(self) -> None:
