@@ -109,6 +109,11 @@ def _failure(obs: Observation, ctx: Context, what: str) -> Verdict:
 
 
 def endpoint_answers(obs: Observation) -> Verdict:
+    if obs.answered and obs.status in (403, 407):  # a forward proxy answering for the endpoint is no answer from it
+        refusal = classify_answer(obs, Context("", ""))
+        if refusal.cause.startswith("proxy."):
+            return Verdict(False, f"expected an answer from {obs.url}; the proxy answered instead: "
+                                  f"{seen_answer(obs, refusal)} [{refusal.rule}]", refusal.cause)
     if obs.answered:
         return Verdict.ok(f"{obs.method} {obs.url} answered HTTP {obs.status} in {obs.timings.total_ms:.0f} ms")
     result = classify(Evidence(provider="", phase=obs.phase, error_text=obs.error))
