@@ -137,8 +137,8 @@ def run_and_report(
 
     async def main() -> None:
         async with Prober(redactor, transport=transport, verify=options.verify, client_cert=options.client_cert,
-                          retries=options.retries,
-                          max_retry_wait_s=options.max_retry_wait_s, deadline=deadline) as prober:
+                          retries=options.retries, max_retry_wait_s=options.max_retry_wait_s,
+                          deadline=deadline) as prober:
             for ladder in ladders:
                 ladder.prober = prober
             if options.progress:
@@ -182,8 +182,7 @@ async def run_targets(
         for value in target.secret_values():
             redactor.add(value)
     async with Prober(redactor, transport=transport, verify=options.verify, client_cert=options.client_cert,
-                          retries=options.retries,
-                      max_retry_wait_s=options.max_retry_wait_s) as prober:
+                      retries=options.retries, max_retry_wait_s=options.max_retry_wait_s) as prober:
         ladders = [Ladder(t, prober, credential_factory, profile=options.profile) for t in targets]
         await run_ladders(ladders, prober, options)
     return [ladder.finish() for ladder in ladders], redactor

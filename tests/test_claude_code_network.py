@@ -94,3 +94,26 @@ def test_client_certificate_settings_are_resolved_and_the_passphrase_never_shown
     assert "CLAUDE_CODE_CLIENT_KEY_PASSPHRASE = [set, not shown] (from environment)" in net.provenance
     assert "hunter2" not in " ".join(net.provenance + net.notes)
     assert any("CLAUDE_CODE_CERT_STORE=system" in n for n in net.notes)
+
+
+def test_claude_codes_client_certificate_is_sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """An endpoint that requires mutual TLS: refused without the certificate, healthy with Claude Code's."""
+    ca = make_ca(tmp_path)
+    server_cert, server_key = make_leaf(tmp_path, ca, stem="server")
+    client_cert, client_key = make_leaf(tmp_path, ca, names=("claude-code-client",), stem="client")
+    with RunningEmulator(EmulatorSettings(), tls=(str(server_cert), str(server_key)), client_ca=str(ca.pem)) as emu:
+        env = {"ANTHROPIC_BASE_URL": emu.url, "ANTHROPIC_API_KEY": "k-claude-code-123456"}
+        reports = _machine(tmp_path, monkeypatch, env)
+        monkeypatch.setenv("NODE_EXTRA_CA_CERTS", str(ca.pem))
+        refused = main(["check", "--claude-code", "--retries", "0", "--report-dir", str(reports / "no-cert")])
+        (tmp_path / "home" / ".claude" / "settings.json").write_text(json.dumps({"env": {
+            **env, "CLAUDE_CODE_CLIENT_CERT": str(client_cert), "CLAUDE_CODE_CLIENT_KEY": str(client_key)}}))
+        code = main(["check", "--claude-code", "--retries", "0", "--report-dir", str(reports / "cert")])
+    capsys.readouterr()
+    assert refused == 1
+    assert read_report(reports / "no-cert")["diagnoses"][0]["cause"].startswith("network.")
+    report = read_report(reports / "cert")
+    assert code == 0, report["diagnoses"]
+    assert f"CLAUDE_CODE_CLIENT_CERT = {client_cert} (from ~/.claude/settings.json env)" in \
+        report["targets"][0]["provenance"]
