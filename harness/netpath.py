@@ -123,6 +123,8 @@ class Signature:
     headers: tuple[tuple[str, re.Pattern[str]], ...]
     body: re.Pattern[str] | None
     blocks: bool  # its 403 page means "blocked by a WAF rule"
+    timeout_setting: str | None = None  # what to raise when its 504 page answers
+    size_setting: str | None = None  # what to raise when its 413 page answers
 
 
 @cache
@@ -142,6 +144,7 @@ def signatures() -> tuple[Signature, ...]:
             headers=tuple((k.lower(), re.compile(v, re.I)) for k, v in row.get("headers", {}).items()),
             body=re.compile(row["body"], re.I | re.S) if row.get("body") else None,
             blocks=bool(row.get("blocks", False)),
+            timeout_setting=row.get("timeout_setting"), size_setting=row.get("size_setting"),
         )
         for row in rows
     )
@@ -154,6 +157,8 @@ class Sighting:
     label: str  # what to show: "nginx/1.22.1", "squid/5.7", "HAProxy"
     by: str  # "header server", "error page"
     blocks: bool
+    timeout_setting: str | None = None
+    size_setting: str | None = None
 
 
 _VERSION = re.compile(r"[\w.-]+/[\d.]+\w*")
@@ -176,7 +181,7 @@ def sightings(headers: Mapping[str, str], body: str | None) -> list[Sighting]:
             version = _VERSION.search(sig.body.search(body[:20000]).group(0))  # type: ignore[union-attr]
             label, by = (version.group(0) if version else sig.name), "error page"
         if label is not None and by is not None:
-            found.append(Sighting(sig.name, sig.kind, label, by, sig.blocks))
+            found.append(Sighting(sig.name, sig.kind, label, by, sig.blocks, sig.timeout_setting, sig.size_setting))
     return found
 
 

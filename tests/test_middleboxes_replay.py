@@ -93,3 +93,16 @@ def test_mitmproxy_interception_is_named() -> None:
     case = _load(FOLDER / "mitmproxy" / "interception-untrusted.json")
     assert case["seen"]["tls"]["tls_interception"] is True
     assert "mitmproxy" in case["seen"]["tls"]["issuer"]
+
+
+@pytest.mark.parametrize(("server", "case", "setting"), [
+    ("nginx", "read-timeout", "raise nginx's proxy_read_timeout"),
+    ("haproxy", "server-timeout", "raise HAProxy's timeout server"),
+    ("nginx", "body-too-large", "raise nginx's client_max_body_size"),
+])
+def test_a_middleboxs_own_page_names_the_setting_to_raise(server: str, case: str, setting: str) -> None:
+    recorded = _load(FOLDER / server / f"{case}.json")
+    assert setting in recorded["seen"]["evidence"]
+    obs = _observation(recorded["answer"])
+    assert setting in classify(evidence_of(obs, "anthropic", "x-api-key")).rule
+    assert "the same status on 2 attempts" in recorded["seen"]["evidence"] or case == "body-too-large"

@@ -59,3 +59,19 @@ def test_explain_recognises_pasted_proxy_and_tls_texts(text: str, cause: str) ->
     result = explain_text(text, provider=None, auth=None)
     assert result["cause"] == cause
     assert not result["transient"]
+
+
+@pytest.mark.parametrize(("case", "with_status", "cause"), [
+    ("auth-required-http", False, "proxy.auth-required"),  # squid's page alone, as pasted from a browser
+    ("auth-required-http", True, "proxy.auth-required"),
+    ("denied-http", True, "proxy.denied"),
+])
+def test_explain_recognises_squids_own_pages(case: str, with_status: bool, cause: str) -> None:
+    import json
+    from pathlib import Path
+
+    answer = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "middleboxes" / "squid" /
+                         f"{case}.json").read_text())["answer"]
+    head = f"HTTP/1.1 {answer['status']} x\nX-Squid-Error: {answer['headers']['x-squid-error']}\n\n" if with_status \
+        else ""
+    assert explain_text(head + answer["body"], provider=None, auth=None)["cause"] == cause

@@ -64,7 +64,11 @@ def answer_cause(status: int, info: ErrorInfo, headers: Mapping[str, str], body:
     if status == 403:
         return "middlebox.blocked", f"{box.label}'s own 403 page ({box.by}): a rule in front of the provider"
     if status == 504 or "ERR_READ_TIMEOUT" in squid_error:
-        return "middlebox.timeout", f"{box.label}'s own {status} page ({box.by}): its timeout toward the upstream"
+        raise_it = f"; raise {box.name}'s {box.timeout_setting}" if box.timeout_setting else ""
+        return "middlebox.timeout", f"{box.label}'s own {status} page ({box.by}): its timeout toward the upstream" \
+            + raise_it
+    if status == 413 and box.size_setting:
+        return "middlebox.error", f"{box.label}'s own 413 page ({box.by}); raise {box.name}'s {box.size_setting}"
     return "middlebox.error", f"{box.label}'s own {status} page ({box.by})"
 
 
