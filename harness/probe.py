@@ -229,7 +229,8 @@ class Prober:
             if found is not None:
                 details = {"verify_code": found[0], "verify_message": found[1],
                            "kind": tlsinfo.VERIFY_KINDS.get(found[0], "other")}
-            der = await tlsinfo.presented_certificate(req.url, route.proxy, min(req.timeout, 10.0))
+            proxy = self._env.get(route.proxy_source or "", route.proxy) if self._env is not None else None
+            der = await tlsinfo.presented_certificate(req.url, proxy, min(req.timeout, 10.0))
             if der is not None:
                 details["certificate"] = tlsinfo.describe(der)
                 obs.error = f"{obs.error}; {tlsinfo.summary(details['certificate'])}"

@@ -8,13 +8,14 @@ directly or through the same proxy's CONNECT tunnel.
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 import ssl
 import warnings
 from datetime import datetime, timezone
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .netpath import middlebox_data
 
@@ -135,9 +136,13 @@ def _presented_certificate(url: str, proxy: str | None, timeout: float) -> bytes
         if proxy is None:
             sock = socket.create_connection((host, port), timeout=timeout)
         else:
-            p = urlsplit(proxy)
+            p = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+            login = ""
+            if p.username is not None:  # the same proxy credentials the request itself used
+                pair = f"{unquote(p.username)}:{unquote(p.password or '')}".encode()
+                login = f"Proxy-Authorization: Basic {base64.b64encode(pair).decode()}\r\n"
             sock = socket.create_connection((p.hostname or "", p.port or 80), timeout=timeout)
-            sock.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+            sock.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n{login}\r\n".encode())
             answer = b""
             while b"\r\n\r\n" not in answer and len(answer) < 65536:
                 chunk = sock.recv(4096)

@@ -106,3 +106,9 @@ def test_a_middleboxs_own_page_names_the_setting_to_raise(server: str, case: str
     obs = _observation(recorded["answer"])
     assert setting in classify(evidence_of(obs, "anthropic", "x-api-key")).rule
     assert "the same status on 2 attempts" in recorded["seen"]["evidence"] or case == "body-too-large"
+
+
+def test_the_certificate_is_read_through_an_authenticating_proxy() -> None:
+    case = _load(FOLDER / "squid" / "untrusted-through-proxy.json")
+    assert case["seen"]["tls"]["issuer"] == "commonName=Example Corp TLS Inspection CA, organizationName=Example Corp"
+    assert case["seen"]["tls"]["tls_interception"] is True

@@ -75,3 +75,10 @@ def test_explain_recognises_squids_own_pages(case: str, with_status: bool, cause
     head = f"HTTP/1.1 {answer['status']} x\nX-Squid-Error: {answer['headers']['x-squid-error']}\n\n" if with_status \
         else ""
     assert explain_text(head + answer["body"], provider=None, auth=None)["cause"] == cause
+
+
+def test_a_cdns_5xx_in_front_of_the_provider_stays_transient() -> None:
+    page = ("HTTP/1.1 502 Bad Gateway\nServer: cloudflare\ncf-ray: 8f1e2d3c4b5a6978-FRA\n\n<html><head><title>"
+            "api.anthropic.com | 502: Bad gateway</title></head><body>cloudflare</body></html>")
+    result = explain_text(page, provider="anthropic", auth=None)
+    assert result["cause"] == "provider.unavailable" and result["transient"]

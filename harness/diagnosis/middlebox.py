@@ -57,6 +57,8 @@ def answer_cause(status: int, info: ErrorInfo, headers: Mapping[str, str], body:
             return "middlebox.timeout", "an HTML 504 page: a gateway between here and the provider timed out"
         return None
     box = seen[0]
+    if box.kind == "cdn" and status != 403:
+        return None  # a CDN's 5xx is usually the provider's own edge having trouble (Cloudflare before Anthropic)
     lowered = {k.lower(): v for k, v in headers.items()}
     squid_error = lowered.get("x-squid-error", "")
     if box.kind == "proxy" and status == 403:

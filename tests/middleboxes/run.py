@@ -165,6 +165,8 @@ def cases() -> list[Case]:
              env={"HTTPS_PROXY": "{squid-auth}"}),
         Case("squid", "fix-credentials", None, 0, base="tls", ca_bundle=True,
              env={"HTTPS_PROXY": "{squid-auth-credentials}"}),
+        Case("squid", "untrusted-through-proxy", "network.tls-untrusted", 1, base="tls",
+             env={"HTTPS_PROXY": "{squid-auth-credentials}"}),  # the certificate is read through the tunnel too
         Case("squid", "denied-http", "proxy.denied", 1, env={"HTTP_PROXY": "{squid-deny}"}),
         Case("squid", "denied-connect", "proxy.denied", 1, base="tls", ca_bundle=True,
              env={"HTTPS_PROXY": "{squid-deny}"}),
