@@ -193,6 +193,10 @@ def cases() -> list[Case]:
         Case("mitmproxy", "interception-untrusted", "network.tls-untrusted", 1, base="tls", ca_bundle=True,
              env={"HTTPS_PROXY": "{mitm}"}),
         Case("mitmproxy", "fix-trust-its-ca", None, 0, base="tls", env={"HTTPS_PROXY": "{mitm}"}),
+        Case("mitmproxy", "buffered-by-default", None, 0, base="paced-tls", env={"HTTPS_PROXY": "{mitm}"},
+             warning="stream.buffered"),
+        Case("mitmproxy", "fix-stream-large-bodies", None, 0, base="paced-tls",
+             env={"HTTPS_PROXY": "{mitm-streaming}"}),
     ]
 
 
@@ -228,7 +232,9 @@ class Lab:
         paced = self.stack.enter_context(RunningEmulator(EmulatorSettings(tokens_per_second=25.0)))
         cert, key = make_leaf(f, self.ca)
         tls = self.stack.enter_context(RunningEmulator(EmulatorSettings(), tls=(str(cert), str(key))))
-        self.urls.update(plain=plain.url, tls=tls.url)
+        paced_tls = self.stack.enter_context(RunningEmulator(EmulatorSettings(tokens_per_second=25.0),
+                                                             tls=(str(cert), str(key))))
+        self.urls.update(plain=plain.url, tls=tls.url, **{"paced-tls": paced_tls.url})
         if not missing("nginx"):
             self.versions["nginx"] = version(["nginx", "-v"])
             for name, upstream, extra, location in (
@@ -278,12 +284,16 @@ class Lab:
         binary = mitmdump()
         if binary:
             self.versions["mitmproxy"] = version([binary, "--version"])
-            port = free_port()
             confdir = f / "mitm"
             confdir.mkdir()
-            self.stack.enter_context(process([binary, "--listen-host", "127.0.0.1", "--listen-port", str(port),
-                                              "--set", f"confdir={confdir}", "--ssl-insecure", "-q"], port, confdir))
-            self.urls["mitm"] = f"http://127.0.0.1:{port}"
+            for name, extra in (("mitm", []), ("mitm-streaming", ["--set", "stream_large_bodies=1"])):
+                port = free_port()
+                folder = f / name
+                folder.mkdir(exist_ok=True)
+                self.stack.enter_context(process([binary, "--listen-host", "127.0.0.1", "--listen-port", str(port),
+                                                  "--set", f"confdir={confdir}", "--ssl-insecure", "-q", *extra],
+                                                 port, folder))
+                self.urls[name] = f"http://127.0.0.1:{port}"
             self.mitm_ca = confdir / "mitmproxy-ca-cert.pem"
         return self
 
