@@ -47,7 +47,8 @@ def network_settings(values: Mapping[str, tuple[str, str]]) -> NetworkSettings:
             and not name.lower().startswith("no_") else value
         out.provenance.append(f"{name} = {shown} (from {source})")
         if name in PROXY_VARIABLES:
-            out.proxy_env[name] = value
+            # Claude Code also takes NO_PROXY separated by spaces; httpx only by commas
+            out.proxy_env[name] = ",".join(value.replace(",", " ").split()) if name.lower() == "no_proxy" else value
     ca = values.get("NODE_EXTRA_CA_CERTS")
     if ca is not None and ca[0]:
         if ca[1] == "environment":

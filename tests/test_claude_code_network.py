@@ -117,3 +117,10 @@ def test_claude_codes_client_certificate_is_sent(tmp_path: Path, monkeypatch: py
     assert code == 0, report["diagnoses"]
     assert f"CLAUDE_CODE_CLIENT_CERT = {client_cert} (from ~/.claude/settings.json env)" in \
         report["targets"][0]["provenance"]
+
+
+def test_no_proxy_separated_by_spaces_as_claude_code_takes_it() -> None:
+    net = network_settings({"NO_PROXY": ("localhost 127.0.0.1  .corp.example", ".claude/settings.json env"),
+                            "HTTPS_PROXY": ("http://u:secret-pw@proxy:3128", "environment")})
+    assert net.proxy_env["NO_PROXY"] == "localhost,127.0.0.1,.corp.example"
+    assert "HTTPS_PROXY = http://proxy:3128 (from environment)" in net.provenance
