@@ -241,6 +241,7 @@ def _check_replay(args: argparse.Namespace, env: Mapping[str, str], options: Run
 def _check_claude_code(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
     """The targets Claude Code would call, from its variables and settings files, each with its provenance."""
     from .claude_code import parse_settings, plan, resolve, settings_paths
+    from .claude_code_network import network_settings, prepared
 
     home = Path(env.get("HOME") or Path.home())
     files = []
@@ -264,9 +265,12 @@ def _check_claude_code(args: argparse.Namespace, env: Mapping[str, str], options
     targets = build_targets([_apply_flags(raw, flags) for raw in cc.raws], merged)
     files_read = ", ".join(f.label for f in files) or "none"
     notes = [f"Claude Code configuration: settings files read: {files_read}", *cc.notes]
-    report = run_and_report(targets, mode="live", options=options, record_to=args.record, notes=notes)
+    net = network_settings({name: (v.value, v.source) for name, v in resolved.values.items()})  # docs/proxies.md
+    with prepared(net, options) as net_options:
+        report = run_and_report(targets, mode="live", options=net_options, record_to=args.record,
+                                notes=notes + net.notes)
     for target in report["targets"]:
-        target["provenance"] = cc.provenance.get(target["id"], [])
+        target["provenance"] = cc.provenance.get(target["id"], []) + net.provenance
     return report
 
 

@@ -41,6 +41,9 @@ _PHASES = (
 
 
 def _body(text: str) -> Any:
+    page = re.search(r"<!doctype html|<html", text, re.I)
+    if page is not None:  # an error page (a proxy's, a WAF's): its CSS braces are not a JSON body
+        return text[page.start():].strip()
     start, end = text.find("{"), text.rfind("}")
     if start == -1 or end <= start:
         return text.strip()  # plain text (a page, or an SDK's or Claude Code's message) is evidence too

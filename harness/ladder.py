@@ -23,6 +23,7 @@ from . import checks
 from .auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
 from .checks import Verdict
 from .checks.basic import Context, startup_hello
+from .checks.buffering import judge_buffering
 from .checks.conformance import (
     CONFORMANCE_CHECKS,
     JUDGES,
@@ -217,7 +218,9 @@ class Ladder:
             stream = await calls.stream
             if stream is None:  # held back while a refusal was likely; the message passed, so send it now
                 stream = await self._stream()
-            self._record("stream.completes", checks.stream_completes(stream, spec.wire, spec.name, t.auth), stream)
+            verdict = judge_buffering(stream, checks.stream_completes(stream, spec.wire, spec.name, t.auth),
+                                      self.profile)
+            self._record("stream.completes", verdict, stream, blocks=verdict.cause != "stream.buffered")
         if self.profile == "full" and not self._blocked():
             await self._conformance()
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from .sse import ServerSentEvent
 
-TransportPhase = Literal["dns", "connect", "tls", "timeout", "read", "protocol", "credential", "cap"]
+TransportPhase = Literal["dns", "connect", "tls", "timeout", "read", "protocol", "credential", "cap", "proxy"]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import socket
 import ssl
@@ -14,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from . import constants, eventstream, retry
+from . import constants, eventstream, netpath, retry, tlsinfo
 from .observation import Observation, TimedEvent, TransportPhase
 from .redact import Redactor
 from .sse import ServerSentEvent, SSEDecoder
@@ -98,6 +99,7 @@ class Prober:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
         deadline: float | None = None,
+        client_cert: tuple[str, str | None, str | None] | None = None,
     ) -> None:
         self.redactor = redactor
         self._clock = clock
@@ -108,7 +110,18 @@ class Prober:
         self.deadline = deadline  # a time.monotonic() after which nothing more is sent
         self.on_retry: Callable[[ProbeRequest, float, str], None] | None = None  # progress display
         tls: bool | ssl.SSLContext = ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+        if client_cert is not None:  # mTLS (Claude Code's CLAUDE_CODE_CLIENT_CERT / _KEY / _KEY_PASSPHRASE)
+            tls = tls if isinstance(tls, ssl.SSLContext) else httpx.create_ssl_context(verify=tls)
+            tls.load_cert_chain(client_cert[0], client_cert[1], client_cert[2])
         self._client = httpx.AsyncClient(transport=transport, verify=tls, follow_redirects=False)
+        # httpx reads the proxy variables only when it owns the transport; so does the path we report
+        self._env: dict[str, str] | None = dict(os.environ) if transport is None else None
+        for name, value in os.environ.items():  # a proxy's password is a secret too, wherever it might be echoed
+            if name.lower().endswith("_proxy") and "@" in value:
+                userinfo = value.split("://", 1)[-1].rsplit("@", 1)[0]
+                if ":" in userinfo and len(userinfo.split(":", 1)[1]) >= 4:
+                    redactor.add(userinfo.split(":", 1)[1])
+        self._certificates: dict[str, dict[str, Any]] = {}  # per origin: the certificate it presented
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -162,7 +175,13 @@ class Prober:
         obs.timings.total_ms = self._ms(start)
         return obs
 
+    def route(self, url: str) -> netpath.ProxyRoute:
+        """Direct, or through which proxy (from which variable): as httpx will send it."""
+        return netpath.DIRECT if self._env is None else netpath.proxy_route(url, self._env)
+
     async def _exchange(self, req: ProbeRequest, obs: Observation, start: float) -> None:
+        route = self.route(req.url)
+        obs.details["route"] = route.describe()
         try:
             with map_transport_errors():
                 request = self._client.build_request(
@@ -174,6 +193,7 @@ class Prober:
                     obs.timings.ttfb_ms = self._ms(start)
                     obs.status = response.status_code
                     obs.headers = self.redactor.headers(dict(response.headers))
+                    self._note_certificate(req.url, response, obs)
                     content_type = response.headers.get("content-type", "")
                     if "text/event-stream" in content_type:
                         await self._read_stream(response, obs, start, req.timeout)
@@ -186,9 +206,52 @@ class Prober:
         except TransportFailure as failure:
             obs.phase = failure.phase
             obs.error = self.redactor.text(str(failure))
+            await self._explain_failure(req, obs, route, failure)
         except Exception as exc:
             obs.phase = "protocol"
             obs.error = self.redactor.text(f"{type(exc).__name__}: {exc}")
+
+    async def _explain_failure(self, req: ProbeRequest, obs: Observation, route: netpath.ProxyRoute,
+                               failure: TransportFailure) -> None:
+        """Say where a transport failure happened: at the proxy (never the endpoint's fault), or in the
+        certificate check (with the certificate that was presented)."""
+        cause = failure.__cause__
+        where = f"the proxy {route.proxy} (from {route.proxy_source})"
+        if isinstance(cause, httpx.ProxyError) and route.via == "proxy":
+            obs.phase = "proxy"
+            obs.error = self.redactor.text(f"{where} answered CONNECT with {cause}")
+        elif route.via == "proxy" and (obs.phase in ("connect", "dns") or isinstance(cause, httpx.ConnectTimeout)):
+            obs.phase = "proxy"
+            obs.error = self.redactor.text(f"could not connect to {where}: {failure}")
+        elif obs.phase == "tls" and cause is not None:
+            found = tlsinfo.verify_failure(cause)
+            details: dict[str, Any] = {}
+            if found is not None:
+                details = {"verify_code": found[0], "verify_message": found[1],
+                           "kind": tlsinfo.VERIFY_KINDS.get(found[0], "other")}
+            proxy = self._env.get(route.proxy_source or "", route.proxy) if self._env is not None else None
+            der = await tlsinfo.presented_certificate(req.url, proxy, min(req.timeout, 10.0))
+            if der is not None:
+                details["certificate"] = tlsinfo.describe(der)
+                obs.error = f"{obs.error}; {tlsinfo.summary(details['certificate'])}"
+            obs.details["tls"] = self.redactor.data(details)
+            obs.error = self.redactor.text(obs.error or "")
+
+    def _note_certificate(self, url: str, response: httpx.Response, obs: Observation) -> None:
+        """The certificate an https origin presented (once per origin): its issuer shows a TLS-inspecting proxy."""
+        if not url.startswith("https://"):
+            return
+        origin = url.split("/", 3)[2]
+        if origin not in self._certificates:
+            stream = response.extensions.get("network_stream")
+            ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+            der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+            try:
+                self._certificates[origin] = tlsinfo.describe(der) if der else {}
+            except (ImportError, ValueError):
+                self._certificates[origin] = {}
+        if self._certificates[origin]:
+            obs.details["certificate"] = self._certificates[origin]
 
     async def _read_body(self, response: httpx.Response, obs: Observation) -> None:
         chunks: list[bytes] = []

@@ -42,6 +42,7 @@ class RunOptions:
     max_retry_wait_s: float = retry.DEFAULT_MAX_WAIT_S
     deadline_s: float | None = None  # the whole run
     verify: bool | str = True
+    client_cert: tuple[str, str | None, str | None] | None = None  # (cert, key, passphrase): mTLS
     max_billable_calls: int | None = None
     max_output_tokens: int | None = None
     progress: Any = None  # a TerminalProgress (probing / retrying / finished), or None for no display
@@ -137,8 +138,9 @@ def run_and_report(
     interrupted = False
 
     async def main() -> None:
-        async with Prober(redactor, transport=transport, verify=options.verify, retries=options.retries,
-                          max_retry_wait_s=options.max_retry_wait_s, deadline=deadline) as prober:
+        async with Prober(redactor, transport=transport, verify=options.verify, client_cert=options.client_cert,
+                          retries=options.retries, max_retry_wait_s=options.max_retry_wait_s,
+                          deadline=deadline) as prober:
             for ladder in ladders:
                 ladder.prober = prober
             if options.progress:
@@ -195,8 +197,8 @@ async def run_targets(
     for target in targets:
         for value in target.secret_values():
             redactor.add(value)
-    async with Prober(redactor, transport=transport, verify=options.verify, retries=options.retries,
-                      max_retry_wait_s=options.max_retry_wait_s) as prober:
+    async with Prober(redactor, transport=transport, verify=options.verify, client_cert=options.client_cert,
+                      retries=options.retries, max_retry_wait_s=options.max_retry_wait_s) as prober:
         ladders = [Ladder(t, prober, credential_factory, profile=options.profile, in_order=options.in_order)
                    for t in targets]
         await run_ladders(ladders, prober, options)

@@ -101,8 +101,8 @@ def test_every_command_shown_is_one_the_tool_takes(page: Path) -> None:
             continue
         try:
             words = shlex.split(line.split(" #")[0], comments=False)[1:]
-        except ValueError:  # a quoted argument that goes on over several lines (a pasted error)
-            words = shlex.split(line.split("'")[0])[1:]
+        except ValueError:  # a quoted argument that goes on over several lines (a pasted error): its flags
+            words = shlex.split(re.split("['\"]", line)[0])[1:]
         cut = next((i for i, w in enumerate(words) if w in ("|", "&&", ">", "2>&1", ";")), len(words))
         try:
             parser.parse_args(words[:cut])

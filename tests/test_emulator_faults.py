@@ -15,7 +15,7 @@ CASES = [
     (fault.name, provider)
     for fault in FAULTS.values()
     for provider in ("foundry", "anthropic", "openrouter")
-    if fault_applies(fault, provider)
+    if fault_applies(fault, provider) and fault.expected_cause != "stream.buffered"  # a warning in smoke: below
 ]
 
 
@@ -60,3 +60,19 @@ def test_emulator_default_run_checks_every_provider(tmp_path: Path, capsys: pyte
     assert code == 0 and report["mode"] == "emulator"
     assert sorted(t["provider"] for t in report["targets"]) == sorted(PROVIDERS)
     assert "Verdict: healthy (exit 0)" in out
+
+
+@pytest.mark.parametrize("provider", ["anthropic", "foundry", "openrouter"])
+def test_a_buffered_stream_warns_in_smoke_and_fails_in_full(provider: str, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["check", "--mocked", "--provider", provider, "--fault", "buffered-stream"]
+    assert main([*base, "--report-dir", str(tmp_path / "smoke")]) == 0
+    capsys.readouterr()
+    smoke = read_report(tmp_path / "smoke")
+    stream = next(c for c in smoke["checks"] if c["id"] == "stream.completes")
+    assert (stream["status"], stream.get("cause"), smoke["diagnoses"]) == ("warning", "stream.buffered", [])
+    assert main([*base, "--profile", "full", "--report-dir", str(tmp_path / "full")]) == 1
+    capsys.readouterr()
+    full = read_report(tmp_path / "full")
+    assert [d["cause"] for d in full["diagnoses"] if d["root"]] == ["stream.buffered"]
+    assert not any(c["status"] == "blocked" for c in full["checks"])  # the conformance checks still ran

@@ -39,7 +39,8 @@ class StandIn(httpx.AsyncBaseTransport):
 
     def __init__(self, target: Target, *, free_s: float = 0.01, billable_s: float = 0.2,
                  settings: EmulatorSettings | None = None, answer: dict[str, httpx.Response] | None = None) -> None:
-        self.inner = StreamingASGITransport(create_app(settings or EmulatorSettings()))
+        # streams arrive event by event, as from a real endpoint (all at once would be a buffering proxy's shape)
+        self.inner = StreamingASGITransport(create_app(settings or EmulatorSettings(tokens_per_second=200)))
         self.target, self.free_s, self.billable_s = target, free_s, billable_s
         self.answer = answer or {}
         self.sent: list[Sent] = []
@@ -57,6 +58,8 @@ class StandIn(httpx.AsyncBaseTransport):
                 canned = self.answer[kind]
                 return httpx.Response(canned.status_code, headers=canned.headers, content=canned.content)
             response = await self.inner.handle_async_request(request)
+            if kind == "stream" and response.status_code == 200:
+                return response  # read by the prober as it arrives
             await response.aread()
             return httpx.Response(response.status_code, headers=response.headers, content=response.content)
         finally:

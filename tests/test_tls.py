@@ -31,8 +31,11 @@ def test_unknown_ca_is_a_tls_failure_by_default(tls_emulator: tuple[RunningEmula
     assert check(tls_emulator[0], tmp_path) == 1
     capsys.readouterr()
     report = read_report(tmp_path)
-    assert report["diagnoses"][0]["cause"] == "network.tls"
-    assert "CA bundle" in " ".join(report["diagnoses"][0]["steps"])
+    diagnosis = report["diagnoses"][0]
+    assert diagnosis["cause"] == "network.tls-untrusted"  # a self-signed certificate: its issuer is not trusted
+    assert "--ca-bundle" in " ".join(diagnosis["steps"]) and "NODE_EXTRA_CA_CERTS" in " ".join(diagnosis["steps"])
+    assert diagnosis["tls"]["issuer"] == "commonName=claude-harness test CA"
+    assert diagnosis["tls"]["self_signed"] is True and diagnosis["tls"]["tls_interception"] is False
 
 
 @pytest.mark.parametrize("how", ["flag", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"])

@@ -62,6 +62,9 @@ class Context:
     other_route_works: bool = False  # another API route of this base URL answered as the provider would
 
 
+CREDENTIAL_HEADERS = frozenset({"x-api-key", "api-key", "authorization", "ocp-apim-subscription-key"})
+
+
 def evidence_of(obs: Observation, provider: str, auth: str, *, after_200: bool = False, body: Any = None,
                 model: str | None = None, other_route_works: bool = False) -> Evidence:
     parsed = obs.json()
@@ -76,6 +79,7 @@ def evidence_of(obs: Observation, provider: str, auth: str, *, after_200: bool =
         error_text=obs.error,
         model=model,
         other_route_works=other_route_works,
+        sent_headers=tuple(sorted(k.lower() for k in obs.request_headers if k.lower() in CREDENTIAL_HEADERS)),
     )
 
 
@@ -105,6 +109,11 @@ def _failure(obs: Observation, ctx: Context, what: str) -> Verdict:
 
 
 def endpoint_answers(obs: Observation) -> Verdict:
+    if obs.answered and obs.status in (403, 407):  # a forward proxy answering for the endpoint is no answer from it
+        refusal = classify_answer(obs, Context("", ""))
+        if refusal.cause.startswith("proxy."):
+            return Verdict(False, f"expected an answer from {obs.url}; the proxy answered instead: "
+                                  f"{seen_answer(obs, refusal)} [{refusal.rule}]", refusal.cause)
     if obs.answered:
         return Verdict.ok(f"{obs.method} {obs.url} answered HTTP {obs.status} in {obs.timings.total_ms:.0f} ms")
     result = classify(Evidence(provider="", phase=obs.phase, error_text=obs.error))

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from . import middlebox
 from .shapes import ErrorInfo, parse_error
 
 if sys.version_info >= (3, 11):
@@ -50,6 +51,7 @@ class Evidence:
     error_text: str | None = None
     model: str | None = None  # the model or deployment the request named
     other_route_works: bool = False  # another API route of the same base URL answered as the provider would
+    sent_headers: tuple[str, ...] = ()  # names (lower case) of the credential headers the request carried
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Fingerprint:
     cause: str
     pattern: re.Pattern[str]
     statuses: frozenset[int]
-    example_status: int
+    example_status: int | None  # None: a text with no HTTP answer (a TLS or proxy error)
     example_body: str
 
 
@@ -76,7 +78,7 @@ def fingerprints() -> tuple[Fingerprint, ...]:
     return tuple(
         Fingerprint(
             id=row["id"], cause=row["cause"], pattern=re.compile(row["pattern"], re.I),
-            statuses=frozenset(row.get("statuses", ())), example_status=row["example_status"],
+            statuses=frozenset(row.get("statuses", ())), example_status=row.get("example_status"),
             example_body=row["example_body"],
         )
         for row in tomllib.loads(text)["fingerprints"]
@@ -107,15 +109,15 @@ def with_aws_error_type(info: ErrorInfo, headers: dict[str, str]) -> ErrorInfo:
 def search_text(ev: Evidence, info: ErrorInfo) -> str:
     """What fingerprints are matched against: the error's type, code and message, and the auth challenge."""
     challenge = next((v for k, v in ev.headers.items() if k.lower() == "www-authenticate"), "")
-    raw = f"{info.type or ''} {info.code or ''} {info.message} {challenge}"
+    raw = f"{info.type or ''} {info.code or ''} {info.message} {challenge} {ev.error_text or ''}"
     return " ".join(raw.split()).lower()
 
 
 def _cause(ev: Evidence, info: ErrorInfo) -> tuple[str, str]:
     if ev.phase == "credential":
         return "auth.credential-unavailable", "no credential could be obtained"
-    if ev.phase in ("dns", "connect", "tls", "timeout") and ev.status is None:
-        return f"network.{ev.phase}", f"transport phase {ev.phase} failed"
+    if ev.phase in ("dns", "connect", "tls", "timeout", "proxy") and ev.status is None:
+        return middlebox.transport_cause(ev.phase, search_text(ev, info), fingerprints())
     status = ev.status
     if status is not None and 200 <= status < 300 and not ev.after_200 and info.shape not in (
             "anthropic", "openrouter", "openai"):
@@ -133,6 +135,12 @@ def _cause(ev: Evidence, info: ErrorInfo) -> tuple[str, str]:
                 return row.cause, row.id
         return "unclassified", "no status and no recognisable error"
     text = search_text(ev, info)
+    if status in (401, 403) and middlebox.credential_missing(text, ev.sent_headers):
+        return "auth.credential-stripped", "the provider says no credential arrived, while one was sent in its header"
+    # a middlebox's own page (never the provider's envelope) speaks for the middlebox, whatever its words
+    in_between = middlebox.answer_cause(status, info, ev.headers, ev.body if isinstance(ev.body, str) else None)
+    if in_between is not None:
+        return in_between
     for row in fingerprints():
         if (not row.statuses or status in row.statuses) and row.pattern.search(text):
             return row.cause, row.id

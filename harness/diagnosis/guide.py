@@ -8,7 +8,8 @@ _GROUPS = {
     "config": "Configuration", "network": "Network", "auth": "Credentials and access", "model": "Model or deployment",
     "endpoint": "Endpoints", "rate-limit": "Rate limits", "billing": "Billing", "moderation": "Content",
     "access": "Access", "provider": "Provider trouble", "request": "Requests", "stream": "Streams",
-    "conformance": "Conformance", "unclassified": "Anything else",
+    "conformance": "Conformance", "unclassified": "Anything else", "proxy": "Proxies",
+    "middlebox": "Proxies, load balancers and WAFs in front of the provider",
 }
 
 

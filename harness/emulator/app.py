@@ -65,6 +65,9 @@ class QuietDrops(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], EmulatedDrop))
 
 
+BUFFERED_EVENT_S = 0.05  # the buffered-stream fault's pace of generation, held back
+
+
 def fault_applies(fault: Fault, provider: str) -> bool:
     if fault.providers and provider not in fault.providers:
         return False
@@ -333,6 +336,8 @@ class Emulator:
             else:
                 events = [events[0], r.anthropic_error_event("overloaded_error", "Overloaded")]
         delay = self.settings.slow_seconds if b == "slow-stream" else self._pace(request)
+        if b == "buffered-stream":
+            return self._buffered_response(provider, ids, events)
         return self._stream_response(provider, ids, events, delay=delay, drop=b == "drop-connection",
                                      reframe=b == "reframed-stream")
 
@@ -369,6 +374,16 @@ class Emulator:
                 yield event
 
         return StreamingResponse(produce(), headers=headers, media_type=media)
+
+    def _buffered_response(self, provider: Provider, ids: dict[str, str], events: list[bytes]) -> Response:
+        """As behind a buffering proxy: the events are generated at 20 a second but held and sent together."""
+        headers = {**self._headers(provider, ids), "cache-control": "no-cache"}
+
+        async def produce() -> AsyncIterator[bytes]:
+            await asyncio.sleep(BUFFERED_EVENT_S * len(events))
+            yield b"".join(events)
+
+        return StreamingResponse(produce(), headers=headers, media_type="text/event-stream; charset=utf-8")
 
     def _healthy(self, provider: Provider, kind: Kind, model: str, body: dict[str, Any],
                  ids: dict[str, str], query: dict[str, str] | None = None) -> Response:

@@ -8,7 +8,7 @@ from typing import Literal
 Scope = Literal["auth", "generate", "message", "stream", "token"]
 Behaviour = Literal["fixture", "echo-key", "slow-first-byte", "slow-stream", "truncated-stream", "error-event",
                     "malformed-json", "drop-connection", "token-audience", "token-expired", "reframed-stream",
-                    "control-plane"]
+                    "control-plane", "buffered-stream"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,9 @@ FAULTS: dict[str, Fault] = {
         Fault("html-error", "message", "fixture", "a gateway's HTML error page (502)", "provider.unavailable"),
         Fault("slow-first-byte", "message", "slow-first-byte", "waits before the first byte", "network.timeout"),
         Fault("slow-stream", "stream", "slow-stream", "waits between stream events", "network.timeout"),
+        Fault("buffered-stream", "stream", "buffered-stream", "holds the stream's events and sends them together "
+              "at the end, as a buffering proxy does (a warning in smoke, a failure in full)", "stream.buffered",
+              ("anthropic", "foundry", "openrouter")),
         Fault("truncated-stream", "stream", "truncated-stream", "stream ends without its terminator",
               "conformance.stream"),
         Fault("error-after-200", "stream", "error-event", "an overloaded error event after HTTP 200",

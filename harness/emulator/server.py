@@ -7,6 +7,7 @@ import json
 import logging
 import signal
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -30,13 +31,15 @@ class RunningEmulator:
     """A uvicorn server on a free loopback port, started and stopped around a block."""
 
     def __init__(self, settings: EmulatorSettings | None = None, *, port: int = 0,
-                 tls: tuple[str, str] | None = None) -> None:
+                 tls: tuple[str, str] | None = None, client_ca: str | None = None) -> None:
         self.settings = settings or EmulatorSettings()
         self.app = create_app(self.settings)
         self.scheme = "https" if tls else "http"
         config = uvicorn.Config(self.app, host=HOST, port=port, log_level="error", lifespan="off",
                                 access_log=False, ssl_certfile=tls[0] if tls else None,
-                                ssl_keyfile=tls[1] if tls else None)
+                                ssl_keyfile=tls[1] if tls else None,
+                                # mutual TLS: only clients with a certificate from client_ca get in
+                                ssl_ca_certs=client_ca, ssl_cert_reqs=ssl.CERT_REQUIRED if client_ca else ssl.CERT_NONE)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="claude-harness-emulator", daemon=True)
         self.port = 0

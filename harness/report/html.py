@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .model import counted, gateway_note, retries_line, tally, target_summaries
+from .model import counted, gateway_note, path_note, retries_line, tally, target_summaries
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
@@ -68,6 +68,8 @@ def render_html(report: dict[str, Any]) -> str:
                      f"<code>{_e(target['model'])}</code> · auth {_e(target['auth'])}</div>")
         if gateway_note(target):
             parts.append(f'<div class="small">{_e(gateway_note(target))}</div>')
+        if path_note(target):
+            parts.append(f'<div class="small">{_e(path_note(target) or "")}</div>')
         if target.get("provenance"):
             items = "".join(f"<li>{_e(line)}</li>" for line in target["provenance"])
             parts.append(f'<div class="small">Where each value came from:<ul>{items}</ul></div>')

@@ -21,6 +21,14 @@ def render_junit(report: dict[str, Any]) -> str:
         props = ET.SubElement(suite, "properties")
         for key in ("provider", "endpoint", "model", "auth", "verdict"):
             ET.SubElement(props, "property", name=key, value=str(target.get(key, "")))
+        path = target.get("path") or {}
+        if path:  # the network path (docs/proxies.md): never a proxy credential
+            ET.SubElement(props, "property", name="path.via", value=str(path.get("via", "direct")))
+            for key in ("proxy", "proxy_source"):
+                if path.get(key):
+                    ET.SubElement(props, "property", name=f"path.{key}", value=str(path[key]))
+            if path.get("middleboxes"):
+                ET.SubElement(props, "property", name="path.middleboxes", value=", ".join(path["middleboxes"]))
         for check in checks:
             case = ET.SubElement(suite, "testcase", classname=f"{tid}.{check['layer']}", name=check["id"],
                                  time=f"{(check.get('duration_ms') or 0) / 1000:.3f}")

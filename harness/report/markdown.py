@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import counted, gateway_note, retries_line, tally, target_summaries
+from .model import counted, gateway_note, path_note, retries_line, tally, target_summaries
 
 _ICON = {"passed": "✅", "warning": "⚠️ warning", "failed": "❌", "blocked": "⏸️", "skipped": "⏭️", "error": "💥"}
 
@@ -44,6 +44,8 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{where} · model `{target['model']}` · auth `{target['auth']}`"]
         if gateway_note(target):
             out += ["", f"_{gateway_note(target)}_"]
+        if path_note(target):
+            out += ["", f"_{_cell(path_note(target) or '')}_"]
         if target.get("provenance"):
             out += ["", "Where each value came from:", ""] + [f"- {_cell(line)}" for line in target["provenance"]]
         for diag in (d for d in report["diagnoses"] if d["target"] == tid):

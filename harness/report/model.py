@@ -10,6 +10,7 @@ from .. import constants
 from ..diagnosis import TRANSIENT_CAUSES, entry, sources_for, steps_for
 from ..ladder import CheckResult, TargetRun
 from ..lifecycle import lifecycle_today, lookup
+from ..netpath import describe_path, path_line
 from ..redact import Redactor
 from ..wire import read_message, read_stream, usage_counts
 
@@ -54,6 +55,11 @@ def gateway_note(target: dict[str, Any]) -> str | None:
     if target.get("gateway"):
         return "marked as a gateway (--gateway): provider-only expectations are warnings"
     return None
+
+
+def path_note(target: dict[str, Any]) -> str | None:
+    """The network path in one line, when there is more to say than 'direct' (docs/proxies.md)."""
+    return path_line(target.get("path"))
 
 
 def _check_dict(check: CheckResult) -> dict[str, Any]:
@@ -130,6 +136,7 @@ def _diagnoses(run: TargetRun) -> list[dict[str, Any]]:
                 "transient": check.transient,
             }
         )
+        _add_path_evidence(run, check, found[-1])
     return found
 
 
@@ -138,6 +145,26 @@ def _parameter_steps(cause: str, message: str) -> list[str]:
     from ..diagnosis.parameters import parameter_steps
 
     return parameter_steps(message) if cause == "request.invalid" else []
+
+
+def _add_path_evidence(run: TargetRun, check: CheckResult, diagnosis: dict[str, Any]) -> None:
+    """TLS causes carry the presented certificate (and whether it looks like interception); advice to set a
+    proxy variable is left out when one is set."""
+    obs = run.observations.get(check.probe or "")
+    tls = obs.details.get("tls") if obs is not None else None
+    if tls and diagnosis["cause"].startswith("network.tls"):
+        cert = tls.get("certificate") or {}
+        info = {k: cert[k] for k in ("issuer", "subject", "names", "not_before", "not_after", "self_signed")
+                if k in cert}
+        info["verify_message"] = tls.get("verify_message")
+        info["tls_interception"] = bool(cert) and not cert.get("public_ca") and not cert.get("self_signed")
+        diagnosis["tls"] = info
+        if info["tls_interception"]:
+            diagnosis["evidence"] += (f" — the issuer ({cert.get('issuer')}) is not a public CA: a TLS-inspecting "
+                                      "proxy is the likely cause")
+    route = obs.details.get("route", {}) if obs is not None else {}
+    if route.get("via") == "proxy":
+        diagnosis["steps"] = [s for s in diagnosis["steps"] if "set HTTPS_PROXY" not in s]
 
 
 def _timings(run: TargetRun) -> dict[str, Any]:
@@ -211,6 +238,7 @@ def build_report(
         if run.detected_gateway:
             target_info["gateway"] = True
             target_info["gateway_detected"] = run.detected_gateway
+        target_info["path"] = describe_path(run.observations.values())
         targets.append(target_info)
         checks.extend(target_checks)
         diagnoses.extend(_diagnoses(run))

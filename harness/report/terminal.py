@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import counted, failing_line, gateway_note, retries_line, tally
+from .model import counted, failing_line, gateway_note, path_note, retries_line, tally
 
 _MARK = {"passed": "ok  ", "warning": "WARN", "failed": "FAIL", "blocked": "--  ", "skipped": "skip", "error": "ERR "}
 
@@ -19,6 +19,8 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
         )
         if gateway_note(target):
             lines.append(f"  ({gateway_note(target)})")
+        if path_note(target):
+            lines.append(f"  {path_note(target)}")
         lines += [f"  from: {line}" for line in target.get("provenance", [])]
         for check in (c for c in report["checks"] if c["target"] == tid):
             first, *rest = check["message"].splitlines() or [""]

@@ -1,0 +1,47 @@
+"""Is the stream delivered as it is generated, or held back and delivered at once (pure)?
+
+A stream's events are generated over time (the decode of every token takes milliseconds); a buffering proxy
+(nginx's proxy_buffering, gzip on text/event-stream, an HTTP/1.0 upstream, a content-scanning proxy) holds them
+and sends them together at the end. With enough content events to tell, events that all arrive within a few
+milliseconds, long after the request, were buffered. Too short a stream to tell is never judged.
+"""
+
+from __future__ import annotations
+
+from ..observation import Observation
+from .basic import Verdict
+
+MIN_CONTENT_EVENTS = 4  # fewer deltas can come in one burst from the provider itself
+MAX_SPAN_MS = 10.0  # every event within this: delivered at once
+MIN_WAIT_MS = 300.0  # and after this long: held back, not merely fast
+
+
+def buffered_span(obs: Observation) -> tuple[float, float] | None:
+    """(span of the events' arrival, when the last arrived) in ms, when the stream was held back; else None."""
+    content = [e for e in obs.events if e.event.event in ("content_block_delta", "")  # OpenAI chunks have no name
+               or '"delta"' in e.event.data]
+    if len(content) < MIN_CONTENT_EVENTS or len(obs.events) < 2:
+        return None
+    first, last = obs.events[0].at_ms, obs.events[-1].at_ms
+    span = last - first
+    if span <= MAX_SPAN_MS and last >= MIN_WAIT_MS:
+        return span, last
+    return None
+
+
+def judge_buffering(obs: Observation, completes: Verdict, profile: str) -> Verdict:
+    """A stream that completed but arrived all at once: a warning in smoke, a failure in full (stream.buffered)."""
+    if not completes.passed or completes.warning or not obs.ok:
+        return completes
+    found = buffered_span(obs)
+    if found is None:
+        return completes
+    span, last = found
+    ttfb = obs.timings.ttfb_ms or 0.0
+    message = (f"{completes.message}; but all {len(obs.events)} events arrived within {span:.0f} ms, {last:.0f} ms "
+               f"after the request (first byte at {ttfb:.0f} ms): something on the path buffers the stream "
+               "(stream.buffered: nginx proxy_buffering off and proxy_http_version 1.1, no gzip on "
+               "text/event-stream)")
+    if profile == "full":
+        return Verdict(False, message, "stream.buffered")
+    return Verdict.warn(message, "stream.buffered")
