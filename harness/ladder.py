@@ -17,6 +17,7 @@ import httpx
 from . import checks
 from .auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
 from .checks import Verdict
+from .checks import claude_code as claude_code_checks
 from .checks.basic import Context, startup_hello
 from .checks.conformance import (
     CONFORMANCE_CHECKS,
@@ -42,7 +43,8 @@ from .reproduce import curl_command, sdk_snippet
 from .wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
 
 # Probes that generate (and bill) when the endpoint accepts them; a rejected one bills nothing.
-BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_model"})
+BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_model",
+                             "tier_opus", "tier_sonnet", "tier_haiku", "tier_fable"})  # Claude Code's tier probes
 BAD_KEY = "bad-key-from-claude-harness"
 NOT_RECORDED_HEADER = "x-claude-harness-not-recorded"  # set by replay on an answer the recording lacks
 UNKNOWN_MODEL = "nonexistent-model-from-claude-harness"
@@ -109,6 +111,7 @@ class Ladder:
         self.stopped_reason: str | None = None
         self.check_ids = [c for c in checks.CHECK_LAYERS if (c != "model.access" or target.provider.control_plane)
                           and (c != "gateway.startup" or self._claude_code_gateway)]
+        self.check_ids = [c for c in self.check_ids if not c.startswith("claude-code.")] + _claude_code_ids(target)
         self.check_ids += list(CONFORMANCE_CHECKS) if profile == "full" else []
         self.prober = prober
         self.credential_factory = credential_factory
@@ -122,6 +125,8 @@ class Ladder:
     @property
     def _claude_code_gateway(self) -> bool:
         t = self.target
+        if t.claude_code_shape is not None:
+            return bool(t.claude_code_shape.preconnect)
         return t.claude_code and t.gateway and t.provider.name == "anthropic"
 
     async def execute(self) -> TargetRun:
@@ -145,7 +150,10 @@ class Ladder:
         if not self._blocked():
             obs = await self._probe("network", "GET", t.base_url, {"user-agent": base_headers(t)["user-agent"]})
             self._record("network.reachable", checks.endpoint_answers(obs), obs)
-            if self._claude_code_gateway and not self._blocked():
+            if t.claude_code_shape is not None and t.claude_code_shape.preconnect and not self._blocked():
+                hello = await self._probe("startup_hello", "HEAD", t.base_url, {"user-agent": "Bun/1.4.0"})
+                self._record("gateway.startup", claude_code_checks.preconnect(hello), hello, blocks=False)
+            elif self._claude_code_gateway and not self._blocked():
                 hello = await self._probe("startup_hello", "HEAD", t.base_url + "/api/hello",
                                           {"user-agent": base_headers(t)["user-agent"]})
                 self._record("gateway.startup", startup_hello(hello), hello, blocks=False)
@@ -171,9 +179,13 @@ class Ladder:
                 assert t.secret is not None
                 verdict = Verdict.ok(f"{t.secret.describe()} will be sent as {t.auth}")
             self._record("credentials.obtained", verdict, None)
+            for value in (t.claude_code_shape.secret_values() if t.claude_code_shape is not None else []):
+                self._prober.redactor.add(value)
 
         if self._blocked():
             return
+        if t.claude_code_shape is not None:
+            await self._claude_code_startup()
         if spec.name == "anthropic":
             await self._lifecycle_from_models_api()
         if spec.control_plane:
@@ -254,6 +266,23 @@ class Ladder:
         verdict = judge_model_access(availability, profile, t.region or "")
         self._record("model.access", verdict, availability or profile, blocks=False)
 
+    async def _claude_code_startup(self) -> None:
+        """Claude Code's own start-up calls (checks/claude_code.py): ListInferenceProfiles, then one billable
+        max_tokens 1 probe per unpinned tier; a refused tier fails the target, as it fails Claude Code."""
+        t = self.target
+        shape = t.claude_code_shape
+        if shape.list_profiles:
+            obs = await self._authed("list_profiles", "GET", "/inference-profiles?type=SYSTEM_DEFINED", None,
+                                     base=control_url(t.base_url))
+            self._record("claude-code.list-profiles", claude_code_checks.list_profiles(obs, shape.tier_probes), obs,
+                         blocks=False)
+        for tier in shape.tier_probes:
+            body = message_body(t.provider.wire, tier.model, 1, stream=False)
+            obs = await self._api(tier.probe, "message", body, model=tier.model)
+            ctx = Context(t.provider.name, t.auth, tier.model)
+            self._record(f"claude-code.tier-{tier.tier}", claude_code_checks.tier_probe(obs, tier, ctx), obs,
+                         blocks=False)
+
     def _context(self) -> Context:
         return Context(self.target.provider.name, self.target.auth, self.target.model)
 
@@ -330,14 +359,17 @@ class Ladder:
         """A Messages API call, addressed and shaped the provider's way (the clouds put the model in the path)."""
         t = self.target
         shaped = t.provider.body(kind, body, t.anthropic_version)
-        return await self._authed(probe, "POST", self._path(kind, model or t.model), shaped, stream=kind == "stream")
+        path, extra = self._path(kind, model or t.model), None
+        if t.claude_code_shape is not None and probe in ("message", "stream"):  # Claude Code's betas and fields
+            shaped, path, extra = t.claude_code_shape.apply(kind, shaped, path)
+        return await self._authed(probe, "POST", path, shaped, stream=kind == "stream", extra_headers=extra)
 
     async def _authed(self, probe: str, method: str, path: str, body: Any, *, stream: bool = False,
-                      base: str | None = None) -> Observation:
+                      base: str | None = None, extra_headers: dict[str, str] | None = None) -> Observation:
         """A request with the target's credential, to ``path`` under the base URL (or under ``base``: Bedrock's
         control plane)."""
         assert self._credentials is not None and self._credentials.ok
-        headers = {**base_headers(self.target), **self._credentials.headers}
+        headers = {**base_headers(self.target), **self._credentials.headers, **(extra_headers or {})}
         if method == "GET":
             headers.pop("content-type", None)
         return await self._probe(probe, method, (base or self.target.base_url) + path, headers, body, stream=stream,
@@ -373,6 +405,9 @@ class Ladder:
 
     def _record(self, check_id: str, verdict: Verdict, obs: Observation | None, *, blocks: bool = True) -> None:
         t = self.target
+        if t.claude_code_shape is not None and obs is not None and not verdict.passed and obs.probe in ("message",
+                                                                                                       "stream"):
+            verdict = claude_code_checks.name_rejected_feature(verdict, obs, t.claude_code_shape)
         if obs is not None and obs.header(NOT_RECORDED_HEADER) and not verdict.passed:
             # replaying a recording that never saw this probe: say so, do not blame the endpoint
             verdict = Verdict.skip(f"not recorded: the replayed recording has no {obs.probe} answer")
@@ -419,6 +454,14 @@ class Ladder:
                                                message=message, blocked_by=by, not_run=by is None))
         self.run.checks.sort(key=lambda c: order.get(c.id, len(order)))
         return self.run
+
+
+def _claude_code_ids(target: Target) -> list[str]:
+    shape = target.claude_code_shape
+    if shape is None:
+        return []
+    return (["claude-code.list-profiles"] if shape.list_profiles else []) + [f"claude-code.tier-{p.tier}"
+                                                                             for p in shape.tier_probes]
 
 
 def _status(verdict: Verdict) -> str:
