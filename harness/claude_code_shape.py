@@ -173,11 +173,11 @@ def rejected_feature(shape: Shape, message: str) -> tuple[str, str] | None:
             return f"beta {beta}", shape.sources.get(beta, "strip it at the gateway")
     lowered = message.lower()
     if "role" in lowered and "system" in lowered and shape.mid_conversation_system:
-        return (f"the mid-conversation system message (beta {MID_CONVERSATION_BETA})",
+        return (f"mid-conversation system message (beta {MID_CONVERSATION_BETA})",
                 shape.sources[MID_CONVERSATION_BETA] + "; or forward the anthropic-beta header unchanged")
     for name in _FIELDS:
         if name in lowered:
-            return f"the body field {name}", shape.sources.get(name, "forward it, with its anthropic-beta header")
+            return f"body field {name}", shape.sources.get(name, "forward it, with its anthropic-beta header")
     if "anthropic-beta" in lowered or "beta" in lowered:
         return "an anthropic-beta value", "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1, or forward the header unchanged"
     return None
