@@ -102,3 +102,30 @@ def test_a_tool_the_user_names_gets_inputs_that_make_sense_for_it() -> None:
         {"type": "text", "text": "<system-reminder>You may use Bash.</system-reminder>"},
         {"type": "text", "text": "say pong"}]}]}
     assert plan_anthropic(reminder).tool is None
+
+
+# The one sentence Claude Code 2.1.197 prints for a model its start-up check cannot use, whatever Bedrock's
+# reason was (the use-case form never submitted, the version at its end of life): explain names the model.
+SAME_SENTENCE = {"use-case-form", "model-end-of-life"}
+
+
+def _printed() -> list[dict[str, Any]]:
+    texts: list[dict[str, Any]] = json.loads((FIXTURES / "printed-texts.json").read_text())["texts"]
+    return [t for t in texts if t["exit_code"] != 0]
+
+
+@pytest.mark.parametrize("seen", _printed(), ids=lambda t: f"{t['mode']}:{t['fault']}")
+def test_explain_reads_what_claude_code_printed_and_its_json_line(seen: dict[str, Any]) -> None:
+    from harness.explain import explain_text
+
+    expected = "model.not-found" if seen["fault"] in SAME_SENTENCE else seen["expected_cause"]
+    assert explain_text(seen["printed"], provider=None, auth=None)["cause"] == expected
+    assert explain_text(seen["json_line"], provider=None, auth=None)["cause"] == expected
+
+
+def test_faults_claude_code_survives_print_its_answer() -> None:
+    texts = json.loads((FIXTURES / "printed-texts.json").read_text())["texts"]
+    survived = {t["fault"] for t in texts if t["exit_code"] == 0}
+    # it retries a broken stream without streaming, and takes a stream with no end marker as complete
+    assert {"truncated-stream", "error-after-200", "drop-connection"} <= survived
+    assert all(t["printed"] == "pong from the claude-harness emulator." for t in texts if t["exit_code"] == 0)
