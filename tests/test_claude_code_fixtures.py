@@ -129,3 +129,34 @@ def test_faults_claude_code_survives_print_its_answer() -> None:
     # it retries a broken stream without streaming, and takes a stream with no end marker as complete
     assert {"truncated-stream", "error-after-200", "drop-connection"} <= survived
     assert all(t["printed"] == "pong from the claude-harness emulator." for t in texts if t["exit_code"] == 0)
+
+
+# --- the 24 settings: what the real CLI sent (fixtures/claude-code/settings.json), against what the check sends --
+SETTINGS: dict[str, Any] = json.loads((FIXTURES / "settings.json").read_text())["settings"]
+OFFLINE_SETTINGS = [s for s in SETTINGS if "FOUNDRY_AUTH_TOKEN" not in s]  # that one asks the Azure chain
+
+
+@pytest.mark.parametrize("setting", OFFLINE_SETTINGS)
+def test_the_check_sends_what_claude_code_sent(setting: str, tmp_path: Path) -> None:
+    """The check in a fresh interpreter (google-auth reads GCE_METADATA_HOST at import), everything on loopback."""
+    import subprocess
+    import sys
+
+    from tests.claude_code_live.run import _serve, mode_env
+    from tests.claude_code_live.score import RUNS, matches, summary
+
+    _, mode, extra, aspects = next(r for r in RUNS if r[0] == setting)
+    log: list[dict[str, Any]] = []
+    server, port = _serve(log, [])
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(FIXTURES.parents[1]),
+           **mode_env(mode, f"http://127.0.0.1:{port}"), **extra}
+    try:
+        subprocess.run([sys.executable, "-m", "harness", "check", "--claude-code", "--retries", "0", "--report-dir",
+                        str(tmp_path / "r")], env={k: v for k, v in env.items() if v}, cwd=tmp_path,
+                       capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    finally:
+        server.should_exit = True
+    check = summary(log)
+    for aspect in aspects:
+        assert matches(aspect, SETTINGS[setting]["claude_code"], check), (aspect, SETTINGS[setting]["claude_code"],
+                                                                         check)
