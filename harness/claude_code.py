@@ -151,7 +151,7 @@ def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts |
     notes = [f"shadowed: {line}" for line in resolved.shadowed]
     for name, why in facts.not_read.items():
         if resolved.get(name) is not None:
-            notes.append(f"warning: {name} is set ({resolved.values[name].source}) but Claude Code {facts.version} "
+            notes.append(f"warning: {name} is set ({resolved.values[name].source}), but Claude Code {facts.version} "
                          f"{why}")
     second_key: str | None = None
     used: list[str] = []

@@ -199,7 +199,7 @@ def _check_claude_code(args: argparse.Namespace, env: Mapping[str, str], options
     notes = [f"Claude Code configuration: settings files read: {files_read}", *applied.notes(),
              *([f"warning: {warning}"] if warning else []), *cc.notes]
     for note in notes[1:]:  # the plan as Claude Code would run it, before anything is sent
-        print(f"Claude Code: {note}")
+        print(note)
     report = run_and_report(targets, mode="live", options=options, record_to=args.record, notes=notes)
     for target in report["targets"]:
         target["provenance"] = cc.provenance.get(target["id"], []) + next(

@@ -84,7 +84,8 @@ def infer_auth(text: str, provider: str, auth: str | None) -> str:
 
 
 _CLAUDE_CODE = re.compile(r"API Error|Please run /login|Try --model to switch|/model to switch|apiKeyHelper|"
-                          r"Request rejected \(\d{3}\)", re.I)
+                          r"Request rejected \(\d{3}\)|Fix external API key|Credit balance is too low|"
+                          r"issue with the selected model|Unable to connect to API|\"type\":\s*\"result\"", re.I)
 
 
 # boto3 / botocore: "An error occurred (AccessDeniedException) when calling the InvokeModel operation: …"

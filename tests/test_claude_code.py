@@ -46,7 +46,7 @@ def test_foundry_key_is_sent_as_x_api_key_and_the_auth_token_is_not_read() -> No
     cc = plan(resolve(env, []))
     assert len(cc.raws) == 1 and cc.raws[0]["model"] == "dep-a" and cc.raws[0]["auth"] == "x-api-key"
     assert cc.raws[0]["resource"] == "myres"
-    assert any("ANTHROPIC_FOUNDRY_AUTH_TOKEN is set" in n and "is not read" in n for n in cc.notes)
+    assert any("ANTHROPIC_FOUNDRY_AUTH_TOKEN is set" in n and "does not read it" in n for n in cc.notes)
     only_token = plan(resolve({"CLAUDE_CODE_USE_FOUNDRY": "1", "ANTHROPIC_FOUNDRY_RESOURCE": "r",
                                "ANTHROPIC_FOUNDRY_AUTH_TOKEN": "tok-123456"}, []))
     # Claude Code 2.1.197 ignores the token and asks the Azure credential chain, unpinned on claude-sonnet-4-5
