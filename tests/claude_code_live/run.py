@@ -78,6 +78,12 @@ def why_not_runnable() -> str | None:
     return None
 
 
+def clock_env() -> dict[str, str]:
+    """A faked clock (faketime) reaches the CLI too, so its SigV4 dates agree with the emulator's."""
+    return {k: v for k, v in os.environ.items()
+            if k.startswith("FAKETIME") or k in ("LD_PRELOAD", "DYLD_INSERT_LIBRARIES")}
+
+
 def mode_env(mode: str, url: str) -> dict[str, str]:
     if mode == "anthropic":
         return {"ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": API_KEY}
@@ -190,7 +196,7 @@ def run_inside(mode: str, faults: list[str], extra_env: dict[str, str], args: li
     with tempfile.TemporaryDirectory(prefix="claude-home-") as home:
         Path(home, ".claude.json").write_text(json.dumps({"hasCompletedOnboarding": True}))
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "TERM": "dumb", **TELEMETRY_OFF,
-               **mode_env(mode, url), **extra_env}
+               **clock_env(), **mode_env(mode, url), **extra_env}
         command = [str(binary), "-p", PROMPT, "--output-format", "json", *args]
         started = time.monotonic()
         try:

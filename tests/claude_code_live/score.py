@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.claude_code_live.run import TELEMETRY_OFF, _serve, cli_binary, mode_env, why_not_runnable
+from tests.claude_code_live.run import TELEMETRY_OFF, _serve, cli_binary, clock_env, mode_env, why_not_runnable
 
 ROOT = Path(__file__).resolve().parents[2]
 # (setting, mode, extra variables, aspects compared)
@@ -119,7 +119,8 @@ def inside(mode: str, extra: dict[str, str], harness_path: str) -> dict[str, Any
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="claude-score-") as home:
         Path(home, ".claude.json").write_text(json.dumps({"hasCompletedOnboarding": True}))
-        env = {"PATH": "/usr/bin:/bin", "HOME": home, "TERM": "dumb", **TELEMETRY_OFF, **mode_env(mode, url)}
+        env = {"PATH": "/usr/bin:/bin", "HOME": home, "TERM": "dumb", **TELEMETRY_OFF, **clock_env(),
+               **mode_env(mode, url)}
         env.update(extra)
         env = {k: v for k, v in env.items() if v != ""}
         binary = cli_binary()
