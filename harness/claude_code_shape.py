@@ -137,6 +137,10 @@ def build_shape(facts: Facts, provider: str, model: str, values: Mapping[str, st
     for beta in (values.get("ANTHROPIC_BETAS") or "").split(","):
         if beta.strip() in betas:
             sources[beta.strip()] = "added by ANTHROPIC_BETAS: remove it there"
+    if "context-1m-2025-08-07" in betas:
+        sources["context-1m-2025-08-07"] = ("sent for models past Claude Code's 4.x list, even with "
+                                            "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1: pin an older model "
+                                            "(ANTHROPIC_MODEL)")
     if MID_CONVERSATION_BETA in betas:
         sources[MID_CONVERSATION_BETA] = ("sent for models past Claude Code's 4.x list, even with "
                                           "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1: pin an older model "

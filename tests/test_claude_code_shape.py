@@ -167,3 +167,46 @@ def test_both_credentials_are_sent_as_claude_code_sends_them(
     preconnect = [h for h in gateway.seen if h.get("user-agent") == "Bun/1.4.0"]
     assert preconnect and not any("authorization" in h or "x-api-key" in h for h in preconnect)
     assert "sk-ant-both-4c2b8f" not in (tmp_path / "r" / "report.json").read_text() + out
+
+
+def test_the_second_credential_never_reaches_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from harness.emulator import RunningEmulator
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with RunningEmulator() as emu:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", emu.url)
+        monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", "tok-canary-51f0c2")
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-canary-9e3d7a")
+        monkeypatch.setenv("ANTHROPIC_CUSTOM_HEADERS", "x-emulator-fault: server-error")  # a failure: reproduce lines
+        code = main(["check", "--claude-code", "--retries", "0", "--report-dir", str(tmp_path / "r")])
+    out = capsys.readouterr()
+    assert code in (1, 3)
+    written = out.out + out.err + "".join(p.read_text() for p in (tmp_path / "r").iterdir() if p.is_file())
+    assert "curl" in written and "x-api-key" in written.lower()
+    assert "sk-ant-canary-9e3d7a" not in written and "tok-canary-51f0c2" not in written
+
+
+@pytest.mark.parametrize(("refusal", "feature", "fix"), [
+    ("messages.1: Unexpected role \"system\". The Messages API accepts a top-level `system` parameter, not "
+     "\"system\" as an input message role.", "mid-conversation system message", "forward the anthropic-beta header"),
+    ("Unexpected value(s) `context-1m-2025-08-07` for the `anthropic-beta` header.", "beta context-1m-2025-08-07",
+     "pin an older model"),
+    ("Unexpected value(s) `prompt-caching-scope-2026-01-05` for the `anthropic-beta` header.",
+     "beta prompt-caching-scope-2026-01-05", "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1 removes it"),
+    ("output_config: Extra inputs are not permitted", "body field output_config", "pin another model"),
+])
+def test_a_refusal_names_claude_codes_beta_or_field_and_the_fix(refusal: str, feature: str, fix: str) -> None:
+    from harness.checks.basic import Verdict
+    from harness.checks.claude_code import name_rejected_feature
+    from harness.observation import Observation
+
+    shape = build_shape(FACTS, "anthropic", "claude-opus-4-8", {})
+    obs = Observation(probe="message", method="POST", url="http://gw/v1/messages", status=400,
+                      body_text=json.dumps({"type": "error", "error": {"type": "invalid_request_error",
+                                                                       "message": refusal}}))
+    named = name_rejected_feature(Verdict(False, "expected 200; got 400", "request.invalid"), obs, shape)
+    assert f"refuses Claude Code's {feature}" in named.message and fix in named.message
+    assert named.cause == "request.invalid"
