@@ -125,6 +125,7 @@ class ClaudeCodePlan:
     facts: Facts | None = None
     tier_probes: dict[str, tuple[TierProbe, ...]] = field(default_factory=dict)  # target name -> start-up probes
     second_key_env: str | None = None  # ANTHROPIC_API_KEY sent as x-api-key beside the bearer token
+    defaulted: frozenset[str] = frozenset()  # target names whose model is the provider's unpinned default
 
 
 def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts | None = None,
@@ -406,7 +407,8 @@ def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolve
         notes.append(f"Claude Code {facts.version} probes each unpinned tier at start-up with one billable "
                      f"max_tokens 1 call ({', '.join(f'{p.tier} {p.model}' for p in probes)}); pin "
                      "ANTHROPIC_DEFAULT_OPUS_MODEL / _SONNET_ / _HAIKU_MODEL to models you can call to skip them")
-    return ClaudeCodePlan(raws, provenance, notes, helper, facts, tier_probes)
+    defaulted = frozenset({f"claude-code:{default_model}"} if main is None else ())
+    return ClaudeCodePlan(raws, provenance, notes, helper, facts, tier_probes, defaulted=defaulted)
 
 
 def attach_shapes(targets: Sequence[Target], cc: ClaudeCodePlan, values: Mapping[str, str]) -> list[Target]:
@@ -422,5 +424,6 @@ def attach_shapes(targets: Sequence[Target], cc: ClaudeCodePlan, values: Mapping
         second = Secret(values[cc.second_key_env], kind="API key", source=cc.second_key_env)
     return [replace(t, claude_code_shape=build_shape(facts, t.provider.name, t.model, values,
                                                      tier_probes=cc.tier_probes.get(t.id, ()),
-                                                     second_credential=second))
+                                                     second_credential=second,
+                                                     default_model=t.id in cc.defaulted))
             for t in targets]

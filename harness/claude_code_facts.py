@@ -40,19 +40,27 @@ class ProviderFacts:
     main: str  # may hold {geo}: Bedrock's cross-region profile prefix
     credential: str
     query: str
-    betas: tuple[str, ...]
+    betas: tuple[str, ...]  # always sent (the model adds its own: see ModelFacts)
     body_betas: tuple[str, ...]
-    thinking: str
     context_management: bool
     max_tokens: int
     tools: int
     startup: tuple[StartupCall, ...]
     tiers: Mapping[str, str]
     betas_variable: bool = False  # ANTHROPIC_BETAS is appended here
-    stable_betas: tuple[str, ...] = ()  # what CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1 leaves
-    stable_body_betas: tuple[str, ...] = ()
+    experimental_betas: tuple[str, ...] = ()  # what CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1 removes
+    experimental_body_betas: tuple[str, ...] = ()
+    context_1m_default: bool = False  # the unpinned default is the 1M-context variant
     main_reported: str | None = None
-    effort: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    adaptive_thinking: tuple[str, ...]
+    effort: Mapping[str, str]
+    mid_conversation_system: tuple[str, ...]
+    extra_betas: Mapping[str, tuple[str, ...]]
+    withheld_betas: Mapping[str, Mapping[str, tuple[str, ...]]]  # provider -> model -> betas not sent
 
 
 @dataclass(frozen=True)
@@ -64,21 +72,33 @@ class Facts:
     not_read: Mapping[str, str]
     headers: Mapping[str, str]
     providers: Mapping[str, ProviderFacts]
-    older_models: tuple[str, ...]
-    newer_opus_4: tuple[str, ...]
+    models: ModelFacts
     mid_conversation_retry_words: tuple[tuple[str, ...], ...]
     retries: str
 
     def provider(self, name: str) -> ProviderFacts:
         return self.providers[name]
 
-    def is_newer_model(self, model: str) -> bool:
-        """Models past the binary's 4.x list get context-1m and the mid-conversation system message."""
-        bare = model.split("/")[-1].removeprefix("us.").removeprefix("eu.").removeprefix("global.")
-        bare = bare.removeprefix("apac.").removeprefix("anthropic.")
-        if any(bare.startswith(m) for m in self.newer_opus_4):
-            return True
-        return not any(bare.startswith(m) for m in self.older_models)
+    def family(self, model: str) -> str:
+        """A model id as the model table names it: no cloud prefix, version suffix, date or [1m]."""
+        bare = model.split("/")[-1].removesuffix("[1m]").split("@", 1)[0]
+        bare = re.sub(r"^(us-gov|us|eu|apac|jp|au|global)\.", "", bare).removeprefix("anthropic.")
+        return re.sub(r"(-\d{8})?(-v\d+(:\d+)?)?$", "", bare)
+
+    def adaptive(self, model: str) -> bool:
+        return self.family(model) in self.models.adaptive_thinking
+
+    def effort(self, model: str) -> str | None:
+        return self.models.effort.get(self.family(model))
+
+    def mid_conversation_system(self, model: str) -> bool:
+        return self.family(model) in self.models.mid_conversation_system
+
+    def extra_betas(self, model: str) -> tuple[str, ...]:
+        return tuple(self.models.extra_betas.get(self.family(model), ()))
+
+    def withheld_betas(self, provider: str, model: str) -> tuple[str, ...]:
+        return tuple(self.models.withheld_betas.get(provider, {}).get(self.family(model), ()))
 
 
 @dataclass(frozen=True)
@@ -107,17 +127,21 @@ def _parse(entry: Mapping[str, Any]) -> Facts:
     for name, raw in entry["providers"].items():
         providers[name] = ProviderFacts(
             main=raw["main"], credential=raw["credential"], query=raw["query"], betas=tuple(raw["betas"]),
-            body_betas=tuple(raw["body_betas"]), thinking=raw["thinking"],
+            body_betas=tuple(raw["body_betas"]),
             context_management=raw["context_management"], max_tokens=raw["max_tokens"], tools=raw["tools"],
             startup=tuple(StartupCall(**call) for call in raw["startup"]), tiers=dict(raw["tiers"]),
-            betas_variable=raw["betas_variable"], stable_betas=tuple(raw["stable_betas"]),
-            stable_body_betas=tuple(raw["stable_body_betas"]), main_reported=raw.get("main_reported"),
-            effort=raw.get("effort"))
+            betas_variable=raw["betas_variable"], experimental_betas=tuple(raw["experimental_betas"]),
+            experimental_body_betas=tuple(raw.get("experimental_body_betas", ())),
+            context_1m_default=raw.get("context_1m_default", False), main_reported=raw.get("main_reported"))
+    models = entry["models"]
     return Facts(
         version=entry["version"], how=entry["how"], print_calls=tuple(entry["print_calls"]),
         interactive_calls=tuple(entry["interactive_calls"]), not_read=dict(entry["not_read"]),
-        headers=dict(entry["headers"]), providers=providers, older_models=tuple(entry["older_models"]),
-        newer_opus_4=tuple(entry["newer_opus_4"]),
+        headers=dict(entry["headers"]), providers=providers,
+        models=ModelFacts(tuple(models["adaptive_thinking"]), dict(models["effort"]),
+                          tuple(models["mid_conversation_system"]),
+                          {k: tuple(v) for k, v in models["extra_betas"].items()},
+                          {p: {m: tuple(b) for m, b in v.items()} for p, v in models["withheld_betas"].items()}),
         mid_conversation_retry_words=tuple(tuple(p) for p in entry["mid_conversation_retry_words"]),
         retries=entry["retries"])
 

@@ -26,6 +26,7 @@ PROBE_TOOL = {"name": "Bash", "description": "Executes a given bash command and 
                                "required": ["command"], "additionalProperties": False}}
 THINKING_BUDGET = 1024  # the smallest budget the API accepts: Claude Code's thinking mode at the least cost
 EFFORT_BETA = "effort-2025-11-24"
+CONTEXT_1M_BETA = "context-1m-2025-08-07"
 
 
 @dataclass(frozen=True)
@@ -118,46 +119,47 @@ class Shape:
 
 
 def build_shape(facts: Facts, provider: str, model: str, values: Mapping[str, str], *, tier_probes: tuple[
-        TierProbe, ...] = (), second_credential: Secret | None = None) -> Shape:
-    """Claude Code's shape for this provider and model, as the variables in ``values`` change it."""
+        TierProbe, ...] = (), second_credential: Secret | None = None, default_model: bool = False) -> Shape:
+    """Claude Code's shape for this provider and model, as the variables in ``values`` change it
+    (``default_model``: the model is the provider's unpinned default)."""
     known: ProviderFacts = facts.provider(provider)
     disabled = _truthy(values.get("CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS"))
-    newer = facts.is_newer_model(model)
-    betas = list(known.stable_betas if disabled else known.betas)
-    if not newer:
-        betas = [b for b in betas if b not in ("context-1m-2025-08-07", MID_CONVERSATION_BETA)]
+    effort = facts.effort(model)
+    mid_conversation = facts.mid_conversation_system(model)
+    withheld = facts.withheld_betas(provider, model)
+    betas = [b for b in known.betas if not (disabled and b in known.experimental_betas) and b not in withheld]
+    if known.context_1m_default and default_model:
+        betas.insert(1, CONTEXT_1M_BETA)
+    if mid_conversation:
+        betas.append(MID_CONVERSATION_BETA)
     if known.betas_variable and values.get("ANTHROPIC_BETAS"):
-        added = [b.strip() for b in values["ANTHROPIC_BETAS"].split(",") if b.strip()]
-        at = betas.index(EFFORT_BETA) if EFFORT_BETA in betas else len(betas)
-        betas[at:at] = [b for b in added if b not in betas]
-    body_betas = known.stable_body_betas if disabled else known.body_betas
-    sources = {b: "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1 removes it" for b in betas if b not in known.stable_betas}
-    sources.update({b: "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1 removes it" for b in body_betas
-                    if b not in known.stable_body_betas})
+        betas += [b.strip() for b in values["ANTHROPIC_BETAS"].split(",") if b.strip() and b.strip() not in betas]
+    betas += [b for b in facts.extra_betas(model) if b not in betas]
+    if effort:
+        betas.append(EFFORT_BETA)
+    body_betas = tuple(b for b in known.body_betas if not (disabled and b in known.experimental_body_betas))
+    experimental = "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1 removes it"
+    sources = {b: experimental for b in (*known.experimental_betas, *known.experimental_body_betas)}
     for beta in (values.get("ANTHROPIC_BETAS") or "").split(","):
         if beta.strip() in betas:
             sources[beta.strip()] = "added by ANTHROPIC_BETAS: remove it there"
-    if "context-1m-2025-08-07" in betas:
-        sources["context-1m-2025-08-07"] = ("sent for models past Claude Code's 4.x list, even with "
-                                            "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1: pin an older model "
-                                            "(ANTHROPIC_MODEL)")
-    if MID_CONVERSATION_BETA in betas:
-        sources[MID_CONVERSATION_BETA] = ("sent for models past Claude Code's 4.x list, even with "
-                                          "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1: pin an older model "
-                                          "(ANTHROPIC_MODEL, e.g. claude-sonnet-4-6)")
-    sources["context_management"] = "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1 removes it"
-    sources["thinking"] = "Claude Code's thinking mode for this model: pin another model (ANTHROPIC_MODEL)"
-    sources["output_config"] = "Claude Code's effort for this model: pin another model (ANTHROPIC_MODEL)"
+    pin = "pin another model (ANTHROPIC_MODEL)"
+    sources[CONTEXT_1M_BETA] = "sent for the unpinned 1M-context default: pin ANTHROPIC_MODEL=claude-opus-4-8"
+    sources[MID_CONVERSATION_BETA] = (f"sent for {facts.family(model)}, even with "
+                                      f"CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1: {pin}, e.g. claude-opus-4-6")
+    sources[EFFORT_BETA] = f"sent with output_config.effort for {facts.family(model)}: {pin}"
+    sources["context_management"] = experimental
+    sources["thinking"] = f"Claude Code's thinking mode for {facts.family(model)}: {pin}"
+    sources["output_config"] = sources[EFFORT_BETA]
     headers = (("x-app", facts.headers.get("x-app", "cli")),
                ("anthropic-dangerous-direct-browser-access",
                 facts.headers.get("anthropic-dangerous-direct-browser-access", "true")))
     startup = {call.name for call in known.startup}
     return Shape(
-        facts_version=facts.version, provider=provider, betas=tuple(betas), body_betas=tuple(body_betas),
-        headers=headers, query=known.query, thinking=known.thinking or None,
-        context_management=known.context_management and not disabled,
-        effort=known.effort if newer and EFFORT_BETA in betas else None,
-        mid_conversation_system=MID_CONVERSATION_BETA in betas, preconnect="preconnect" in startup,
+        facts_version=facts.version, provider=provider, betas=tuple(betas), body_betas=body_betas,
+        headers=headers, query=known.query, thinking="adaptive" if facts.adaptive(model) else "enabled",
+        context_management=known.context_management and not disabled, effort=effort,
+        mid_conversation_system=mid_conversation, preconnect="preconnect" in startup,
         list_profiles="list_profiles" in startup, tier_probes=tier_probes, second_credential=second_credential,
         sources=sources)
 

@@ -45,12 +45,13 @@ def test_facts_apply_to_their_version_and_warn_outside_it() -> None:
 
 
 def test_the_anthropic_shape_is_what_claude_code_sends_and_the_variables_change_it() -> None:
-    shape = build_shape(FACTS, "anthropic", "claude-opus-4-8", {"ANTHROPIC_BETAS": "extra-2026-01-01"})
+    shape = build_shape(FACTS, "anthropic", "claude-opus-4-8", {"ANTHROPIC_BETAS": "extra-2026-01-01"},
+                        default_model=True)
     body, path, headers = shape.apply("stream", {"model": "claude-opus-4-8", "max_tokens": 16,
                                                  "messages": [{"role": "user", "content": "hi"}]}, "/v1/messages")
     assert path == "/v1/messages?beta=true" and headers["x-app"] == "cli"
     betas = headers["anthropic-beta"].split(",")
-    assert betas[0] == "claude-code-20250219" and MID_CONVERSATION_BETA in betas
+    assert betas[:2] == ["claude-code-20250219", "context-1m-2025-08-07"] and MID_CONVERSATION_BETA in betas
     assert betas.index("extra-2026-01-01") == betas.index("effort-2025-11-24") - 1  # appended before effort
     assert [m["role"] for m in body["messages"]] == ["user", "system"]
     assert body["thinking"] == {"type": "adaptive"} and body["output_config"] == {"effort": "high"}
@@ -62,13 +63,20 @@ def test_the_anthropic_shape_is_what_claude_code_sends_and_the_variables_change_
 
 
 def test_bedrock_carries_betas_in_the_body_ignores_anthropic_betas_and_budgets_its_thinking() -> None:
-    shape = build_shape(FACTS, "bedrock", "us.anthropic.claude-opus-4-6-v1", {"ANTHROPIC_BETAS": "x-2026-01-01"})
-    body, path, headers = shape.apply("stream", {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 16,
-                                                 "messages": [{"role": "user", "content": "hi"}]}, "/model/m/x")
-    assert path == "/model/m/x" and headers["anthropic-beta"] == "claude-code-20250219"
+    # observed: Claude Code 2.1.197 on Bedrock with us.anthropic.claude-opus-4-6-v1 (adaptive, effort) and with
+    # its default us.anthropic.claude-sonnet-4-5-20250929-v1:0 (thinking enabled, no effort)
+    opus = build_shape(FACTS, "bedrock", "us.anthropic.claude-opus-4-6-v1", {"ANTHROPIC_BETAS": "x-2026-01-01"})
+    body, path, headers = opus.apply("stream", {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 16,
+                                                "messages": [{"role": "user", "content": "hi"}]}, "/model/m/x")
+    assert path == "/model/m/x" and headers["anthropic-beta"] == "claude-code-20250219,effort-2025-11-24"
     assert body["anthropic_beta"] == ["interleaved-thinking-2025-05-14", "tool-search-tool-2025-10-19"]
+    assert body["thinking"] == {"type": "adaptive"} and body["output_config"] == {"effort": "high"}
+    sonnet = build_shape(FACTS, "bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", {})
+    body, _, headers = sonnet.apply("stream", {"max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]},
+                                    "/model/m/x")
+    assert headers["anthropic-beta"] == "claude-code-20250219" and "output_config" not in body
     assert body["thinking"] == {"type": "enabled", "budget_tokens": 1024} and body["max_tokens"] == 1025
-    assert "context_management" not in body and shape.extra_output_tokens == 1025
+    assert "context_management" not in body and sonnet.extra_output_tokens == 1025
 
 
 class _RefusingGateway:
@@ -193,7 +201,7 @@ def test_the_second_credential_never_reaches_a_report(tmp_path: Path, monkeypatc
     ("messages.1: Unexpected role \"system\". The Messages API accepts a top-level `system` parameter, not "
      "\"system\" as an input message role.", "mid-conversation system message", "forward the anthropic-beta header"),
     ("Unexpected value(s) `context-1m-2025-08-07` for the `anthropic-beta` header.", "beta context-1m-2025-08-07",
-     "pin an older model"),
+     "pin ANTHROPIC_MODEL=claude-opus-4-8"),  # observed: the pinned model is sent without context-1m
     ("Unexpected value(s) `prompt-caching-scope-2026-01-05` for the `anthropic-beta` header.",
      "beta prompt-caching-scope-2026-01-05", "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1 removes it"),
     ("output_config: Extra inputs are not permitted", "body field output_config", "pin another model"),
@@ -203,10 +211,26 @@ def test_a_refusal_names_claude_codes_beta_or_field_and_the_fix(refusal: str, fe
     from harness.checks.claude_code import name_rejected_feature
     from harness.observation import Observation
 
-    shape = build_shape(FACTS, "anthropic", "claude-opus-4-8", {})
+    shape = build_shape(FACTS, "anthropic", "claude-opus-4-8", {}, default_model=True)
     obs = Observation(probe="message", method="POST", url="http://gw/v1/messages", status=400,
                       body_text=json.dumps({"type": "error", "error": {"type": "invalid_request_error",
                                                                        "message": refusal}}))
     named = name_rejected_feature(Verdict(False, "expected 200; got 400", "request.invalid"), obs, shape)
     assert f"refuses Claude Code's {feature}" in named.message and fix in named.message
     assert named.cause == "request.invalid"
+
+
+OBSERVED = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "claude-code" / "models.json")
+                      .read_text())["calls"]
+
+
+@pytest.mark.parametrize("seen", OBSERVED, ids=lambda c: f"{c['mode']}:{c['env'] or 'default'}")
+def test_the_shape_is_what_claude_code_sent_for_each_model_and_provider(seen: dict[str, Any]) -> None:
+    """What the real claude -p sent on its main call (fixtures/claude-code/models.json), model by model."""
+    shape = build_shape(FACTS, seen["mode"], seen["model"], seen["env"],
+                        default_model="ANTHROPIC_MODEL" not in seen["env"])
+    assert set(shape.betas) == set(seen["anthropic_beta"])
+    assert list(shape.body_betas) == seen["body_anthropic_beta"]
+    assert (shape.thinking, shape.effort) == (seen["thinking"], seen["effort"])
+    assert shape.context_management == seen["context_management"]
+    assert shape.mid_conversation_system == ("system" in seen["roles"])
