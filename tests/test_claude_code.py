@@ -277,3 +277,22 @@ def test_claude_codes_start_up_call_to_a_gateway_is_checked(tmp_path: Path, monk
                                                     "Code's start-up preconnect, whose answer it ignores")
     missing = startup_hello(Observation(probe="startup_hello", method="HEAD", url="http://gw/api/hello", status=404))
     assert missing.warning and missing.cause == "endpoint.not-served" and "not documented" in missing.message
+
+
+def test_the_tier_probes_count_against_the_billable_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    with RunningEmulator() as emu:
+        reports = _machine(tmp_path, monkeypatch, user={"env": {
+            "CLAUDE_CODE_USE_BEDROCK": "1", "ANTHROPIC_BEDROCK_BASE_URL": f"{emu.url}/bedrock",
+            "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "ANTHROPIC_MODEL": "us.anthropic.claude-opus-4-6-v1"}}, project={})
+        monkeypatch.setenv("PATH", "/nonexistent")
+        refused = main(["check", "--claude-code", "--max-billable-calls", "4", "--report-dir", str(reports)])
+        err = capsys.readouterr().err
+        assert refused == 2 and "5 billable calls, 1 over --max-billable-calls 4" in err  # 3 tier probes + 2
+        assert not (reports / "report.json").exists()
+        assert main(["check", "--claude-code", "--max-billable-calls", "5", "--retries", "0", "--report-dir",
+                     str(reports)]) == 0
+    capsys.readouterr()
+    assert read_report(reports)["usage"]["billable_calls"] == 5
