@@ -111,7 +111,9 @@ class Ladder:
         self.stopped_reason: str | None = None
         self.check_ids = [c for c in checks.CHECK_LAYERS if (c != "model.access" or target.provider.control_plane)
                           and (c != "gateway.startup" or self._claude_code_gateway)]
-        self.check_ids = [c for c in self.check_ids if not c.startswith("claude-code.")] + _claude_code_ids(target)
+        ids = [c for c in self.check_ids if not c.startswith("claude-code.")]
+        at = ids.index("credentials.obtained") + 1  # Claude Code's start-up calls come before its first message
+        self.check_ids = ids[:at] + _claude_code_ids(target) + ids[at:]
         self.check_ids += list(CONFORMANCE_CHECKS) if profile == "full" else []
         self.prober = prober
         self.credential_factory = credential_factory

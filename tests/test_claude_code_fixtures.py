@@ -160,3 +160,13 @@ def test_the_check_sends_what_claude_code_sent(setting: str, tmp_path: Path) -> 
     for aspect in aspects:
         assert matches(aspect, SETTINGS[setting]["claude_code"], check), (aspect, SETTINGS[setting]["claude_code"],
                                                                          check)
+
+
+def test_a_one_turn_interactive_session_made_the_calls_of_claude_p() -> None:
+    """fixtures/claude-code/interactive.json: why the facts say a one-turn session calls what -p calls."""
+    sessions = json.loads((FIXTURES / "interactive.json").read_text())["sessions"]
+    for mode, session in sessions.items():
+        assert "pong from the claude-harness emulator." in session["screen"]
+        seen = sorted((r["m"], r["p"]) for r in session["requests"])
+        printed = sorted((r["method"], r["path"]) for r in recording(mode)["requests"])
+        assert seen == printed, mode
