@@ -368,6 +368,10 @@ def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolve
             roles[model] = [f"main ← {name} ({value.source}): the {chosen} alias, {why}"]
         else:
             roles[chosen] = [f"main ← {name} ({value.source})"]
+    elif known.main_tier in pinned:  # the default is a tier's model, and that tier is pinned
+        model, why = tier_model(known.main_tier)
+        roles[model] = [f"main ← not pinned: Claude Code {facts.version} uses the {known.main_tier} tier on "
+                        f"{provider}, {why}"]
     else:
         reported = f", reported as {known.main_reported}" if known.main_reported else ""
         roles[default_model] = [f"main ← not pinned: Claude Code {facts.version}'s default on {provider} "
@@ -407,7 +411,8 @@ def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolve
         notes.append(f"Claude Code {facts.version} probes each unpinned tier at start-up with one billable "
                      f"max_tokens 1 call ({', '.join(f'{p.tier} {p.model}' for p in probes)}); pin "
                      "ANTHROPIC_DEFAULT_OPUS_MODEL / _SONNET_ / _HAIKU_MODEL to models you can call to skip them")
-    defaulted = frozenset({f"claude-code:{default_model}"} if main is None else ())
+    defaulted = frozenset({f"claude-code:{default_model}"} if main is None and known.main_tier not in pinned
+                          else ())
     return ClaudeCodePlan(raws, provenance, notes, helper, facts, tier_probes, defaulted=defaulted)
 
 

@@ -51,6 +51,7 @@ class ProviderFacts:
     experimental_betas: tuple[str, ...] = ()  # what CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS=1 removes
     experimental_body_betas: tuple[str, ...] = ()
     context_1m_default: bool = False  # the unpinned default is the 1M-context variant
+    main_tier: str = "sonnet"  # the tier whose model is the main one when ANTHROPIC_MODEL is not set
     main_reported: str | None = None
 
 
@@ -132,7 +133,8 @@ def _parse(entry: Mapping[str, Any]) -> Facts:
             startup=tuple(StartupCall(**call) for call in raw["startup"]), tiers=dict(raw["tiers"]),
             betas_variable=raw["betas_variable"], experimental_betas=tuple(raw["experimental_betas"]),
             experimental_body_betas=tuple(raw.get("experimental_body_betas", ())),
-            context_1m_default=raw.get("context_1m_default", False), main_reported=raw.get("main_reported"))
+            context_1m_default=raw.get("context_1m_default", False), main_reported=raw.get("main_reported"),
+            main_tier=raw.get("main_tier", "sonnet"))
     models = entry["models"]
     return Facts(
         version=entry["version"], how=entry["how"], print_calls=tuple(entry["print_calls"]),

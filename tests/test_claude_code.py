@@ -296,3 +296,22 @@ def test_the_tier_probes_count_against_the_billable_budget(tmp_path: Path, monke
                      str(reports)]) == 0
     capsys.readouterr()
     assert read_report(reports)["usage"]["billable_calls"] == 5
+
+
+@pytest.mark.parametrize(("env", "main_model"), [
+    # observed with the real claude -p 2.1.197: unpinned, the main model is a tier's, so pinning that tier moves it
+    ({"ANTHROPIC_API_KEY": "k-123456", "ANTHROPIC_DEFAULT_OPUS_MODEL": "claude-opus-4-6"}, "claude-opus-4-6"),
+    ({"ANTHROPIC_API_KEY": "k-123456", "ANTHROPIC_DEFAULT_SONNET_MODEL": "claude-sonnet-4-6"}, "claude-opus-4-8"),
+    ({"CLAUDE_CODE_USE_FOUNDRY": "1", "ANTHROPIC_FOUNDRY_RESOURCE": "r", "ANTHROPIC_FOUNDRY_API_KEY": "k-123456",
+      "ANTHROPIC_DEFAULT_SONNET_MODEL": "claude-sonnet-4-6"}, "claude-sonnet-4-6"),
+    ({"CLAUDE_CODE_USE_FOUNDRY": "1", "ANTHROPIC_FOUNDRY_RESOURCE": "r", "ANTHROPIC_FOUNDRY_API_KEY": "k-123456",
+      "ANTHROPIC_DEFAULT_OPUS_MODEL": "claude-opus-4-6"}, "claude-sonnet-4-5"),
+    ({"CLAUDE_CODE_USE_BEDROCK": "1", "ANTHROPIC_DEFAULT_SONNET_MODEL": "us.anthropic.claude-sonnet-4-6"},
+     "us.anthropic.claude-sonnet-4-6"),
+    ({"CLAUDE_CODE_USE_VERTEX": "1", "ANTHROPIC_DEFAULT_SONNET_MODEL": "claude-sonnet-4-6"}, "claude-sonnet-4-6"),
+])
+def test_the_unpinned_main_model_follows_its_tier(env: dict[str, str], main_model: str) -> None:
+    cc = plan(resolve(env, []))
+    assert [r["model"] for r in cc.raws] == [main_model]
+    if env.get("CLAUDE_CODE_USE_BEDROCK"):  # the pinned tier is not probed at start-up; the others are
+        assert [p.tier for p in cc.tier_probes[f"claude-code:{main_model}"]] == ["opus", "haiku"]
