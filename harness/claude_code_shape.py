@@ -54,6 +54,7 @@ class Shape:
     effort: str | None
     mid_conversation_system: bool
     preconnect: bool  # HEAD <base URL>, unauthenticated (the Anthropic API and gateways)
+    preconnect_user_agent: str
     list_profiles: bool  # Bedrock ListInferenceProfiles
     tier_probes: tuple[TierProbe, ...] = ()
     second_credential: Secret | None = None  # x-api-key sent beside the bearer token (both variables set)
@@ -160,6 +161,7 @@ def build_shape(facts: Facts, provider: str, model: str, values: Mapping[str, st
         headers=headers, query=known.query, thinking="adaptive" if facts.adaptive(model) else "enabled",
         context_management=known.context_management and not disabled, effort=effort,
         mid_conversation_system=mid_conversation, preconnect="preconnect" in startup,
+        preconnect_user_agent=facts.headers.get("preconnect-user-agent", "Bun"),
         list_profiles="list_profiles" in startup, tier_probes=tier_probes, second_credential=second_credential,
         sources=sources)
 

@@ -153,7 +153,8 @@ class Ladder:
             obs = await self._probe("network", "GET", t.base_url, {"user-agent": base_headers(t)["user-agent"]})
             self._record("network.reachable", checks.endpoint_answers(obs), obs)
             if t.claude_code_shape is not None and t.claude_code_shape.preconnect and not self._blocked():
-                hello = await self._probe("startup_hello", "HEAD", t.base_url, {"user-agent": "Bun/1.4.0"})
+                hello = await self._probe("startup_hello", "HEAD", t.base_url,
+                                          {"user-agent": t.claude_code_shape.preconnect_user_agent})
                 self._record("gateway.startup", claude_code_checks.preconnect(hello), hello, blocks=False)
             elif self._claude_code_gateway and not self._blocked():
                 hello = await self._probe("startup_hello", "HEAD", t.base_url + "/api/hello",
