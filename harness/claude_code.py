@@ -16,17 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .claude_code_facts import Facts, all_facts
+from .claude_code_shape import TierProbe
+from .config import Target
 from .errors import ConfigError
+from .redact import Secret
 
-# The model roles Claude Code calls, with the variables that pin them (first found wins within a role).
-MODEL_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("main", ("ANTHROPIC_MODEL",)),
-    ("default", ("ANTHROPIC_DEFAULT_MODEL",)),
+# The tiers Claude Code's aliases resolve to, with the variables that pin them (first found wins within a tier).
+TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("opus", ("ANTHROPIC_DEFAULT_OPUS_MODEL",)),
     ("sonnet", ("ANTHROPIC_DEFAULT_SONNET_MODEL",)),
-    ("haiku (background tasks)", ("ANTHROPIC_DEFAULT_HAIKU_MODEL", "ANTHROPIC_SMALL_FAST_MODEL")),
+    ("haiku", ("ANTHROPIC_DEFAULT_HAIKU_MODEL", "ANTHROPIC_SMALL_FAST_MODEL")),
     ("fable", ("ANTHROPIC_DEFAULT_FABLE_MODEL",)),
 )
+MODES = ("print", "interactive")
 UNSUPPORTED_SWITCHES = {
     "CLAUDE_CODE_USE_MANTLE": "Amazon Bedrock (Mantle)", "CLAUDE_CODE_USE_ANTHROPIC_AWS": "Claude Platform on AWS",
 }
@@ -34,8 +37,6 @@ SKIP_AUTH = ("CLAUDE_CODE_SKIP_BEDROCK_AUTH", "CLAUDE_CODE_SKIP_VERTEX_AUTH", "C
 # Claude Code's own fallbacks when nothing is set (its Bedrock and Vertex docs).
 BEDROCK_DEFAULT_REGION = "us-east-1"
 VERTEX_DEFAULT_REGION = "us-east5"
-VERTEX_DEFAULT_MODEL = "claude-opus-5"
-FOUNDRY_DEFAULT_MODEL = "claude-opus-4-6"  # the opus alias on Foundry, which has no start-up model check
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,17 @@ class ClaudeCodePlan:
     provenance: dict[str, list[str]]  # target name -> "setting ← source" lines
     notes: list[str]
     helper: Value | None = None  # an apiKeyHelper this run did not execute
+    facts: Facts | None = None
+    tier_probes: dict[str, tuple[TierProbe, ...]] = field(default_factory=dict)  # target name -> start-up probes
+    second_key_env: str | None = None  # ANTHROPIC_API_KEY sent as x-api-key beside the bearer token
+    defaulted: frozenset[str] = frozenset()  # target names whose model is the provider's unpinned default
 
 
-def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodePlan:
+def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts | None = None,
+         mode: str = "print") -> ClaudeCodePlan:
+    """What Claude Code (the version ``facts`` were observed in) would call in ``mode`` (``print``: ``claude -p``;
+    ``interactive``: a session, which also runs background tasks on the haiku tier)."""
+    facts = facts or all_facts()[-1]
     for switch, name in UNSUPPORTED_SWITCHES.items():
         if _truthy(resolved.get(switch)):
             source = resolved.values[switch].source
@@ -137,15 +146,23 @@ def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodeP
                               "what Claude Code reaches is the gateway, with the gateway's own credential.",
                               fix="Check the gateway itself: --provider with --base-url, --gateway and the credential "
                                   "the gateway expects.")
+    if mode not in MODES:
+        raise ConfigError(f"--claude-code-mode {mode!r} is not one of {', '.join(MODES)}.",
+                          fix="print checks what claude -p calls; interactive adds the background (haiku) model.")
     notes = [f"shadowed: {line}" for line in resolved.shadowed]
+    for name, why in facts.not_read.items():
+        if resolved.get(name) is not None:
+            notes.append(f"warning: {name} is set ({resolved.values[name].source}), but Claude Code {facts.version} "
+                         f"{why}")
+    second_key: str | None = None
     used: list[str] = []
     raw: dict[str, Any] = {}
     helper = resolved.settings.get("apiKeyHelper")
     overrides: dict[str, dict[str, Any]] = {}  # per model role: settings that differ from the provider's
     if _truthy(resolved.get("CLAUDE_CODE_USE_BEDROCK")):
-        default_model = _bedrock(resolved, raw, used, notes, overrides)
+        default_model = _bedrock(resolved, raw, used, notes, overrides, facts)
     elif _truthy(resolved.get("CLAUDE_CODE_USE_VERTEX")):
-        default_model = _vertex(resolved, raw, used, notes)
+        default_model = _vertex(resolved, raw, used, notes, facts)
     elif _truthy(resolved.get("CLAUDE_CODE_USE_FOUNDRY")):
         raw["provider"] = "foundry"
         used.append(f"provider foundry ← CLAUDE_CODE_USE_FOUNDRY ({resolved.values['CLAUDE_CODE_USE_FOUNDRY'].source})")
@@ -155,18 +172,18 @@ def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodeP
                 raw[key] = found.value
                 used.append(f"{key} ← {name} ({found.source})")
         token, key_value = resolved.get("ANTHROPIC_FOUNDRY_AUTH_TOKEN"), resolved.get("ANTHROPIC_FOUNDRY_API_KEY")
-        if token is not None:  # the token wins, as in Claude Code
+        token_read = "ANTHROPIC_FOUNDRY_AUTH_TOKEN" not in facts.not_read
+        if token is not None and token_read:  # the token wins where Claude Code reads it
             raw.update(auth="bearer", api_key_env="ANTHROPIC_FOUNDRY_AUTH_TOKEN")
             used.append(f"credential ← ANTHROPIC_FOUNDRY_AUTH_TOKEN ({token.source}), sent as a bearer token")
-            if key_value is not None:
-                notes.append("ANTHROPIC_FOUNDRY_API_KEY is set too; Claude Code uses the auth token")
         elif key_value is not None:
-            raw.update(auth="api-key", api_key_env="ANTHROPIC_FOUNDRY_API_KEY")
-            used.append(f"credential ← ANTHROPIC_FOUNDRY_API_KEY ({key_value.source})")
+            raw.update(auth="x-api-key", api_key_env="ANTHROPIC_FOUNDRY_API_KEY")
+            used.append(f"credential ← ANTHROPIC_FOUNDRY_API_KEY ({key_value.source}), sent as x-api-key (as "
+                        f"Claude Code {facts.version} sends it, not api-key)")
         else:
             raw["auth"] = "entra"
-            used.append("credential ← the Azure default credential chain (no Foundry key or token is set)")
-        default_model = FOUNDRY_DEFAULT_MODEL
+            used.append("credential ← the Azure default credential chain (no Foundry key is set)")
+        default_model = facts.provider("foundry").main
     else:
         raw["provider"] = "anthropic"
         base = resolved.get("ANTHROPIC_BASE_URL")
@@ -179,6 +196,10 @@ def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodeP
         if token is not None:
             raw.update(auth="bearer", api_key_env="ANTHROPIC_AUTH_TOKEN")
             used.append(f"credential ← ANTHROPIC_AUTH_TOKEN ({token.source}), sent as Authorization: Bearer")
+            if key_value is not None:
+                second_key = "ANTHROPIC_API_KEY"
+                used.append(f"credential ← ANTHROPIC_API_KEY ({key_value.source}) too, sent as x-api-key: Claude "
+                            f"Code {facts.version} sends both headers")
         elif key_value is not None:
             raw.update(auth="x-api-key", api_key_env="ANTHROPIC_API_KEY")
             used.append(f"credential ← ANTHROPIC_API_KEY ({key_value.source}), sent as x-api-key")
@@ -194,7 +215,7 @@ def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodeP
                               "apiKeyHelper); it would use a claude.ai login, which the harness cannot check.",
                               fix="Export the key Claude Code should use, or check a provider with --provider.",
                               cause="config.missing-credentials")
-        default_model = "claude-haiku-4-5"
+        default_model = facts.provider("anthropic").main
     headers = resolved.get("ANTHROPIC_CUSTOM_HEADERS")
     if headers is not None:
         pairs = {}
@@ -212,7 +233,14 @@ def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodeP
     for refresh in ("awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh"):
         if refresh in resolved.settings:
             notes.append(f"{refresh} is set ({resolved.settings[refresh].source}); it is never run by the harness")
-    return _with_models(raw, used, notes, resolved, default_model, helper, overrides)
+    betas = resolved.get("ANTHROPIC_BETAS")
+    if betas is not None:
+        where = "appended to its anthropic-beta header" if facts.provider(raw["provider"]).betas_variable else \
+            f"ignored by Claude Code {facts.version} on this provider (observed)"
+        used.append(f"betas {betas.value} ← ANTHROPIC_BETAS ({betas.source}), {where}")
+    cc = _with_models(raw, used, notes, resolved, default_model, helper, overrides, facts, mode)
+    cc.second_key_env = second_key
+    return cc
 
 
 def _take(resolved: Resolved, raw: dict[str, Any], used: list[str], key: str, names: Sequence[str]) -> bool:
@@ -225,7 +253,7 @@ def _take(resolved: Resolved, raw: dict[str, Any], used: list[str], key: str, na
 
 
 def _bedrock(resolved: Resolved, raw: dict[str, Any], used: list[str], notes: list[str],
-             overrides: dict[str, dict[str, Any]]) -> str:
+             overrides: dict[str, dict[str, Any]], facts: Facts) -> str:
     raw["provider"] = "bedrock"
     used.append(f"provider bedrock ← CLAUDE_CODE_USE_BEDROCK ({resolved.values['CLAUDE_CODE_USE_BEDROCK'].source})")
     if not _take(resolved, raw, used, "region", ("AWS_REGION", "AWS_DEFAULT_REGION")):
@@ -249,23 +277,25 @@ def _bedrock(resolved: Resolved, raw: dict[str, Any], used: list[str], notes: li
         used.append(f"header X-Amzn-Bedrock-Service-Tier ← ANTHROPIC_BEDROCK_SERVICE_TIER ({tier.source})")
     small = resolved.get("ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION")
     if small is not None:
-        overrides["haiku (background tasks)"] = {"region": small.value}
+        overrides["haiku"] = {"region": small.value}
         notes.append(f"the background (haiku) model is called in {small.value} "
                      f"(ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION, {small.source})")
-    return f"{bedrock_prefix(str(raw['region']), resolved)}.anthropic.claude-opus-5"
+    raw["_geo"] = bedrock_prefix(str(raw["region"]), resolved, facts)
+    return facts.provider("bedrock").main.format(geo=raw["_geo"])
 
 
-def bedrock_prefix(region: str, resolved: Resolved) -> str:
-    """Claude Code's cross-region profile prefix for a region (ANTHROPIC_BEDROCK_REGION_PREFIX overrides it)."""
+def bedrock_prefix(region: str, resolved: Resolved, facts: Facts | None = None) -> str:
+    """Claude Code's cross-region profile prefix for a region (ANTHROPIC_BEDROCK_REGION_PREFIX overrides it in the
+    versions that read it)."""
     chosen = resolved.get("ANTHROPIC_BEDROCK_REGION_PREFIX")
     if region.startswith("us-gov-"):
         return "us-gov"
-    if chosen is not None:
+    if chosen is not None and "ANTHROPIC_BEDROCK_REGION_PREFIX" not in (facts or all_facts()[-1]).not_read:
         return chosen.value
     return next((p for r, p in (("us-", "us"), ("eu-", "eu"), ("ap-", "apac")) if region.startswith(r)), "global")
 
 
-def _vertex(resolved: Resolved, raw: dict[str, Any], used: list[str], notes: list[str]) -> str:
+def _vertex(resolved: Resolved, raw: dict[str, Any], used: list[str], notes: list[str], facts: Facts) -> str:
     raw["provider"] = "vertex"
     used.append(f"provider vertex ← CLAUDE_CODE_USE_VERTEX ({resolved.values['CLAUDE_CODE_USE_VERTEX'].source})")
     if not _take(resolved, raw, used, "region", ("CLOUD_ML_REGION",)):
@@ -279,7 +309,7 @@ def _vertex(resolved: Resolved, raw: dict[str, Any], used: list[str], notes: lis
         raw["gateway"] = True
     raw["auth"] = "adc"
     used.append("credential ← Google Application Default Credentials")
-    return VERTEX_DEFAULT_MODEL
+    return facts.provider("vertex").main
 
 
 def vertex_region_variable(model: str) -> str | None:
@@ -301,26 +331,72 @@ def vertex_region_variable(model: str) -> str | None:
 
 
 def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolved: Resolved, default_model: str,
-                 helper: Value | None, overrides: Mapping[str, dict[str, Any]] | None = None) -> ClaudeCodePlan:
+                 helper: Value | None, overrides: Mapping[str, dict[str, Any]], facts: Facts,
+                 mode: str) -> ClaudeCodePlan:
+    """The models this mode calls: the main one (pinned, an alias of a tier, or the version's default), plus the
+    background haiku tier in an interactive session; and on Bedrock and Vertex the start-up probe of each
+    unpinned tier."""
+    provider = str(raw["provider"])
+    known = facts.provider(provider)
+    geo = str(raw.pop("_geo", "us"))
+    pinned: dict[str, tuple[str, Value]] = {}
+    for tier, names in TIERS:
+        found = next(((n, v) for n in names if (v := resolved.get(n)) is not None), None)
+        if found is not None:
+            pinned[tier] = found
+
+    def tier_model(tier: str) -> tuple[str, str]:
+        if tier in pinned:
+            name, value = pinned[tier]
+            return value.value.removesuffix("[1m]"), f"{name} ({value.source})"
+        template = known.tiers.get(tier)
+        if template is not None:
+            return template.format(geo=geo), f"not pinned: Claude Code {facts.version}'s {tier} default (observed)"
+        fallback = "claude-haiku-4-5" if provider == "anthropic" and tier == "haiku" else default_model
+        return fallback, f"not pinned: Claude Code's {tier} default (its docs; not observed)"
+
     roles: dict[str, list[str]] = {}  # model -> roles and where each came from
     extra: dict[str, dict[str, Any]] = {}  # model -> per-model settings (a region of its own)
-    setting_model = resolved.settings.get("model")
-    for role, names in MODEL_ROLES:
-        found = next(((n, v) for n in names if (v := resolved.get(n)) is not None), None)
-        if found is None and role == "main" and setting_model is not None:
-            found = ("model setting", setting_model)
-        if found is not None:
-            name, value = found
-            model = value.value.removesuffix("[1m]")
-            roles.setdefault(model, []).append(f"{role} ← {name} ({value.source})")
-            extra[model] = {**extra.get(model, {}), **(overrides or {}).get(role, {})}
-    if not roles:
-        roles[default_model] = [f"main ← not pinned: Claude Code's default ({default_model})"]
+    main = next(((n, v) for n in ("ANTHROPIC_MODEL",) if (v := resolved.get(n)) is not None), None)
+    if main is None and resolved.settings.get("model") is not None:
+        main = ("model setting", resolved.settings["model"])
+    if main is not None:
+        name, value = main
+        chosen = value.value.removesuffix("[1m]")
+        if chosen in dict(TIERS):  # an alias: the tier's pinned model or its default
+            model, why = tier_model(chosen)
+            roles[model] = [f"main ← {name} ({value.source}): the {chosen} alias, {why}"]
+        else:
+            roles[chosen] = [f"main ← {name} ({value.source})"]
+    elif known.main_tier in pinned:  # the default is a tier's model, and that tier is pinned
+        model, why = tier_model(known.main_tier)
+        roles[model] = [f"main ← not pinned: Claude Code {facts.version} uses the {known.main_tier} tier on "
+                        f"{provider}, {why}"]
+    else:
+        reported = f", reported as {known.main_reported}" if known.main_reported else ""
+        roles[default_model] = [f"main ← not pinned: Claude Code {facts.version}'s default on {provider} "
+                                f"({default_model}{reported}; observed with claude -p)"]
+    main_model = next(iter(roles))
+    calls = facts.print_calls if mode == "print" else facts.interactive_calls
+    for tier in (t for t in calls if t != "main"):
+        model, why = tier_model(tier)
+        roles.setdefault(model, []).append(f"{tier} (background tasks, interactive sessions) ← {why}")
+        extra[model] = {**extra.get(model, {}), **overrides.get(tier, {})}
+    for tier, (name, value) in pinned.items():
+        if tier not in calls:
+            called = ("is called only in interactive sessions (background tasks); --claude-code-mode interactive "
+                      "checks it") if tier in facts.interactive_calls else f"is called only when the {tier} alias " \
+                "is chosen (--model, /model)"
+            notes.append(f"{name} ({value.value}, {value.source}) is not called by claude -p (Claude Code "
+                         f"{facts.version}, observed): it {called}")
+    probes = tuple(TierProbe(tier, template.format(geo=geo)) for tier, template in known.tiers.items()
+                   if tier not in pinned)
     raws, provenance = [], {}
-    for model, why in roles.items():
+    for model, reasons in roles.items():
         name = f"claude-code:{model}"
         target = {**raw, "name": name, "model": model, "claude_code": True, **extra.get(model, {})}
-        lines = [*used, *why]
+        lines = [f"mode ← {mode} ({'claude -p' if mode == 'print' else 'an interactive session'}); facts of "
+                 f"Claude Code {facts.version}", *used, *reasons]
         if target.get("region") != raw.get("region"):
             lines.append(f"region for this model ← {target['region']} (ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION)")
         variable = vertex_region_variable(model) if raw.get("provider") == "vertex" else None
@@ -330,4 +406,29 @@ def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolve
             lines.append(f"region for this model ← {variable} ({region.source})")
         raws.append(target)
         provenance[name] = lines
-    return ClaudeCodePlan(raws, provenance, notes, helper)
+    tier_probes = {f"claude-code:{main_model}": probes} if probes else {}
+    if probes:
+        notes.append(f"Claude Code {facts.version} probes each unpinned tier at start-up with one billable "
+                     f"max_tokens 1 call ({', '.join(f'{p.tier} {p.model}' for p in probes)}); pin "
+                     "ANTHROPIC_DEFAULT_OPUS_MODEL / _SONNET_ / _HAIKU_MODEL to models you can call to skip them")
+    defaulted = frozenset({f"claude-code:{default_model}"} if main is None and known.main_tier not in pinned
+                          else ())
+    return ClaudeCodePlan(raws, provenance, notes, helper, facts, tier_probes, defaulted=defaulted)
+
+
+def attach_shapes(targets: Sequence[Target], cc: ClaudeCodePlan, values: Mapping[str, str]) -> list[Target]:
+    """Each target in Claude Code's shape: its betas, headers and body features, the second credential header
+    it sends, and (on the main model's target) its start-up calls."""
+    from dataclasses import replace
+
+    from .claude_code_shape import build_shape
+
+    facts = cc.facts or all_facts()[-1]
+    second = None
+    if cc.second_key_env and values.get(cc.second_key_env):
+        second = Secret(values[cc.second_key_env], kind="API key", source=cc.second_key_env)
+    return [replace(t, claude_code_shape=build_shape(facts, t.provider.name, t.model, values,
+                                                     tier_probes=cc.tier_probes.get(t.id, ()),
+                                                     second_credential=second,
+                                                     default_model=t.id in cc.defaulted))
+            for t in targets]

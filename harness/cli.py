@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --claude-code: one more settings file, as Claude Code's --settings")
     check.add_argument("--run-helpers", action="store_true",
                        help="with --claude-code: run apiKeyHelper (never run otherwise)")
+    check.add_argument("--claude-code-mode", choices=("print", "interactive"), default="print",
+                       help="with --claude-code: the models claude -p calls (print, the default) or an interactive "
+                            "session's (adds the background haiku model)")
     check.add_argument("--emulator", action="store_true", help="start the built-in emulator and check against it")
     check.add_argument("--mocked", action="store_true", help="like --emulator, in-process: no socket at all")
     check.add_argument("--fault", action="append", default=[], metavar="NAME",

@@ -240,7 +240,7 @@ def _check_replay(args: argparse.Namespace, env: Mapping[str, str], options: Run
 
 def _check_claude_code(args: argparse.Namespace, env: Mapping[str, str], options: RunOptions) -> dict[str, Any]:
     """The targets Claude Code would call, from its variables and settings files, each with its provenance."""
-    from .claude_code import parse_settings, plan, resolve, settings_paths
+    from .claude_code import attach_shapes, parse_settings, plan, resolve, settings_paths
     from .claude_code_network import network_settings, prepared
 
     home = Path(env.get("HOME") or Path.home())
@@ -257,20 +257,30 @@ def _check_claude_code(args: argparse.Namespace, env: Mapping[str, str], options
     helper_output = None
     if args.run_helpers and resolved.settings.get("apiKeyHelper") is not None:
         helper_output = _run_api_key_helper(resolved.settings["apiKeyHelper"].value)
-    cc = plan(resolved, helper_output=helper_output)
+    from .claude_code_facts import choose, installed_version
+
+    applied = choose(installed_version(env))
+    cc = plan(resolved, helper_output=helper_output, facts=applied.facts,
+              mode=getattr(args, "claude_code_mode", "print"))
     merged = {name: value.value for name, value in resolved.values.items()}
     if helper_output is not None:
         merged["CLAUDE_HARNESS_API_KEY_HELPER_OUTPUT"] = helper_output
     flags = _flag_target(args)
-    targets = build_targets([_apply_flags(raw, flags) for raw in cc.raws], merged)
+    targets = attach_shapes(build_targets([_apply_flags(raw, flags) for raw in cc.raws], merged), cc, merged)
     files_read = ", ".join(f.label for f in files) or "none"
-    notes = [f"Claude Code configuration: settings files read: {files_read}", *cc.notes]
+    warning = applied.warning()
+    notes = [f"Claude Code configuration: settings files read: {files_read}", *applied.notes(),
+             *([f"warning: {warning}"] if warning else []), *cc.notes]
+    for note in notes[1:]:  # the plan as Claude Code would run it, before anything is sent
+        print(note, file=sys.stdout if args.format == "text" else sys.stderr)  # --format json stays JSON
     net = network_settings({name: (v.value, v.source) for name, v in resolved.values.items()})  # docs/proxies.md
     with prepared(net, options) as net_options:
         report = run_and_report(targets, mode="live", options=net_options, record_to=args.record,
                                 notes=notes + net.notes)
     for target in report["targets"]:
-        target["provenance"] = cc.provenance.get(target["id"], []) + net.provenance
+        target["provenance"] = cc.provenance.get(target["id"], []) + next(
+            (t.claude_code_shape.describe() for t in targets if t.id == target["id"] and t.claude_code_shape),
+            []) + net.provenance
     return report
 
 

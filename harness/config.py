@@ -73,6 +73,7 @@ class Target:
     project: str | None = None  # Vertex: Google Cloud project (None: the one ADC resolves)
     aws_keys: tuple[Secret, Secret, Secret | None] | None = None  # static keys from the environment, if given
     claude_code: bool = False  # checked as Claude Code would use it (its start-up calls too)
+    claude_code_shape: Any = None  # a claude_code_shape.Shape: what Claude Code adds to each probe, its start-up
 
     @property
     def placement(self) -> Placement:

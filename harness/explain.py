@@ -29,6 +29,8 @@ _PHASES = (
     ("tls", re.compile(r"certificate verify failed|ssl|tls handshake", re.I)),
     ("timeout", re.compile(r"timed? ?out|timeout", re.I)),
     ("connect", re.compile(r"connection refused|connecterror|failed to establish|unreachable|"
+                           r"unable to connect to api|connectionrefused|failedtoopensocket|"  # Claude Code
+                           r"connection to the api was lost|"
                            r"apiconnectionerror|connection error\.|connection reset|remote ?protocol ?error|"
                            r"server disconnected", re.I)),
     ("credential", re.compile(
@@ -89,7 +91,8 @@ def infer_auth(text: str, provider: str, auth: str | None) -> str:
 
 
 _CLAUDE_CODE = re.compile(r"API Error|Please run /login|Try --model to switch|/model to switch|apiKeyHelper|"
-                          r"Request rejected \(\d{3}\)", re.I)
+                          r"Request rejected \(\d{3}\)|Fix external API key|Credit balance is too low|"
+                          r"issue with the selected model|Unable to connect to API|\"type\":\s*\"result\"", re.I)
 
 
 # boto3 / botocore: "An error occurred (AccessDeniedException) when calling the InvokeModel operation: …"
@@ -109,8 +112,31 @@ def _boto(text: str) -> tuple[int | None, dict[str, str], str, bool] | None:
     return ERROR_STATUS.get(name), {"x-amzn-errortype": name}, message, in_stream and "Stream" in operation
 
 
+def claude_code_result(text: str) -> tuple[str, int | None] | None:
+    """Claude Code's ``--output-format json`` line, pasted whole: its printed text and the HTTP status it saw."""
+    stripped = text.strip()
+    if not (stripped.startswith("{") and '"type"' in stripped and '"result"' in stripped):
+        return None
+    try:
+        line = json.loads(stripped)
+    except ValueError:
+        try:  # the line, and whatever was pasted after it
+            line = json.loads(stripped.splitlines()[0])
+        except ValueError:
+            return None
+    if not isinstance(line, dict) or line.get("type") != "result" or not isinstance(line.get("result"), str):
+        return None
+    status = line.get("api_error_status")
+    return line["result"], status if isinstance(status, int) and not isinstance(status, bool) else None
+
+
 def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[str, Any]:
     """Diagnose a pasted error. Without a provider, every provider's steps are shown, each labelled."""
+    from_json = claude_code_result(text)
+    if from_json is not None:  # Claude Code's JSON line: read its printed text, with the status it names
+        printed, seen_status = from_json
+        text = printed if seen_status is None or _status(printed) is not None else f"API Error: {seen_status} " \
+            f"{printed}"
     status = _status(text)
     body = _body(text)
     headers = _headers(text)

@@ -22,6 +22,7 @@ import httpx
 from . import checks
 from .auth import CredentialFactory, Credentials, auth_headers, base_headers, obtain_credentials
 from .checks import Verdict
+from .checks import claude_code as claude_code_checks
 from .checks.basic import Context, startup_hello
 from .checks.buffering import judge_buffering
 from .checks.conformance import (
@@ -51,7 +52,8 @@ from .reproduce import curl_command, sdk_snippet
 from .wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
 
 # Probes that generate (and bill) when the endpoint accepts them; a rejected one bills nothing.
-BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_model"})
+BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_model",
+                             "tier_opus", "tier_sonnet", "tier_haiku", "tier_fable"})  # Claude Code's tier probes
 BAD_KEY = "bad-key-from-claude-harness"
 NOT_RECORDED_HEADER = "x-claude-harness-not-recorded"  # set by replay on an answer the recording lacks
 UNKNOWN_MODEL = "nonexistent-model-from-claude-harness"
@@ -123,6 +125,9 @@ class Ladder:
         self.stopped_reason: str | None = None
         self.check_ids = [c for c in checks.CHECK_LAYERS if (c != "model.access" or target.provider.control_plane)
                           and (c != "gateway.startup" or self._claude_code_gateway)]
+        ids = [c for c in self.check_ids if not c.startswith("claude-code.")]
+        at = ids.index("credentials.obtained") + 1  # Claude Code's start-up calls come before its first message
+        self.check_ids = ids[:at] + _claude_code_ids(target) + ids[at:]
         self.check_ids += list(CONFORMANCE_CHECKS) if profile == "full" else []
         self.prober = prober
         self.credential_factory = credential_factory
@@ -138,6 +143,8 @@ class Ladder:
     @property
     def _claude_code_gateway(self) -> bool:
         t = self.target
+        if t.claude_code_shape is not None:
+            return bool(t.claude_code_shape.preconnect)
         return t.claude_code and t.gateway and t.provider.name == "anthropic"
 
     async def execute(self) -> TargetRun:
@@ -169,10 +176,14 @@ class Ladder:
         agent = {"user-agent": base_headers(t)["user-agent"]}
         network = await self._start(self._probe("network", "GET", t.base_url, agent))
         hello = None
-        if self._claude_code_gateway:
+        shape = t.claude_code_shape
+        if shape is not None and shape.preconnect:  # Claude Code's unauthenticated HEAD of its base URL
+            hello = await self._start(self._probe("startup_hello", "HEAD", t.base_url,
+                                                  {"user-agent": shape.preconnect_user_agent}))
+        elif self._claude_code_gateway:
             hello = await self._start(self._probe("startup_hello", "HEAD", t.base_url + "/api/hello", agent))
         self._credentials = await obtain_credentials(t, self.credential_factory)
-        for value in self._credentials.secret_values:
+        for value in [*self._credentials.secret_values, *(shape.secret_values() if shape is not None else [])]:
             self._prober.redactor.add(value)
         calls = None
         if self._credential_verdict(dict(self._credentials.details)).passed:
@@ -180,7 +191,8 @@ class Ladder:
 
         self._record("network.reachable", checks.endpoint_answers(await network), await network)
         if hello is not None and not self._blocked():
-            self._record("gateway.startup", startup_hello(await hello), await hello, blocks=False)
+            judge = claude_code_checks.preconnect if shape is not None and shape.preconnect else startup_hello
+            self._record("gateway.startup", judge(await hello), await hello, blocks=False)
         if self._blocked():
             return
         details = dict(self._credentials.details)
@@ -190,6 +202,10 @@ class Ladder:
         self._record("credentials.obtained", self._credential_verdict(details), None)
         if self._blocked() or calls is None:
             return
+        if shape is not None:  # Claude Code's own start-up calls (profile list, tier probes), judged next
+            await self._claude_code_startup()
+            if self._blocked():
+                return
 
         if calls.model_info is not None:
             self._lifecycle_from_models_api(await calls.model_info)
@@ -357,6 +373,23 @@ class Ladder:
         verdict = judge_model_access(availability, profile, t.region or "")
         self._record("model.access", verdict, availability or profile, blocks=False)
 
+    async def _claude_code_startup(self) -> None:
+        """Claude Code's own start-up calls (checks/claude_code.py): ListInferenceProfiles, then one billable
+        max_tokens 1 probe per unpinned tier; a refused tier fails the target, as it fails Claude Code."""
+        t = self.target
+        shape = t.claude_code_shape
+        if shape.list_profiles:
+            obs = await self._authed("list_profiles", "GET", "/inference-profiles?type=SYSTEM_DEFINED", None,
+                                     base=control_url(t.base_url))
+            self._record("claude-code.list-profiles", claude_code_checks.list_profiles(obs, shape.tier_probes), obs,
+                         blocks=False)
+        for tier in shape.tier_probes:
+            body = message_body(t.provider.wire, tier.model, 1, stream=False)
+            obs = await self._api(tier.probe, "message", body, model=tier.model)
+            ctx = Context(t.provider.name, t.auth, tier.model)
+            self._record(f"claude-code.tier-{tier.tier}", claude_code_checks.tier_probe(obs, tier, ctx), obs,
+                         blocks=False)
+
     def _context(self) -> Context:
         return Context(self.target.provider.name, self.target.auth, self.target.model)
 
@@ -448,14 +481,17 @@ class Ladder:
         """A Messages API call, addressed and shaped the provider's way (the clouds put the model in the path)."""
         t = self.target
         shaped = t.provider.body(kind, body, t.anthropic_version)
-        return await self._authed(probe, "POST", self._path(kind, model or t.model), shaped, stream=kind == "stream")
+        path, extra = self._path(kind, model or t.model), None
+        if t.claude_code_shape is not None and probe in ("message", "stream"):  # Claude Code's betas and fields
+            shaped, path, extra = t.claude_code_shape.apply(kind, shaped, path)
+        return await self._authed(probe, "POST", path, shaped, stream=kind == "stream", extra_headers=extra)
 
     async def _authed(self, probe: str, method: str, path: str, body: Any, *, stream: bool = False,
-                      base: str | None = None) -> Observation:
+                      base: str | None = None, extra_headers: dict[str, str] | None = None) -> Observation:
         """A request with the target's credential, to ``path`` under the base URL (or under ``base``: Bedrock's
         control plane)."""
         assert self._credentials is not None and self._credentials.ok
-        headers = {**base_headers(self.target), **self._credentials.headers}
+        headers = {**base_headers(self.target), **self._credentials.headers, **(extra_headers or {})}
         if method == "GET":
             headers.pop("content-type", None)
         return await self._probe(probe, method, (base or self.target.base_url) + path, headers, body, stream=stream,
@@ -494,6 +530,9 @@ class Ladder:
 
     def _record(self, check_id: str, verdict: Verdict, obs: Observation | None, *, blocks: bool = True) -> None:
         t = self.target
+        if t.claude_code_shape is not None and obs is not None and not verdict.passed and obs.probe in ("message",
+                                                                                                       "stream"):
+            verdict = claude_code_checks.name_rejected_feature(verdict, obs, t.claude_code_shape)
         if obs is not None and obs.header(NOT_RECORDED_HEADER) and not verdict.passed:
             # replaying a recording that never saw this probe: say so, do not blame the endpoint
             verdict = Verdict.skip(f"not recorded: the replayed recording has no {obs.probe} answer")
@@ -545,6 +584,14 @@ class Ladder:
                               self.profile)
         self.run.checks.sort(key=lambda c: order.get(c.id, len(order)))
         return self.run
+
+
+def _claude_code_ids(target: Target) -> list[str]:
+    shape = target.claude_code_shape
+    if shape is None:
+        return []
+    return (["claude-code.list-profiles"] if shape.list_profiles else []) + [f"claude-code.tier-{p.tier}"
+                                                                             for p in shape.tier_probes]
 
 
 def _status(verdict: Verdict) -> str:

@@ -65,6 +65,10 @@ def worst_case(targets: Sequence[Target], profile: str) -> Cost:
     for target in targets:
         calls += 2
         tokens += 2 * target.max_tokens
+        shape = target.claude_code_shape  # Claude Code's start-up tier probes (max_tokens 1) and thinking budget
+        if shape is not None:
+            calls += shape.billable_startup
+            tokens += shape.billable_startup + shape.extra_output_tokens
         if profile == "full":
             calls += 3  # max_tokens probe, and the negative probes should the endpoint accept them
             tokens += TRUNCATION_MAX_TOKENS + 2

@@ -19,6 +19,11 @@ CHECK_LAYERS: dict[str, str] = {
     "network.reachable": "network",
     "gateway.startup": "network",  # Claude Code's own start-up call to an Anthropic-format gateway (a hint)
     "credentials.obtained": "credentials",
+    "claude-code.list-profiles": "model",  # Claude Code's start-up calls on Bedrock / Vertex (check --claude-code)
+    "claude-code.tier-opus": "model",
+    "claude-code.tier-sonnet": "model",
+    "claude-code.tier-haiku": "model",
+    "claude-code.tier-fable": "model",
     "auth.accepted": "auth",
     "model.available": "model",
     "model.access": "model",  # Bedrock's control plane: access granted, offered in the region (a hint)

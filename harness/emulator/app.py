@@ -30,7 +30,7 @@ from . import responses as r
 from .faults import FAULTS, Fault
 from .retired import retired_answer
 from .tokens import acceptable_foreign_token, mint, verify
-from .validate import anthropic_generation_error, anthropic_request_error, openai_request_error
+from .validate import anthropic_generation_error, anthropic_request_error, openai_request_error, request_betas
 
 Provider = Literal["foundry", "anthropic", "openrouter", "bedrock", "vertex"]
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
@@ -183,13 +183,14 @@ class Emulator:
         return body
 
     @staticmethod
-    def _validate(provider: Provider, kind: Kind, body: dict[str, Any]) -> Response | None:
+    def _validate(provider: Provider, kind: Kind, body: dict[str, Any], betas: frozenset[str]) -> Response | None:
         """What the real API rejects with 400, the emulator rejects the same way (after authentication)."""
         if provider == "openrouter":
             problem = openai_request_error(body)
             return None if problem is None else JSONResponse({"error": {"code": 400, "message": problem}},
                                                              status_code=400)
-        problem = anthropic_request_error(body) if kind == "count_tokens" else anthropic_generation_error(body)
+        problem = anthropic_request_error(body, betas) if kind == "count_tokens" \
+            else anthropic_generation_error(body, betas)
         return None if problem is None else _invalid(problem)
 
     # --- the generic pipeline ------------------------------------------------------------------
@@ -208,7 +209,8 @@ class Emulator:
         if denied is not None:
             return denied
         if request.method == "POST":
-            rejected = self._validate(provider, kind, body)
+            rejected = self._validate(provider, kind, body,
+                                      request_betas(request.headers.get("anthropic-beta"), body))
             if rejected is not None:
                 return rejected
         if model.split("/")[-1].startswith(UNKNOWN_MODEL_PREFIX) and kind in SCOPE_KINDS["generate"]:
@@ -262,7 +264,9 @@ class Emulator:
 
     async def _cloud_answer(self, request: Request, provider: Provider, kind: Kind, model: str,
                             body: dict[str, Any], ids: dict[str, str]) -> Response:
-        problem = anthropic_request_error(body) if kind == "count_tokens" else anthropic_generation_error(body)
+        betas = request_betas(request.headers.get("anthropic-beta"), body)
+        problem = anthropic_request_error(body, betas) if kind == "count_tokens" \
+            else anthropic_generation_error(body, betas)
         if problem is not None:
             if provider == "bedrock":
                 return clouds.aws_error(400, "ValidationException", problem, ids)
@@ -429,9 +433,7 @@ class Emulator:
         kind, model = request.path_params["kind"], request.path_params.get("model_id", "")
         region = clouds.region_of(request) or "us-east-1"
         if kind == "inference-profiles" and not model:
-            profiles = [clouds.inference_profile(f"{g}.anthropic.claude-haiku-4-5-20251001-v1:0", region)
-                        for g in ("us", "eu", "global")]
-            return JSONResponse({"inferenceProfileSummaries": profiles}, headers=ids)
+            return JSONResponse({"inferenceProfileSummaries": clouds.system_profiles(region)}, headers=ids)
         if model.startswith(UNKNOWN_MODEL_PREFIX) or not clouds.plausible_model("bedrock", model):
             return clouds.aws_error(404, "ResourceNotFoundException", f"The model {model} does not exist.", ids)
         if kind == "inference-profiles":

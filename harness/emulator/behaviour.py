@@ -2,8 +2,11 @@
 
 Rules an app can rely on:
 - a tool is called when ``tool_choice`` is ``any`` (the first tool) or ``tool`` (that one), or with ``auto``
-  when the last user message names a tool (its name appears in the text); OpenAI's ``required`` and a named
-  function choice behave the same. The tool input is a minimal valid instance of the tool's input schema.
+  when the last user message names a tool (its name appears as a word in the text the user typed: the
+  ``<system-reminder>`` blocks a client such as Claude Code injects do not count); OpenAI's ``required`` and a
+  named function choice behave the same. The tool input is a minimal valid instance of the tool's input schema,
+  with harmless values where a property's name says what it holds (``echo pong`` for a command, an absolute path
+  that exists for a file path).
   A user turn that carries tool results is answered with text.
 - extended thinking (``thinking.type: enabled``) answers a thinking block, with a signature, before the text;
 - ``stop_sequences`` (OpenAI: ``stop``) cut the reply where one occurs; ``max_tokens``
@@ -15,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +54,15 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def minimal_instance(schema: Any) -> Any:
+# Harmless values for string properties whose name says what they hold (Claude Code's Bash, Read, Glob, Grep …).
+SENSIBLE_STRINGS = {"command": "echo pong", "file_path": "/etc/hosts", "path": "/etc/hosts",
+                    "notebook_path": "/etc/hosts", "pattern": "pong", "url": "http://127.0.0.1/",
+                    "query": "pong", "prompt": "say pong", "description": "a harmless probe from the emulator",
+                    "content": "pong", "old_string": "pong", "new_string": "pong"}
+SYSTEM_REMINDER = re.compile(r"<system-reminder>.*?(</system-reminder>|$)", re.DOTALL)
+
+
+def minimal_instance(schema: Any, name: str | None = None) -> Any:
     """The smallest value a JSON Schema accepts, for the schemas tools use (object, array, scalars, enum)."""
     if not isinstance(schema, dict):
         return {}
@@ -68,10 +80,13 @@ def minimal_instance(schema: Any) -> Any:
         kind = next((k for k in kind if k != "null"), "null")
     if kind == "object" or (kind is None and "properties" in schema):
         properties = schema.get("properties") or {}
-        return {name: minimal_instance(properties.get(name, {})) for name in schema.get("required") or []}
+        return {key: minimal_instance(properties.get(key, {}), key) for key in schema.get("required") or []}
     if kind == "array":
         return [minimal_instance(schema.get("items", {})) for _ in range(int(schema.get("minItems", 0)))]
     if kind == "string":
+        sensible = SENSIBLE_STRINGS.get(name or "")
+        if sensible is not None and len(sensible) >= int(schema.get("minLength", 1)) and "pattern" not in schema:
+            return sensible
         return "x" * max(1, int(schema.get("minLength", 1)))
     if kind == "integer":
         return int(schema.get("minimum", 0))
@@ -131,7 +146,8 @@ def _choose_tool(tools: list[dict[str, Any]], mode: str, name: Any, last_text: s
         return tools[0]
     if mode == "named":
         return next((t for t in tools if t["name"] == name), None)
-    return next((t for t in tools if t["name"].lower() in last_text.lower()), None)
+    typed = SYSTEM_REMINDER.sub(" ", last_text).lower()
+    return next((t for t in tools if re.search(rf"(?<![\w-]){re.escape(t['name'].lower())}(?![\w-])", typed)), None)
 
 
 def plan_anthropic(body: dict[str, Any]) -> Plan:

@@ -176,6 +176,8 @@ async def metadata(request: Request) -> Response:
     if request.headers.get("metadata-flavor") != "Google":
         return PlainTextResponse("Missing Metadata-Flavor:Google header.", status_code=403, headers=METADATA_FLAVOR)
     path = request.url.path.removeprefix("/computeMetadata/v1/")
+    if path.rstrip("/") == "instance":  # Node's gcp-metadata asks this to detect a metadata server
+        return PlainTextResponse("attributes/\nhostname\nid\nservice-accounts/\nzone\n", headers=METADATA_FLAVOR)
     if path == "project/project-id":
         return PlainTextResponse(EMULATOR_PROJECT, headers=METADATA_FLAVOR)
     if path.startswith("instance/service-accounts/default/token"):
@@ -235,6 +237,24 @@ def needs_inference_profile(model: str) -> bool:
 
 
 # --- Bedrock's control plane ---------------------------------------------------------------------------------
+# The foundation models behind the system-defined profiles ListInferenceProfiles returns (Claude Code looks its
+# tier defaults up in this list at start-up).
+PROFILE_MODELS = ("anthropic.claude-opus-5", "anthropic.claude-sonnet-5", "anthropic.claude-fable-5",
+                  "anthropic.claude-opus-4-8", "anthropic.claude-opus-4-7", "anthropic.claude-opus-4-6-v1",
+                  "anthropic.claude-sonnet-4-6", "anthropic.claude-opus-4-5-20251101-v1:0",
+                  "anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-haiku-4-5-20251001-v1:0")
+PROFILE_GEOS = ("us", "eu", "apac", "global")
+
+
+def system_profiles(region: str) -> list[dict[str, Any]]:
+    return [inference_profile(f"{geo}.{model}", region) for model in PROFILE_MODELS for geo in PROFILE_GEOS]
+
+
+def first_party_id(foundation_model: str) -> str:
+    """anthropic.claude-sonnet-4-5-20250929-v1:0 -> claude-sonnet-4-5-20250929 (for the lifecycle table)."""
+    return re.sub(r"-v\d+(:\d+)?$", "", foundation_model.removeprefix("anthropic."))
+
+
 def foundation_model(model_id: str, today: _dt.date) -> dict[str, Any]:
     from ..lifecycle import lookup
 

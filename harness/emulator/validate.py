@@ -11,6 +11,11 @@ ANTHROPIC_BLOCK_TYPES = frozenset({"text", "image", "document", "tool_use", "too
                                    "redacted_thinking", "server_tool_use", "web_search_tool_result", "search_result",
                                    "container_upload"})
 OPENAI_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+# Claude Code sends a mid-conversation ``role: "system"`` message with this beta (header, or Bedrock's body
+# ``anthropic_beta``); without it the API refuses the role in the words Claude Code's retry logic looks for.
+MID_CONVERSATION_SYSTEM_BETA = "mid-conversation-system-2026-04-07"
+UNEXPECTED_SYSTEM_ROLE = ("messages.{index}: Unexpected role \"system\". The Messages API accepts a top-level "
+                          "`system` parameter, not \"system\" as an input message role.")
 
 
 def _is_int(value: Any) -> bool:
@@ -21,8 +26,9 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def anthropic_request_error(body: dict[str, Any]) -> str | None:
-    """The Messages API's checks (count_tokens skips the max_tokens ones)."""
+def anthropic_request_error(body: dict[str, Any], betas: frozenset[str] = frozenset()) -> str | None:
+    """The Messages API's checks (count_tokens skips the max_tokens ones); ``betas`` are the request's
+    ``anthropic-beta`` values."""
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         return "messages: at least one message is required"
@@ -30,7 +36,11 @@ def anthropic_request_error(body: dict[str, Any]) -> str | None:
     if not isinstance(first, dict) or first.get("role") != "user":
         return "messages: first message must use the \"user\" role"
     for index, message in enumerate(messages):
-        if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
+        role = message.get("role") if isinstance(message, dict) else None
+        if role == "system" and index > 0:
+            if MID_CONVERSATION_SYSTEM_BETA not in betas:
+                return UNEXPECTED_SYSTEM_ROLE.format(index=index)
+        elif role not in ("user", "assistant"):
             return f"messages.{index}.role: Input should be 'user' or 'assistant'"
         content = message.get("content")
         if isinstance(content, list):
@@ -57,7 +67,7 @@ def anthropic_request_error(body: dict[str, Any]) -> str | None:
     return _thinking_error(body)
 
 
-def anthropic_generation_error(body: dict[str, Any]) -> str | None:
+def anthropic_generation_error(body: dict[str, Any], betas: frozenset[str] = frozenset()) -> str | None:
     """What /v1/messages adds to the shared checks: max_tokens."""
     max_tokens = body.get("max_tokens")
     if max_tokens is None:
@@ -69,7 +79,16 @@ def anthropic_generation_error(body: dict[str, Any]) -> str | None:
         budget = thinking.get("budget_tokens")
         if _is_int(budget) and budget >= max_tokens:
             return "`max_tokens` must be greater than `thinking.budget_tokens`"
-    return anthropic_request_error(body)
+    return anthropic_request_error(body, betas)
+
+
+def request_betas(header: str | None, body: dict[str, Any]) -> frozenset[str]:
+    """The betas a request turns on: the ``anthropic-beta`` header and the clouds' body ``anthropic_beta``."""
+    found = {b.strip() for b in (header or "").split(",") if b.strip()}
+    listed = body.get("anthropic_beta")
+    if isinstance(listed, list):
+        found.update(str(b) for b in listed)
+    return frozenset(found)
 
 
 def _thinking_error(body: dict[str, Any]) -> str | None:
