@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -33,14 +32,14 @@ def _texts(value: Any) -> Iterator[str]:
 
 
 def input_tokens(body: dict[str, Any]) -> int:
-    """A deterministic stand-in for a tokenizer: the same prompt always counts the same."""
-    total = 8
-    for text in _texts(body.get("system")):
-        total += math.ceil(len(text) / 4)
-    for message in body.get("messages") or []:
-        if isinstance(message, dict):
-            total += 3 + sum(math.ceil(len(t) / 4) for t in _texts(message.get("content")))
-    return total
+    """A deterministic stand-in for a tokenizer: the same prompt always counts the same (see usage.py)."""
+    from .usage import BadImage
+    from .usage import input_tokens as estimate
+
+    try:
+        return estimate(body)
+    except BadImage:  # validation answers it first on the Anthropic formats; OpenAI parts carry no raw image
+        return 8
 
 
 def _anthropic_blocks(plan: Plan) -> list[dict[str, Any]]:
@@ -54,7 +53,9 @@ def _anthropic_blocks(plan: Plan) -> list[dict[str, Any]]:
     return blocks
 
 
-def anthropic_message(msg_id: str, model: str, body: dict[str, Any]) -> dict[str, Any]:
+def anthropic_message(msg_id: str, model: str, body: dict[str, Any],
+                      usage: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``usage``: the input side (input_tokens and the cache fields) when the caller has a prompt cache."""
     plan = plan_anthropic(body)
     return {
         "id": msg_id,
@@ -64,14 +65,14 @@ def anthropic_message(msg_id: str, model: str, body: dict[str, Any]) -> dict[str
         "content": _anthropic_blocks(plan),
         "stop_reason": plan.stop_reason,
         "stop_sequence": plan.stop_sequence,
-        "usage": {
-            "input_tokens": input_tokens(body),
-            "output_tokens": plan.output_tokens,
-            "cache_creation_input_tokens": 0,
-            "cache_read_input_tokens": 0,
-            "service_tier": "standard",
-        },
+        "usage": {**_input_usage(body, usage), "output_tokens": plan.output_tokens, "service_tier": "standard"},
     }
+
+
+def _input_usage(body: dict[str, Any], usage: dict[str, Any] | None) -> dict[str, Any]:
+    if usage is not None:
+        return dict(usage)
+    return {"input_tokens": input_tokens(body), "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
 
 
 def sse(event: str | None, data: Any) -> bytes:
@@ -80,15 +81,17 @@ def sse(event: str | None, data: Any) -> bytes:
     return f"{head}data: {payload}\n\n".encode()
 
 
-def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate: bool = True) -> list[bytes]:
+def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate: bool = True,
+                     usage: dict[str, Any] | None = None) -> list[bytes]:
+    """As the API streams: the input usage in message_start, the cumulative counts again in message_delta."""
     plan = plan_anthropic(body)
+    inputs = _input_usage(body, usage)
     start = {
         "type": "message_start",
         "message": {
             "id": msg_id, "type": "message", "role": "assistant", "content": [], "model": model,
             "stop_reason": None, "stop_sequence": None,
-            "usage": {"input_tokens": input_tokens(body), "output_tokens": 1,
-                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+            "usage": {**inputs, "output_tokens": 1, "service_tier": "standard"},
         },
     }
     events = [sse("message_start", start)]
@@ -117,7 +120,8 @@ def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate
     events.append(sse("message_delta", {
         "type": "message_delta",
         "delta": {"stop_reason": plan.stop_reason, "stop_sequence": plan.stop_sequence},
-        "usage": {"output_tokens": plan.output_tokens},
+        "usage": {key: value for key, value in inputs.items() if key != "cache_creation"}
+        | {"output_tokens": plan.output_tokens},
     }))
     if terminate:
         events.append(sse("message_stop", {"type": "message_stop"}))
@@ -230,6 +234,11 @@ def openrouter_models() -> dict[str, Any]:
 
 def _model_info(model: str) -> dict[str, Any]:
     from ..lifecycle import lookup
+    from .catalogue import model_info
+
+    listed = model_info(model)  # limits and capabilities where the catalogue knows the id
+    if listed is not None:
+        return listed
 
     info = lookup("anthropic", model)
     out: dict[str, Any] = {"id": model, "type": "model", "display_name": model, "created_at": "2025-10-01T00:00:00Z"}
