@@ -117,7 +117,6 @@ class Batch:
     ready_after: float  # the clock reading from which processing has ended
     cancel_initiated_at: str | None = None
     ended_at: str | None = None
-    seen: bool = False  # processing ends at the first read after creation (and ready_after)
     canceled: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -152,13 +151,12 @@ class BatchStore(Clocked):
         return batch.ended_at is not None
 
     def advance(self, batch: Batch) -> None:
-        """A read: processing ends once the batch has been seen and its processing time has passed."""
-        if batch.ended_at is None and batch.seen and self.clock() >= batch.ready_after:
+        """A read after creation: processing has ended once the batch's processing time has passed."""
+        if batch.ended_at is None and self.clock() >= batch.ready_after:
             batch.ended_at = self.timestamp()
             if batch.canceled:
                 batch.results = [{"custom_id": r["custom_id"], "result": {"type": "canceled"}}
                                  for r in batch.results]
-        batch.seen = True
 
     def cancel(self, batch: Batch) -> None:
         if batch.ended_at is None and not batch.canceled:

@@ -1,7 +1,7 @@
 """The Anthropic API's routes beyond Messages: Message Batches and Files (the emulator's edge; state in stores).
 
-Message Batches: create answers ``in_progress``; processing ends at the next read once the batch's processing
-time (``EmulatorSettings.batch_seconds``, on the injected clock) has passed; each request is answered as
+Message Batches: create (and cancel) answer ``in_progress`` (``canceling``); processing ends at the next read
+once the batch's processing time (``EmulatorSettings.batch_seconds``, on the injected clock) has passed; each request is answered as
 ``/v1/messages`` would answer it (its validation failures become ``errored`` results). Files: upload
 (multipart), list, metadata, download, delete; a ``{"type": "file", "file_id": ...}`` source in a message reads
 the stored bytes.
@@ -122,8 +122,7 @@ class Surface:
         batch = self._batch(request, headers)
         if isinstance(batch, Response):
             return batch
-        self.batches.cancel(batch)
-        self.batches.advance(batch)
+        self.batches.cancel(batch)  # answered "canceling"; the next read finds it ended
         return JSONResponse(self.batches.describe(batch, self._base(request)), headers=headers)
 
     async def batch_results(self, request: Request) -> Response:
