@@ -1,10 +1,10 @@
 """The Anthropic API's routes beyond Messages: Message Batches and Files (the emulator's edge; state in stores).
 
 Message Batches: create (and cancel) answer ``in_progress`` (``canceling``); processing ends at the next read
-once the batch's processing time (``EmulatorSettings.batch_seconds``, on the injected clock) has passed; each request is answered as
-``/v1/messages`` would answer it (its validation failures become ``errored`` results). Files: upload
-(multipart), list, metadata, download, delete; a ``{"type": "file", "file_id": ...}`` source in a message reads
-the stored bytes.
+once the batch's processing time (``EmulatorSettings.batch_seconds``, on the injected clock) has passed; each
+request is answered as ``/v1/messages`` would answer it (its validation failures become ``errored`` results).
+Files: upload (multipart), list, metadata, download, delete; a ``{"type": "file", "file_id": ...}`` source in a
+message reads the stored bytes.
 """
 
 from __future__ import annotations
