@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .behaviour import Plan, plan_anthropic, plan_openai
+from .reasoning import message_fields, reasoning_tokens, with_reasoning
 
 OPENROUTER_MODELS = (
     "anthropic/claude-haiku-4.5",
@@ -132,7 +133,7 @@ def anthropic_error_event(error_type: str, message: str) -> bytes:
     return sse("error", {"type": "error", "error": {"type": error_type, "message": message}})
 
 
-def _openrouter_usage(body: dict[str, Any], completion: int) -> dict[str, Any]:
+def _openrouter_usage(body: dict[str, Any], completion: int, reasoning: int = 0) -> dict[str, Any]:
     prompt = input_tokens(body)
     return {
         "prompt_tokens": prompt,
@@ -141,7 +142,7 @@ def _openrouter_usage(body: dict[str, Any], completion: int) -> dict[str, Any]:
         "cost": round((prompt * 1 + completion * 5) / 1_000_000, 8),
         "is_byok": False,
         "prompt_tokens_details": {"cached_tokens": 0},
-        "completion_tokens_details": {"reasoning_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": reasoning},
     }
 
 
@@ -152,9 +153,9 @@ def _tool_calls(plan: Plan) -> list[dict[str, Any]]:
 
 
 def openrouter_completion(gen_id: str, model: str, body: dict[str, Any]) -> dict[str, Any]:
-    plan = plan_openai(body)
+    plan = with_reasoning(plan_openai(body), body)
     message: dict[str, Any] = {"role": "assistant", "content": None if plan.tool else plan.text, "refusal": None,
-                               "reasoning": None}
+                               "reasoning": None, **message_fields(plan, body)}
     if plan.tool:
         message["tool_calls"] = _tool_calls(plan)
     return {
@@ -171,7 +172,7 @@ def openrouter_completion(gen_id: str, model: str, body: dict[str, Any]) -> dict
             "native_finish_reason": plan.stop_reason,
             "message": message,
         }],
-        "usage": _openrouter_usage(body, plan.output_tokens),
+        "usage": _openrouter_usage(body, plan.output_tokens, reasoning_tokens(plan)),
     }
 
 
@@ -181,10 +182,13 @@ def _chunk(gen_id: str, model: str, created: int, choices: list[dict[str, Any]],
 
 
 def openrouter_stream(gen_id: str, model: str, body: dict[str, Any], *, terminate: bool = True) -> list[bytes]:
-    plan = plan_openai(body)
+    plan = with_reasoning(plan_openai(body), body)
     created = int(time.time())
     out = [b": OPENROUTER PROCESSING\n\n"]
     deltas: list[dict[str, Any]] = [{"role": "assistant", "content": t} for t in plan.text_tokens]
+    thought = message_fields(plan, body)
+    if thought:  # the reasoning streams before the answer
+        deltas.insert(0, {"role": "assistant", "content": "", **thought})
     if plan.tool:
         deltas = [{"role": "assistant", "content": None, "tool_calls": _tool_calls(plan)}]
     for delta in deltas:
@@ -195,7 +199,7 @@ def openrouter_stream(gen_id: str, model: str, body: dict[str, Any], *, terminat
              "logprobs": None}
     out.append(sse(None, _chunk(gen_id, model, created, [final])))
     if terminate:
-        usage = _openrouter_usage(body, plan.output_tokens)
+        usage = _openrouter_usage(body, plan.output_tokens, reasoning_tokens(plan))
         out.append(sse(None, _chunk(gen_id, model, created, [], usage=usage)))
         out.append(sse(None, "[DONE]"))
     return out
