@@ -94,7 +94,9 @@ def test_converse_stream_events_assemble(runtime: Any) -> None:
 def test_converse_errors_come_in_bedrock_shapes(runtime: Any) -> None:
     with pytest.raises(runtime.exceptions.ValidationException) as caught:
         runtime.converse(modelId=PROFILE, messages=HELLO, inferenceConfig={"temperature": 0.5, "topP": 0.5})
-    assert "cannot both be specified" in caught.value.response["Error"]["Message"]
+    assert caught.value.response["Error"]["Message"] == (
+        "The model returned the following errors: `temperature` and `top_p` cannot both be specified for this "
+        "model. Please use only one.")
     with pytest.raises(runtime.exceptions.ValidationException):
         runtime.converse(modelId="anthropic.claude-haiku-4-5-20251001-v1:0", messages=HELLO)  # needs a profile
     with pytest.raises(runtime.exceptions.ResourceNotFoundException):
@@ -127,3 +129,13 @@ def test_count_tokens_with_invoke_model_body_and_foundation_id(runtime: Any) -> 
     counted = runtime.count_tokens(modelId="anthropic.claude-sonnet-4-6-v1",
                                    input={"invokeModel": {"body": json.dumps(body).encode()}})
     assert counted["inputTokens"] > 0
+
+
+def test_invoke_model_passes_the_model_rejection_on(runtime: Any) -> None:
+    body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 2048, "messages": [
+        {"role": "user", "content": "Hello!"}], "thinking": {"type": "enabled", "budget_tokens": 1024},
+        "tools": [{"name": "f", "input_schema": {"type": "object"}}], "tool_choice": {"type": "any"}}
+    with pytest.raises(runtime.exceptions.ValidationException) as caught:
+        runtime.invoke_model(modelId=PROFILE, body=json.dumps(body))
+    assert caught.value.response["Error"]["Message"] == (
+        "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.")

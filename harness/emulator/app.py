@@ -31,7 +31,7 @@ from .behaviour import plan_anthropic
 from .caching import PromptCache
 from .catalogue import family_of, model_info
 from .faults import FAULTS, Fault
-from .rules import rejection
+from .rules import BEDROCK_PREFIX, rejection
 from .stores import Stores
 from .surface import Surface
 from .tokens import acceptable_foreign_token, mint, verify
@@ -291,7 +291,7 @@ class Emulator:
         broken = rejection(body, "count" if kind == "count_tokens" else "generate", self.stores.files.content)
         if broken is not None:
             if provider == "bedrock":
-                return clouds.aws_error(400, "ValidationException", broken.message, ids)
+                return clouds.aws_error(400, "ValidationException", BEDROCK_PREFIX + broken.message, ids)
             return JSONResponse({"type": "error", "error": {"type": broken.type, "message": broken.message},
                                  "request_id": clouds.vertex_request_id()}, status_code=broken.status)
         unknown = model.startswith(UNKNOWN_MODEL_PREFIX) or not clouds.plausible_model(provider, model)
@@ -480,9 +480,11 @@ class Emulator:
             message = str(invalid) if isinstance(invalid, converse.ConverseInputError) else \
                 "Malformed input request, please reformat your input and try again."
             return clouds.aws_error(400, "ValidationException", message, ids)
-        problem = anthropic_generation_error(body) or self.request_problem("bedrock", body)
-        if problem is not None:
-            return clouds.aws_error(400, "ValidationException", problem, ids)
+        problem = anthropic_generation_error(body)
+        ruled = self.request_problem("bedrock", body)
+        if problem is not None or ruled is not None:
+            message = problem if problem is not None else BEDROCK_PREFIX + str(ruled)
+            return clouds.aws_error(400, "ValidationException", message, ids)
         if model.split(".")[-1].startswith(UNKNOWN_MODEL_PREFIX) or not clouds.plausible_model("bedrock", model):
             return clouds.aws_error(404, "ResourceNotFoundException", "Could not resolve the foundation model from "
                                     f"the provided model identifier: {model}", ids)

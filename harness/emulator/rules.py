@@ -23,6 +23,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+# Bedrock passes the model's own rejection on inside its ValidationException, after this (as boto3 users see it)
+BEDROCK_PREFIX = "The model returned the following errors: "
+
+
 @dataclass(frozen=True)
 class Rejection:
     rule: str
