@@ -114,6 +114,11 @@ REJECTED = [
     ({"messages": ORPHAN}, "messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_x. "
                            "Each `tool_result` block must have a corresponding `tool_use` block in the previous "
                            "message."),
+    ({"messages": [*HELLO, {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_y", "name": "f",
+                                                              "input": {}}]},
+                   {"role": "user", "content": "and?"}]},
+     "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_y. Each "
+     "`tool_use` block must have a corresponding `tool_result` block in the next message."),
     ({"frobnicate": True}, "frobnicate: Extra inputs are not permitted"),
     ({"messages": BAD_IMAGE}, "Could not process image"),
 ]

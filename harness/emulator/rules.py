@@ -94,6 +94,20 @@ def _orphan_tool_result(body: dict[str, Any], kind: str, files: FileLookup | Non
     return None
 
 
+def _unanswered_tool_use(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
+    """An assistant turn's tool_use ids must each get a tool_result in the next message (when there is one)."""
+    messages = body.get("messages") or []
+    for index, message in enumerate(messages[:-1]):
+        if not isinstance(message, dict) or message.get("role") != "assistant":
+            continue
+        used = [str(b.get("id")) for b in _blocks(message) if b.get("type") == "tool_use"]
+        answered = {b.get("tool_use_id") for b in _blocks(messages[index + 1]) if b.get("type") == "tool_result"}
+        missing = [u for u in used if u not in answered]
+        if missing:
+            return {"index": index, "ids": ", ".join(missing)}
+    return None
+
+
 def _breakpoints(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
     try:
         count = breakpoint_count(segments(body, files))
@@ -133,6 +147,7 @@ PREDICATES: dict[str, Predicate] = {
     "temperature-with-top-p": _temperature_top_p,
     "thinking-with-forced-tool": _thinking_forced,
     "tool-result-without-tool-use": _orphan_tool_result,
+    "tool-use-without-tool-result": _unanswered_tool_use,
     "too-many-cache-breakpoints": _breakpoints,
     "corrupt-image": _corrupt_image,
     "unknown-file": _unknown_file,
