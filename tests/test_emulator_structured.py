@@ -139,3 +139,30 @@ def test_openrouter_response_format_json_schema(emu: RunningEmulator) -> None:
     text = completion.choices[0].message.content or ""
     jsonschema.validate(json.loads(text), PERSON_SCHEMA, format_checker=jsonschema.FormatChecker())
     assert isinstance(parsed.choices[0].message.parsed, Person)
+
+
+SEARCH = [{"role": "user", "content": "Use web_search to find the emulator's home page."}]
+
+
+def test_a_named_server_tool_answers_its_use_and_result_before_the_text(claude: anthropic.Anthropic) -> None:
+    tools: Any = [{"type": "web_search_20250305", "name": "web_search", "max_uses": 1}]
+    message = claude.messages.create(model="claude-sonnet-4-6", max_tokens=256, messages=SEARCH,  # type: ignore[arg-type]
+                                     tools=tools)
+    assert [b.type for b in message.content] == ["server_tool_use", "web_search_tool_result", "text"]
+    use, result = message.content[0], message.content[1]
+    assert result.tool_use_id == use.id and result.content[0].url  # type: ignore[union-attr]
+    assert message.stop_reason == "end_turn"
+    assert message.usage.server_tool_use is not None and message.usage.server_tool_use.web_search_requests == 1
+    with claude.messages.stream(model="claude-sonnet-4-6", max_tokens=256, messages=SEARCH,  # type: ignore[arg-type]
+                                tools=tools) as stream:
+        final = stream.get_final_message()
+    assert [b.type for b in final.content] == ["server_tool_use", "web_search_tool_result", "text"]
+    assert final.content[0].input == use.input  # type: ignore[union-attr]
+
+
+def test_code_execution_runs_on_the_server_side(claude: anthropic.Anthropic) -> None:
+    message = claude.messages.create(model="claude-sonnet-4-6", max_tokens=256,  # type: ignore[arg-type]
+                                     messages=[{"role": "user", "content": "Run it in code_execution."}],
+                                     tools=[{"type": "code_execution_20250825", "name": "code_execution"}])
+    assert [b.type for b in message.content] == ["server_tool_use", "bash_code_execution_tool_result", "text"]
+    assert message.content[1].content.stdout == "pong\n"  # type: ignore[union-attr]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .schema_instance import minimal_valid_instance
+from .server_tools import server_call
 from .structured import anthropic_output_schema, is_server_tool, openai_output_schema, structured_text, tool_input
 
 REPLY_TOKENS = ("pong", " from", " the", " claude-harness", " emulator", ".")
@@ -135,7 +136,9 @@ def plan_anthropic(body: dict[str, Any]) -> Plan:
                     signature=signature)
     stops = [s for s in body.get("stop_sequences") or [] if isinstance(s, str)]
     tokens, stop_reason, stop_sequence = _reply(limit, stops)
-    return Plan(tokens, stop_reason, stop_sequence, thinking=thought, signature=signature)
+    server = None if answering_results else server_call(body, last_text)  # web search, code execution, ...
+    extra = {"server_blocks": server["blocks"], "server_tool_use": server["usage"]} if server else {}
+    return Plan(tokens, stop_reason, stop_sequence, thinking=thought, signature=signature, extra=extra)
 
 
 _FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "tool_use": "tool_calls"}

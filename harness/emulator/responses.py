@@ -47,6 +47,7 @@ def _anthropic_blocks(plan: Plan) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if plan.thinking:
         blocks.append({"type": "thinking", "thinking": plan.thinking, "signature": plan.signature})
+    blocks.extend(plan.extra.get("server_blocks", []))  # a server tool's use and result come before the text
     if plan.tool:
         blocks.append({"type": "tool_use", **plan.tool})
     else:
@@ -66,8 +67,13 @@ def anthropic_message(msg_id: str, model: str, body: dict[str, Any],
         "content": _anthropic_blocks(plan),
         "stop_reason": plan.stop_reason,
         "stop_sequence": plan.stop_sequence,
-        "usage": {**_input_usage(body, usage), "output_tokens": plan.output_tokens, "service_tier": "standard"},
+        "usage": {**_input_usage(body, usage), "output_tokens": plan.output_tokens, "service_tier": "standard",
+                  **_server_usage(plan)},
     }
+
+
+def _server_usage(plan: Plan) -> dict[str, Any]:
+    return {"server_tool_use": plan.extra["server_tool_use"]} if "server_tool_use" in plan.extra else {}
 
 
 def _input_usage(body: dict[str, Any], usage: dict[str, Any] | None) -> dict[str, Any]:
@@ -113,6 +119,12 @@ def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate
         block({"type": "thinking", "thinking": "", "signature": ""},
               [{"type": "thinking_delta", "thinking": plan.thinking},
                {"type": "signature_delta", "signature": plan.signature}])
+    for server_block in plan.extra.get("server_blocks", []):
+        if server_block["type"] == "server_tool_use":  # its input streams as JSON, like a client tool's
+            block({**server_block, "input": {}},
+                  [{"type": "input_json_delta", "partial_json": json.dumps(server_block["input"])}])
+        else:
+            block(server_block, [])
     if plan.tool:
         block({"type": "tool_use", "id": plan.tool["id"], "name": plan.tool["name"], "input": {}},
               [{"type": "input_json_delta", "partial_json": json.dumps(plan.tool["input"])}])
@@ -122,7 +134,7 @@ def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate
         "type": "message_delta",
         "delta": {"stop_reason": plan.stop_reason, "stop_sequence": plan.stop_sequence},
         "usage": {key: value for key, value in inputs.items() if key != "cache_creation"}
-        | {"output_tokens": plan.output_tokens},
+        | {"output_tokens": plan.output_tokens} | _server_usage(plan),
     }))
     if terminate:
         events.append(sse("message_stop", {"type": "message_stop"}))
