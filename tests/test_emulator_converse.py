@@ -139,3 +139,18 @@ def test_invoke_model_passes_the_model_rejection_on(runtime: Any) -> None:
         runtime.invoke_model(modelId=PROFILE, body=json.dumps(body))
     assert caught.value.response["Error"]["Message"] == (
         "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.")
+
+
+def test_converse_answers_the_aws_error_faults(emu: RunningEmulator) -> None:
+    client = boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=f"{emu.url}/bedrock",
+                          aws_access_key_id=EMULATOR_ACCESS_KEY, aws_secret_access_key=EMULATOR_SECRET_KEY)
+
+    def fault(request: Any, **_: Any) -> None:
+        request.headers["x-emulator-fault"] = "rate-limited"
+
+    client.meta.events.register_first("before-sign.bedrock-runtime.Converse", fault)
+    try:
+        with pytest.raises(client.exceptions.ThrottlingException):
+            client.converse(modelId=PROFILE, messages=HELLO)
+    finally:
+        client.close()

@@ -492,6 +492,12 @@ class Emulator:
             answer = self._fixture("bedrock", "inference-profile-required", model, ids)
             assert answer is not None
             return answer
+        for fault in self._active(request):  # the AWS-error faults apply as on InvokeModel; stream faults do not
+            if fault.scope in ("token", "stream") or fault.behaviour not in ("fixture", "slow-first-byte"):
+                continue
+            applied = await self._apply(fault, request, "bedrock", "message", model, body, ids)
+            if applied is not None:
+                return applied
         plan = plan_anthropic(body)
         usage = self._usage("bedrock", model, body)
         if streaming:
