@@ -25,11 +25,11 @@ from starlette.routing import Route
 
 from .. import eventstream
 from ..resources import fill, load_error_fixture
-from . import clouds, converse
+from . import clouds
 from . import responses as r
-from .behaviour import plan_anthropic
 from .caching import PromptCache
 from .catalogue import family_of, model_info
+from .converse_route import converse_routes
 from .faults import FAULTS, Fault
 from .rules import BEDROCK_PREFIX, rejection
 from .stores import Stores
@@ -462,49 +462,6 @@ class Emulator:
 
         return endpoint
 
-    async def converse(self, request: Request) -> Response:
-        """Bedrock Converse and ConverseStream: translated to Messages, answered by the same plan, sent back in
-        Converse's shapes (errors as Bedrock's ValidationException and friends)."""
-        raw = await request.body()
-        ids = self._ids("bedrock")
-        denied = clouds.authenticate_bedrock(request, raw, ids)
-        if denied is not None:
-            return denied
-        model = request.path_params["model_id"]
-        streaming = request.url.path.endswith("/converse-stream")
-        try:
-            parsed = json.loads(raw)
-            body = {**converse.to_messages(parsed if isinstance(parsed, dict) else {},
-                                           family_of(model).max_tokens), "model": model}
-        except ValueError as invalid:  # ConverseInputError is one
-            message = str(invalid) if isinstance(invalid, converse.ConverseInputError) else \
-                "Malformed input request, please reformat your input and try again."
-            return clouds.aws_error(400, "ValidationException", message, ids)
-        problem = anthropic_generation_error(body)
-        ruled = self.request_problem("bedrock", body)
-        if problem is not None or ruled is not None:
-            message = problem if problem is not None else BEDROCK_PREFIX + str(ruled)
-            return clouds.aws_error(400, "ValidationException", message, ids)
-        if model.split(".")[-1].startswith(UNKNOWN_MODEL_PREFIX) or not clouds.plausible_model("bedrock", model):
-            return clouds.aws_error(404, "ResourceNotFoundException", "Could not resolve the foundation model from "
-                                    f"the provided model identifier: {model}", ids)
-        if clouds.needs_inference_profile(model):
-            answer = self._fixture("bedrock", "inference-profile-required", model, ids)
-            assert answer is not None
-            return answer
-        for fault in self._active(request):  # the AWS-error faults apply as on InvokeModel; stream faults do not
-            if fault.scope in ("token", "stream") or fault.behaviour not in ("fixture", "slow-first-byte"):
-                continue
-            applied = await self._apply(fault, request, "bedrock", "message", model, body, ids)
-            if applied is not None:
-                return applied
-        plan = plan_anthropic(body)
-        usage = self._usage("bedrock", model, body)
-        if streaming:
-            return Response(b"".join(converse.converse_stream(plan, usage)), headers=ids,
-                            media_type=eventstream.CONTENT_TYPE)
-        return JSONResponse(converse.converse_response(plan, usage), headers=ids)
-
     async def foundry_unsupported(self, request: Request) -> Response:
         ids = self._ids("foundry")
         response = self._fixture("foundry", "unsupported", "", ids)
@@ -593,8 +550,7 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/bedrock/model/{model_id:path}/invoke", emu.cloud("bedrock", "message"), methods=["POST"]),
         Route("/bedrock/model/{model_id:path}/invoke-with-response-stream", emu.cloud("bedrock", "stream"),
               methods=["POST"]),
-        Route("/bedrock/model/{model_id:path}/converse", emu.converse, methods=["POST"]),
-        Route("/bedrock/model/{model_id:path}/converse-stream", emu.converse, methods=["POST"]),
+        *converse_routes(emu),
         Route("/bedrock/model/{model_id:path}/count-tokens", emu.cloud("bedrock", "count_tokens"), methods=["POST"]),
         Route("/bedrock/{kind:str}/{model_id:path}", emu.bedrock_control, methods=["GET"]),
         Route("/bedrock/{kind:str}", emu.bedrock_control, methods=["GET"]),
