@@ -140,3 +140,17 @@ def test_older_models_accept_temperature_with_top_p(claude: anthropic.Anthropic)
     message = claude.messages.create(model="claude-3-7-sonnet-20250219", max_tokens=16, messages=HELLO,  # type: ignore[arg-type]
                                      extra_body={"temperature": 0.5, "top_p": 0.9})
     assert message.stop_reason == "end_turn"
+
+
+def test_tool_pairing_looks_past_mid_conversation_system_messages() -> None:
+    from harness.emulator.rules import rejection
+
+    use = {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}}
+    result = {"type": "tool_result", "tool_use_id": "toolu_1", "content": "ok"}
+    body: dict[str, Any] = {"model": "claude-opus-4-8", "max_tokens": 64, "messages": [
+        *HELLO, {"role": "assistant", "content": [use]}, {"role": "system", "content": "agents: none"},
+        {"role": "user", "content": [result]}]}
+    assert rejection(body, "generate") is None
+    body["messages"][-1] = {"role": "user", "content": "no result"}
+    broken = rejection(body, "generate")
+    assert broken is not None and broken.rule == "tool-use-without-tool-result"

@@ -79,12 +79,23 @@ def _blocks(message: Any) -> list[dict[str, Any]]:
     return [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
 
 
+def _neighbour(messages: list[Any], index: int, step: int) -> Any:
+    """The previous (step -1) or next (+1) user/assistant turn: mid-conversation system messages are skipped."""
+    index += step
+    while 0 <= index < len(messages):
+        message = messages[index]
+        if not (isinstance(message, dict) and message.get("role") == "system"):
+            return message
+        index += step
+    return None
+
+
 def _orphan_tool_result(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
     messages = body.get("messages") or []
     for index, message in enumerate(messages):
         if not isinstance(message, dict) or message.get("role") != "user":
             continue
-        previous = messages[index - 1] if index else None
+        previous = _neighbour(messages, index, -1)
         offered = {b.get("id") for b in _blocks(previous)
                    if b.get("type") == "tool_use"} if isinstance(previous, dict) and \
             previous.get("role") == "assistant" else set()
@@ -101,7 +112,10 @@ def _unanswered_tool_use(body: dict[str, Any], kind: str, files: FileLookup | No
         if not isinstance(message, dict) or message.get("role") != "assistant":
             continue
         used = [str(b.get("id")) for b in _blocks(message) if b.get("type") == "tool_use"]
-        answered = {b.get("tool_use_id") for b in _blocks(messages[index + 1]) if b.get("type") == "tool_result"}
+        following = _neighbour(messages, index, 1)
+        if following is None:
+            continue
+        answered = {b.get("tool_use_id") for b in _blocks(following) if b.get("type") == "tool_result"}
         missing = [u for u in used if u not in answered]
         if missing:
             return {"index": index, "ids": ", ".join(missing)}
