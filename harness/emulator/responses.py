@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from .behaviour import Plan, plan_anthropic, plan_openai
@@ -19,17 +18,6 @@ OPENROUTER_MODELS = (
     "anthropic/claude-3.5-sonnet",
 )
 ANTHROPIC_MODELS = ("claude-haiku-4-5", "claude-sonnet-4-6", "claude-sonnet-4-5", "claude-opus-4-5", "claude-opus-5")
-
-
-def _texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict):
-                yield from _texts(item.get("text") if "text" in item else item.get("content"))
-            else:
-                yield from _texts(item)
 
 
 def input_tokens(body: dict[str, Any]) -> int:
