@@ -66,8 +66,10 @@ class PromptCache:
         """Usage for one request (``scope``: provider and model, whose caches are separate), updating the cache."""
         if auto and segments and not any(s.cache_control for s in segments):
             last = segments[-1]
-            segments = [*segments[:-1], Segment(last.tokens, last.key, auto)]
+            segments = [*segments[:-1], Segment(last.tokens, last.content, auto)]
         total = BASE_TOKENS + sum(s.tokens for s in segments)
+        if not any(s.cache_control for s in segments):  # nothing to cache: no hashing
+            return CacheUsage(total)
         digest = hashlib.sha256(scope.encode())
         prefix = BASE_TOKENS
         points: list[tuple[str, int, str]] = []  # (prefix hash, prefix tokens, ttl)

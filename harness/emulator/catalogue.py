@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -40,6 +40,7 @@ def families() -> tuple[Family, ...]:
     return tuple(Family(**row) for row in tomllib.loads(text)["family"])
 
 
+@lru_cache(maxsize=1024)
 def family_of(model: str) -> Family:
     """The row for a model id: Bedrock/Vertex/OpenRouter spellings are mapped to Anthropic's first."""
     name = canonical(model)

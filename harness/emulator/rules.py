@@ -42,18 +42,25 @@ def _table() -> dict[str, Any]:
     return table
 
 
-Found = dict[str, Any] | None
-Predicate = Callable[[dict[str, Any], str, "FileLookup | None"], Found]
-
-
-def _unknown_field(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
+@cache
+def _allowed_fields() -> frozenset[str]:
     # count_tokens accepts the generation fields too (Bedrock's CountTokens wraps a whole InvokeModel body)
-    allowed = set(_table()["fields_generate"]) | set(_table()["fields_count"])
+    return frozenset(_table()["fields_generate"]) | frozenset(_table()["fields_count"])
+
+
+Found = dict[str, Any] | None
+Parts = list[Any] | None  # the request's segments, computed once per request (None: an image is corrupt)
+Predicate = Callable[[dict[str, Any], str, "FileLookup | None", Parts], Found]
+
+
+
+def _unknown_field(body: dict[str, Any], kind: str, files: FileLookup | None, parts: Parts) -> Found:
+    allowed = _allowed_fields()
     extra = sorted(k for k in body if k not in allowed)
     return {"field": extra[0]} if extra else None
 
 
-def _max_tokens(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
+def _max_tokens(body: dict[str, Any], kind: str, files: FileLookup | None, parts: Parts) -> Found:
     value, model = body.get("max_tokens"), str(body.get("model") or "")
     limit = family_of(model).max_tokens
     if isinstance(value, int) and not isinstance(value, bool) and value > limit:
@@ -61,12 +68,12 @@ def _max_tokens(body: dict[str, Any], kind: str, files: FileLookup | None) -> Fo
     return None
 
 
-def _temperature_top_p(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
+def _temperature_top_p(body: dict[str, Any], kind: str, files: FileLookup | None, parts: Parts) -> Found:
     both = body.get("temperature") is not None and body.get("top_p") is not None
     return {} if both and not family_of(str(body.get("model") or "")).temperature_and_top_p else None
 
 
-def _thinking_forced(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
+def _thinking_forced(body: dict[str, Any], kind: str, files: FileLookup | None, parts: Parts) -> Found:
     thinking = body.get("thinking")
     choice = body.get("tool_choice")
     thinks = isinstance(thinking, dict) and thinking.get("type") in ("enabled", "adaptive")
@@ -90,7 +97,7 @@ def _neighbour(messages: list[Any], index: int, step: int) -> Any:
     return None
 
 
-def _orphan_tool_result(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
+def _orphan_tool_result(body: dict[str, Any], kind: str, files: FileLookup | None, parts: Parts) -> Found:
     messages = body.get("messages") or []
     for index, message in enumerate(messages):
         if not isinstance(message, dict) or message.get("role") != "user":
@@ -105,7 +112,7 @@ def _orphan_tool_result(body: dict[str, Any], kind: str, files: FileLookup | Non
     return None
 
 
-def _unanswered_tool_use(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
+def _unanswered_tool_use(body: dict[str, Any], kind: str, files: FileLookup | None, parts: Parts) -> Found:
     """An assistant turn's tool_use ids must each get a tool_result in the next message (when there is one)."""
     messages = body.get("messages") or []
     for index, message in enumerate(messages[:-1]):
@@ -122,20 +129,13 @@ def _unanswered_tool_use(body: dict[str, Any], kind: str, files: FileLookup | No
     return None
 
 
-def _breakpoints(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
-    try:
-        count = breakpoint_count(segments(body, files))
-    except BadImage:
-        return None
+def _breakpoints(body: dict[str, Any], kind: str, files: FileLookup | None, parts: Parts) -> Found:
+    count = breakpoint_count(parts) if parts is not None else 0
     return {"count": count} if count > MAX_BREAKPOINTS else None
 
 
-def _corrupt_image(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
-    try:
-        segments(body, files)
-    except BadImage:
-        return {}
-    return None
+def _corrupt_image(body: dict[str, Any], kind: str, files: FileLookup | None, parts: Parts) -> Found:
+    return {} if parts is None else None
 
 
 def _file_sources(body: dict[str, Any]) -> list[str]:
@@ -148,7 +148,7 @@ def _file_sources(body: dict[str, Any]) -> list[str]:
     return found
 
 
-def _unknown_file(body: dict[str, Any], kind: str, files: FileLookup | None) -> Found:
+def _unknown_file(body: dict[str, Any], kind: str, files: FileLookup | None, parts: Parts) -> Found:
     if files is None:
         return None
     missing = next((f for f in _file_sources(body) if files(f) is None), None)
@@ -170,10 +170,14 @@ PREDICATES: dict[str, Predicate] = {
 
 def rejection(body: dict[str, Any], kind: str, files: FileLookup | None = None) -> Rejection | None:
     """``kind``: "generate" (messages, batches) or "count" (count_tokens)."""
+    try:
+        parts: Parts = segments(body, files)
+    except BadImage:
+        parts = None
     for rule in _table()["rule"]:
         if rule["applies"] not in ("all", kind):
             continue
-        found = PREDICATES[rule["name"]](body, kind, files)
+        found = PREDICATES[rule["name"]](body, kind, files, parts)
         if found is not None:
             return Rejection(rule["name"], int(rule["status"]), rule["type"], rule["message"].format(**found))
     return None

@@ -40,8 +40,12 @@ FileLookup = Callable[[str], "bytes | None"]
 @dataclass(frozen=True)
 class Segment:
     tokens: int
-    key: str  # what the cache hashes: the block as sent
+    content: Any  # the block as sent; the prompt cache hashes it (only when the request has a breakpoint)
     cache_control: dict[str, Any] | None = None
+
+    @property
+    def key(self) -> str:
+        return _key(self.content)
 
 
 class BadImage(ValueError):
@@ -189,27 +193,27 @@ def segments(body: dict[str, Any], files: FileLookup | None = None) -> list[Segm
         choice = body.get("tool_choice") if isinstance(body.get("tool_choice"), dict) else {}
         assert isinstance(choice, dict)
         out.append(Segment(TOOL_PROMPT_TOKENS.get(str(choice.get("type", "auto")), 346), "tool-prompt"))
-        out.extend(Segment(tool_tokens(t), _key(t), t.get("cache_control")) for t in tools)
+        out.extend(Segment(tool_tokens(t), t, t.get("cache_control")) for t in tools)
     system = body.get("system")
     if isinstance(system, str) and system:
-        out.append(Segment(text_tokens(system), _key(system)))
+        out.append(Segment(text_tokens(system), system))
     elif isinstance(system, list):
-        out.extend(Segment(block_tokens(b, files), _key(b), b.get("cache_control"))
+        out.extend(Segment(block_tokens(b, files), b, b.get("cache_control"))
                    for b in system if isinstance(b, dict))
     messages = body.get("messages") or []
     kept = _thinking_kept(messages)
     for index, message in enumerate(messages):
         if not isinstance(message, dict):
             continue
-        out.append(Segment(MESSAGE_TOKENS, _key(message.get("role"))))
+        out.append(Segment(MESSAGE_TOKENS, message.get("role")))
         content = message.get("content")
         if isinstance(content, str):
-            out.append(Segment(text_tokens(content), _key(content)))
+            out.append(Segment(text_tokens(content), content))
             continue
         for block in content if isinstance(content, list) else []:
             if isinstance(block, dict):
                 tokens = block_tokens(block, files, keep_thinking=index == kept)
-                out.append(Segment(tokens, _key(block), block.get("cache_control")))
+                out.append(Segment(tokens, block, block.get("cache_control")))
     return out
 
 
