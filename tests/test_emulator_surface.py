@@ -154,3 +154,12 @@ def test_tool_pairing_looks_past_mid_conversation_system_messages() -> None:
     body["messages"][-1] = {"role": "user", "content": "no result"}
     broken = rejection(body, "generate")
     assert broken is not None and broken.rule == "tool-use-without-tool-result"
+
+
+def test_foundry_does_not_serve_batches_files_or_models(clock: FakeClock) -> None:
+    import httpx  # the Foundry client itself has no batches or files
+
+    with RunningEmulator(EmulatorSettings(clock=clock)) as running:
+        for path in ("/anthropic/v1/messages/batches", "/anthropic/v1/files", "/anthropic/v1/models/claude-sonnet-4-6"):
+            answer = httpx.get(f"{running.url}{path}", headers={"api-key": "any-key"})
+            assert answer.status_code == 404 and answer.json()["error"]["code"] == "api_not_supported"
