@@ -27,9 +27,16 @@ from .. import eventstream
 from ..resources import fill, load_error_fixture
 from . import clouds
 from . import responses as r
+from .caching import PromptCache
+from .catalogue import family_of, model_info
+from .converse_route import converse_routes
 from .faults import FAULTS, Fault
 from .retired import retired_answer
+from .rules import BEDROCK_PREFIX, rejection
+from .stores import Stores
+from .surface import Surface
 from .tokens import acceptable_foreign_token, mint, verify
+from .usage import input_tokens, segments
 from .validate import anthropic_generation_error, anthropic_request_error, openai_request_error, request_betas
 
 Provider = Literal["foundry", "anthropic", "openrouter", "bedrock", "vertex"]
@@ -54,6 +61,9 @@ class EmulatorSettings:
     tokens_per_second: float = 0.0  # stream pacing, 0 = as fast as possible (x-emulator-tokens-per-second)
     identity_header: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     token_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    clock: Callable[[], float] = time.monotonic  # prompt-cache TTLs and batch processing read this
+    cache_entries: int = 4096  # bound on the prompt cache (prefixes kept, least recently used evicted)
+    batch_seconds: float = 0.0  # a message batch ends at the first read this long after its creation
 
 
 class EmulatedDrop(ConnectionResetError):
@@ -85,6 +95,16 @@ def unknown_faults(names: Iterable[str]) -> list[str]:
 class Emulator:
     def __init__(self, settings: EmulatorSettings) -> None:
         self.settings = settings
+        self.prompt_cache = PromptCache(settings.clock, settings.cache_entries)
+        self.stores = Stores(settings.clock, settings.batch_seconds)
+
+    def _usage(self, provider: Provider, model: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The input side of a Messages usage object, through this instance's prompt cache."""
+        parts = segments(body, self.stores.files.content)
+        control = body.get("cache_control")
+        cached = self.prompt_cache.account(f"{provider}:{model}", parts, family_of(model).min_cacheable_tokens,
+                                           control if isinstance(control, dict) else None)
+        return cached.fields()
 
     # --- helpers -------------------------------------------------------------------------------
     def _active(self, request: Request, provider: Provider | None = None) -> list[Fault]:
@@ -193,6 +213,22 @@ class Emulator:
             else anthropic_generation_error(body, betas)
         return None if problem is None else _invalid(problem)
 
+    def request_problem(self, provider: Provider, body: dict[str, Any]) -> str | None:
+        """The message of the rules table's rejection of a Messages request (batches use it), or None."""
+        broken = rejection(body, "generate", self.stores.files.content)
+        return broken.message if broken is not None else None
+
+    def _rule_rejection(self, provider: Provider, kind: Kind, body: dict[str, Any],
+                        ids: dict[str, str]) -> Response | None:
+        """rules.toml's checks, on the Anthropic-format providers (OpenRouter translates, and answers its own)."""
+        if provider == "openrouter":
+            return None
+        broken = rejection(body, "count" if kind == "count_tokens" else "generate", self.stores.files.content)
+        if broken is None:
+            return None
+        return JSONResponse({"type": "error", "error": {"type": broken.type, "message": broken.message}},
+                            status_code=broken.status, headers=self._headers(provider, ids))
+
     # --- the generic pipeline ------------------------------------------------------------------
     async def handle(self, request: Request, provider: Provider, kind: Kind) -> Response:
         body: dict[str, Any] = {}
@@ -209,8 +245,8 @@ class Emulator:
         if denied is not None:
             return denied
         if request.method == "POST":
-            rejected = self._validate(provider, kind, body,
-                                      request_betas(request.headers.get("anthropic-beta"), body))
+            betas = request_betas(request.headers.get("anthropic-beta"), body)
+            rejected = self._validate(provider, kind, body, betas) or self._rule_rejection(provider, kind, body, ids)
             if rejected is not None:
                 return rejected
         if model.split("/")[-1].startswith(UNKNOWN_MODEL_PREFIX) and kind in SCOPE_KINDS["generate"]:
@@ -272,6 +308,12 @@ class Emulator:
                 return clouds.aws_error(400, "ValidationException", problem, ids)
             return JSONResponse({"type": "error", "error": {"type": "invalid_request_error", "message": problem},
                                  "request_id": clouds.vertex_request_id()}, status_code=400)
+        broken = rejection(body, "count" if kind == "count_tokens" else "generate", self.stores.files.content)
+        if broken is not None:
+            if provider == "bedrock":
+                return clouds.aws_error(400, "ValidationException", BEDROCK_PREFIX + broken.message, ids)
+            return JSONResponse({"type": "error", "error": {"type": broken.type, "message": broken.message},
+                                 "request_id": clouds.vertex_request_id()}, status_code=broken.status)
         unknown = model.startswith(UNKNOWN_MODEL_PREFIX) or not clouds.plausible_model(provider, model)
         if unknown:
             answer = self._fixture(provider, "unknown-model", model, ids)
@@ -282,7 +324,8 @@ class Emulator:
                               location=place.get("location", "")) if kind != "count_tokens" else None
         if gone is not None:
             return gone
-        if provider == "bedrock" and clouds.needs_inference_profile(model):
+        if provider == "bedrock" and kind != "count_tokens" and clouds.needs_inference_profile(model):
+            # CountTokens takes the foundation-model id; only inference needs the profile
             answer = self._fixture(provider, "inference-profile-required", model, ids)
             assert answer is not None
             return answer
@@ -355,7 +398,8 @@ class Emulator:
                        *, terminate: bool = True) -> list[bytes]:
         if provider == "openrouter":
             return r.openrouter_stream(ids["x-generation-id"], model, body, terminate=terminate)
-        return r.anthropic_stream(_msg_id(provider), model, body, terminate=terminate)
+        return r.anthropic_stream(_msg_id(provider), model, body, terminate=terminate,
+                                  usage=self._usage(provider, model, body))
 
     def _stream_response(self, provider: Provider, ids: dict[str, str], events: list[bytes], *,
                          delay: float = 0.0, drop: bool = False, reframe: bool = False) -> Response:
@@ -397,7 +441,7 @@ class Emulator:
             return self._stream_response(provider, ids, self._stream_events(provider, model, body, ids))
         if kind == "count_tokens":
             key = "inputTokens" if provider == "bedrock" else "input_tokens"
-            return JSONResponse({key: r.input_tokens(body)}, headers=headers)
+            return JSONResponse({key: input_tokens(body, self.stores.files.content)}, headers=headers)
         if kind == "key":
             return JSONResponse(r.openrouter_key_info(), headers=headers)
         if kind == "models":
@@ -405,7 +449,7 @@ class Emulator:
             return JSONResponse(data, headers=headers)
         if provider == "openrouter":
             return JSONResponse(r.openrouter_completion(ids["x-generation-id"], model, body), headers=headers)
-        message = r.anthropic_message(_msg_id(provider), model, body)
+        message = r.anthropic_message(_msg_id(provider), model, body, usage=self._usage(provider, model, body))
         if provider == "bedrock":
             headers.update(clouds.invocation_headers(message["usage"], time.perf_counter()))
         return JSONResponse(message, headers=headers)
@@ -434,6 +478,9 @@ class Emulator:
         region = clouds.region_of(request) or "us-east-1"
         if kind == "inference-profiles" and not model:
             return JSONResponse({"inferenceProfileSummaries": clouds.system_profiles(region)}, headers=ids)
+        if kind == "foundation-models" and not model:  # ListFoundationModels
+            return JSONResponse(clouds.foundation_model_summaries(_dt.date.today(), dict(request.query_params)),
+                                headers=ids)
         if model.startswith(UNKNOWN_MODEL_PREFIX) or not clouds.plausible_model("bedrock", model):
             return clouds.aws_error(404, "ResourceNotFoundException", f"The model {model} does not exist.", ids)
         if kind == "inference-profiles":
@@ -476,6 +523,8 @@ class Emulator:
         model_id = request.path_params["model_id"]
         listing = r.openrouter_models() if provider == "openrouter" else r.anthropic_models({"limit": "1000"})
         found = next((m for m in listing["data"] if m["id"] == model_id), None)
+        if found is None and provider == "anthropic":  # every public id and alias, not only the listed ones
+            found = model_info(model_id)
         headers = self._headers(provider, ids)
         if found is None:
             error: dict[str, Any] = (
@@ -520,7 +569,7 @@ def _msg_id(provider: str = "anthropic") -> str:
 
 def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
     emu = Emulator(settings or EmulatorSettings())
-    routes = [
+    routes = [*Surface(emu).routes(),
         Route("/", emu.index, methods=["GET", "HEAD"]),
         Route("/msi/token", emu.msi_token, methods=["GET"]),
         Route("/anthropic/v1/messages", emu.route("foundry", "message"), methods=["POST"]),
@@ -536,6 +585,7 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/bedrock/model/{model_id:path}/invoke", emu.cloud("bedrock", "message"), methods=["POST"]),
         Route("/bedrock/model/{model_id:path}/invoke-with-response-stream", emu.cloud("bedrock", "stream"),
               methods=["POST"]),
+        *converse_routes(emu),
         Route("/bedrock/model/{model_id:path}/count-tokens", emu.cloud("bedrock", "count_tokens"), methods=["POST"]),
         Route("/bedrock/{kind:str}/{model_id:path}", emu.bedrock_control, methods=["GET"]),
         Route("/bedrock/{kind:str}", emu.bedrock_control, methods=["GET"]),

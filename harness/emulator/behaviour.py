@@ -22,6 +22,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .server_tools import server_call
+from .structured import (
+    anthropic_output_schema,
+    is_server_tool,
+    openai_output_schema,
+    sensible_instance,
+    structured_text,
+    tool_input,
+)
+
 REPLY_TOKENS = ("pong", " from", " the", " claude-harness", " emulator", ".")
 THINKING_TEXT = "The user sent a short probe; a short, friendly answer fits."
 
@@ -54,47 +64,12 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-# Harmless values for string properties whose name says what they hold (Claude Code's Bash, Read, Glob, Grep …).
-SENSIBLE_STRINGS = {"command": "echo pong", "file_path": "/etc/hosts", "path": "/etc/hosts",
-                    "notebook_path": "/etc/hosts", "pattern": "pong", "url": "http://127.0.0.1/",
-                    "query": "pong", "prompt": "say pong", "description": "a harmless probe from the emulator",
-                    "content": "pong", "old_string": "pong", "new_string": "pong"}
 SYSTEM_REMINDER = re.compile(r"<system-reminder>.*?(</system-reminder>|$)", re.DOTALL)
 
 
-def minimal_instance(schema: Any, name: str | None = None) -> Any:
-    """The smallest value a JSON Schema accepts, for the schemas tools use (object, array, scalars, enum)."""
-    if not isinstance(schema, dict):
-        return {}
-    if "const" in schema:
-        return schema["const"]
-    if schema.get("enum"):
-        return schema["enum"][0]
-    if "default" in schema:
-        return schema["default"]
-    for combinator in ("anyOf", "oneOf", "allOf"):
-        if schema.get(combinator):
-            return minimal_instance(schema[combinator][0])
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "null")
-    if kind == "object" or (kind is None and "properties" in schema):
-        properties = schema.get("properties") or {}
-        return {key: minimal_instance(properties.get(key, {}), key) for key in schema.get("required") or []}
-    if kind == "array":
-        return [minimal_instance(schema.get("items", {})) for _ in range(int(schema.get("minItems", 0)))]
-    if kind == "string":
-        sensible = SENSIBLE_STRINGS.get(name or "")
-        if sensible is not None and len(sensible) >= int(schema.get("minLength", 1)) and "pattern" not in schema:
-            return sensible
-        return "x" * max(1, int(schema.get("minLength", 1)))
-    if kind == "integer":
-        return int(schema.get("minimum", 0))
-    if kind == "number":
-        return schema.get("minimum", 0)
-    if kind == "boolean":
-        return False
-    return None
+def minimal_instance(schema: Any) -> Any:
+    """The smallest value a JSON Schema accepts, with harmless values where a property's name says what it holds."""
+    return sensible_instance(schema)
 
 
 def _last_user_text(messages: list[Any]) -> tuple[str, bool]:
@@ -154,7 +129,7 @@ def plan_anthropic(body: dict[str, Any]) -> Plan:
     limit = int(body.get("max_tokens") or 1)
     messages = body.get("messages") or []
     last_text, answering_results = _last_user_text(messages)
-    tools = [t for t in body.get("tools") or [] if isinstance(t, dict) and t.get("name")]
+    tools = [t for t in body.get("tools") or [] if isinstance(t, dict) and t.get("name") and not is_server_tool(t)]
     choice = _as_dict(body.get("tool_choice")) or {"type": "auto"}
     thinking = _as_dict(body.get("thinking"))
     think = thinking.get("type") == "enabled"
@@ -165,11 +140,19 @@ def plan_anthropic(body: dict[str, Any]) -> Plan:
     tool = _choose_tool(tools, mode, choice.get("name"), last_text, answering_results)
     if tool is not None:
         call = {"id": _tool_id("toolu_emu", tool["name"], body), "name": tool["name"],
-                "input": minimal_instance(tool.get("input_schema"))}
+                "input": tool_input(tool)}
         return Plan([], "tool_use", thinking=thought, signature=signature, tool=call)
+    schema = anthropic_output_schema(body)
+    if schema is not None:  # structured outputs: the reply is a document the schema accepts
+        pieces = structured_text(schema)
+        cut = pieces[:limit]
+        return Plan(cut, "end_turn" if len(cut) == len(pieces) else "max_tokens", thinking=thought,
+                    signature=signature)
     stops = [s for s in body.get("stop_sequences") or [] if isinstance(s, str)]
     tokens, stop_reason, stop_sequence = _reply(limit, stops)
-    return Plan(tokens, stop_reason, stop_sequence, thinking=thought, signature=signature)
+    server = None if answering_results else server_call(body, last_text)  # web search, code execution, ...
+    extra = {"server_blocks": server["blocks"], "server_tool_use": server["usage"]} if server else {}
+    return Plan(tokens, stop_reason, stop_sequence, thinking=thought, signature=signature, extra=extra)
 
 
 _FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "tool_use": "tool_calls"}
@@ -191,11 +174,9 @@ def plan_openai(body: dict[str, Any]) -> Plan:
         call = {"id": _tool_id("call_emu", tool["name"], body), "name": tool["name"],
                 "input": minimal_instance(tool.get("parameters"))}
         return Plan([], "tool_use", tool=call, extra={"finish_reason": "tool_calls"})
-    response_format = _as_dict(body.get("response_format"))
-    if response_format.get("type") in ("json_object", "json_schema"):  # honoured: the reply is JSON
-        schema = _as_dict(response_format.get("json_schema")).get("schema")
-        document = minimal_instance(schema) if schema else {"reply": "pong"}
-        return Plan([json.dumps(document)], "end_turn", extra={"finish_reason": "stop"})
+    schema = openai_output_schema(body)
+    if schema is not None:  # honoured: the reply is a JSON document the schema accepts
+        return Plan(structured_text(schema), "end_turn", extra={"finish_reason": "stop"})
     stop = body.get("stop")
     stops = [stop] if isinstance(stop, str) else [s for s in stop or [] if isinstance(s, str)]
     tokens, stop_reason, _ = _reply(limit, stops)

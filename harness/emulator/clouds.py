@@ -91,6 +91,16 @@ def bedrock_body(kind: str, raw_body: bytes, ids: dict[str, str]) -> dict[str, A
     except ValueError:
         return aws_error(400, "ValidationException", "Malformed input request, please reformat your input and try "
                                                      "again.", ids)
+    if kind == "count_tokens" and isinstance(body, dict) and isinstance(body.get("input"), dict) \
+            and "converse" in body["input"]:  # CountTokens with Converse input: the Messages body it stands for
+        from .converse import ConverseInputError, to_messages
+
+        try:
+            return {"anthropic_version": ACCEPTED_DIALECTS["bedrock"][0],
+                    **to_messages(body["input"]["converse"] if isinstance(body["input"]["converse"], dict)
+                                  else {}, 4096)}
+        except ConverseInputError as invalid:
+            return aws_error(400, "ValidationException", str(invalid), ids)
     if kind == "count_tokens":
         try:
             body = json.loads(base64.b64decode(body["input"]["invokeModel"]["body"]))
@@ -176,8 +186,9 @@ async def metadata(request: Request) -> Response:
     if request.headers.get("metadata-flavor") != "Google":
         return PlainTextResponse("Missing Metadata-Flavor:Google header.", status_code=403, headers=METADATA_FLAVOR)
     path = request.url.path.removeprefix("/computeMetadata/v1/")
-    if path.rstrip("/") == "instance":  # Node's gcp-metadata asks this to detect a metadata server
-        return PlainTextResponse("attributes/\nhostname\nid\nservice-accounts/\nzone\n", headers=METADATA_FLAVOR)
+    if path.rstrip("/") == "instance":  # Node's gcp-metadata asks this first to decide it is on Google Cloud
+        return JSONResponse({"id": 1, "zone": "projects/0/zones/us-central1-a", "serviceAccounts": {
+            "default": {"email": EMULATOR_SERVICE_ACCOUNT}}}, headers=METADATA_FLAVOR)
     if path == "project/project-id":
         return PlainTextResponse(EMULATOR_PROJECT, headers=METADATA_FLAVOR)
     if path.startswith("instance/service-accounts/default/token"):
@@ -269,6 +280,37 @@ def foundation_model(model_id: str, today: _dt.date) -> dict[str, Any]:
                              "inputModalities": ["TEXT", "IMAGE"], "outputModalities": ["TEXT"],
                              "responseStreamingSupported": True, "inferenceTypesSupported": ["INFERENCE_PROFILE"],
                              "modelLifecycle": lifecycle}}
+
+
+def foundation_model_ids() -> list[str]:
+    """Bedrock's ids for the models the lifecycle data names: dated ids as anthropic.<id>-v1:0, an undated id
+    only where no dated twin exists (as anthropic.<id>-v1); -latest aliases are first-party only."""
+    from ..lifecycle import all_models
+
+    ids = [m.model for m in all_models() if not m.model.endswith("-latest")]
+    dated = [i for i in ids if re.search(r"-\d{8}$", i)]
+    twins = {re.sub(r"-\d{8}$", "", i) for i in dated} | {re.sub(r"-(\d)-\d{8}$", r"-\1-0", i) for i in dated}
+    undated = [i for i in ids if i not in dated and i not in twins]
+    return sorted([f"anthropic.{i}-v1:0" for i in dated] + [f"anthropic.{i}-v1" for i in undated])
+
+
+def foundation_model_summaries(today: _dt.date, query: dict[str, str]) -> dict[str, Any]:
+    """ListFoundationModels, with its byProvider / byOutputModality / byInferenceType filters."""
+    summaries = []
+    for model_id in foundation_model_ids():
+        details = foundation_model(model_id, today)["modelDetails"]
+        details = {**details, "customizationsSupported": [],
+                   "inferenceTypesSupported": ["INFERENCE_PROFILE"] if needs_inference_profile(model_id)
+                   else ["ON_DEMAND"]}
+        summaries.append(details)
+    provider = query.get("byProvider", "").lower()
+    if provider and provider != "anthropic":
+        summaries = []
+    if query.get("byOutputModality") and query["byOutputModality"] != "TEXT":
+        summaries = []
+    if query.get("byInferenceType"):
+        summaries = [s for s in summaries if query["byInferenceType"] in s["inferenceTypesSupported"]]
+    return {"modelSummaries": summaries}
 
 
 def availability(authorized: bool, agreement: str = "AVAILABLE") -> dict[str, Any]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import math
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from .behaviour import Plan, plan_anthropic, plan_openai
+from .reasoning import message_fields, reasoning_tokens, with_reasoning
 
 OPENROUTER_MODELS = (
     "anthropic/claude-haiku-4.5",
@@ -21,32 +20,22 @@ OPENROUTER_MODELS = (
 ANTHROPIC_MODELS = ("claude-haiku-4-5", "claude-sonnet-4-6", "claude-sonnet-4-5", "claude-opus-4-5", "claude-opus-5")
 
 
-def _texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict):
-                yield from _texts(item.get("text") if "text" in item else item.get("content"))
-            else:
-                yield from _texts(item)
-
-
 def input_tokens(body: dict[str, Any]) -> int:
-    """A deterministic stand-in for a tokenizer: the same prompt always counts the same."""
-    total = 8
-    for text in _texts(body.get("system")):
-        total += math.ceil(len(text) / 4)
-    for message in body.get("messages") or []:
-        if isinstance(message, dict):
-            total += 3 + sum(math.ceil(len(t) / 4) for t in _texts(message.get("content")))
-    return total
+    """A deterministic stand-in for a tokenizer: the same prompt always counts the same (see usage.py)."""
+    from .usage import BadImage
+    from .usage import input_tokens as estimate
+
+    try:
+        return estimate(body)
+    except BadImage:  # validation answers it first on the Anthropic formats; OpenAI parts carry no raw image
+        return 8
 
 
 def _anthropic_blocks(plan: Plan) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if plan.thinking:
         blocks.append({"type": "thinking", "thinking": plan.thinking, "signature": plan.signature})
+    blocks.extend(plan.extra.get("server_blocks", []))  # a server tool's use and result come before the text
     if plan.tool:
         blocks.append({"type": "tool_use", **plan.tool})
     else:
@@ -54,7 +43,9 @@ def _anthropic_blocks(plan: Plan) -> list[dict[str, Any]]:
     return blocks
 
 
-def anthropic_message(msg_id: str, model: str, body: dict[str, Any]) -> dict[str, Any]:
+def anthropic_message(msg_id: str, model: str, body: dict[str, Any],
+                      usage: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``usage``: the input side (input_tokens and the cache fields) when the caller has a prompt cache."""
     plan = plan_anthropic(body)
     return {
         "id": msg_id,
@@ -64,14 +55,19 @@ def anthropic_message(msg_id: str, model: str, body: dict[str, Any]) -> dict[str
         "content": _anthropic_blocks(plan),
         "stop_reason": plan.stop_reason,
         "stop_sequence": plan.stop_sequence,
-        "usage": {
-            "input_tokens": input_tokens(body),
-            "output_tokens": plan.output_tokens,
-            "cache_creation_input_tokens": 0,
-            "cache_read_input_tokens": 0,
-            "service_tier": "standard",
-        },
+        "usage": {**_input_usage(body, usage), "output_tokens": plan.output_tokens, "service_tier": "standard",
+                  **_server_usage(plan)},
     }
+
+
+def _server_usage(plan: Plan) -> dict[str, Any]:
+    return {"server_tool_use": plan.extra["server_tool_use"]} if "server_tool_use" in plan.extra else {}
+
+
+def _input_usage(body: dict[str, Any], usage: dict[str, Any] | None) -> dict[str, Any]:
+    if usage is not None:
+        return dict(usage)
+    return {"input_tokens": input_tokens(body), "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
 
 
 def sse(event: str | None, data: Any) -> bytes:
@@ -80,15 +76,17 @@ def sse(event: str | None, data: Any) -> bytes:
     return f"{head}data: {payload}\n\n".encode()
 
 
-def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate: bool = True) -> list[bytes]:
+def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate: bool = True,
+                     usage: dict[str, Any] | None = None) -> list[bytes]:
+    """As the API streams: the input usage in message_start, the cumulative counts again in message_delta."""
     plan = plan_anthropic(body)
+    inputs = _input_usage(body, usage)
     start = {
         "type": "message_start",
         "message": {
             "id": msg_id, "type": "message", "role": "assistant", "content": [], "model": model,
             "stop_reason": None, "stop_sequence": None,
-            "usage": {"input_tokens": input_tokens(body), "output_tokens": 1,
-                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+            "usage": {**inputs, "output_tokens": 1, "service_tier": "standard"},
         },
     }
     events = [sse("message_start", start)]
@@ -109,6 +107,12 @@ def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate
         block({"type": "thinking", "thinking": "", "signature": ""},
               [{"type": "thinking_delta", "thinking": plan.thinking},
                {"type": "signature_delta", "signature": plan.signature}])
+    for server_block in plan.extra.get("server_blocks", []):
+        if server_block["type"] == "server_tool_use":  # its input streams as JSON, like a client tool's
+            block({**server_block, "input": {}},
+                  [{"type": "input_json_delta", "partial_json": json.dumps(server_block["input"])}])
+        else:
+            block(server_block, [])
     if plan.tool:
         block({"type": "tool_use", "id": plan.tool["id"], "name": plan.tool["name"], "input": {}},
               [{"type": "input_json_delta", "partial_json": json.dumps(plan.tool["input"])}])
@@ -117,7 +121,8 @@ def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate
     events.append(sse("message_delta", {
         "type": "message_delta",
         "delta": {"stop_reason": plan.stop_reason, "stop_sequence": plan.stop_sequence},
-        "usage": {"output_tokens": plan.output_tokens},
+        "usage": {key: value for key, value in inputs.items() if key != "cache_creation"}
+        | {"output_tokens": plan.output_tokens} | _server_usage(plan),
     }))
     if terminate:
         events.append(sse("message_stop", {"type": "message_stop"}))
@@ -128,7 +133,7 @@ def anthropic_error_event(error_type: str, message: str) -> bytes:
     return sse("error", {"type": "error", "error": {"type": error_type, "message": message}})
 
 
-def _openrouter_usage(body: dict[str, Any], completion: int) -> dict[str, Any]:
+def _openrouter_usage(body: dict[str, Any], completion: int, reasoning: int = 0) -> dict[str, Any]:
     prompt = input_tokens(body)
     return {
         "prompt_tokens": prompt,
@@ -137,7 +142,7 @@ def _openrouter_usage(body: dict[str, Any], completion: int) -> dict[str, Any]:
         "cost": round((prompt * 1 + completion * 5) / 1_000_000, 8),
         "is_byok": False,
         "prompt_tokens_details": {"cached_tokens": 0},
-        "completion_tokens_details": {"reasoning_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": reasoning},
     }
 
 
@@ -148,9 +153,9 @@ def _tool_calls(plan: Plan) -> list[dict[str, Any]]:
 
 
 def openrouter_completion(gen_id: str, model: str, body: dict[str, Any]) -> dict[str, Any]:
-    plan = plan_openai(body)
+    plan = with_reasoning(plan_openai(body), body)
     message: dict[str, Any] = {"role": "assistant", "content": None if plan.tool else plan.text, "refusal": None,
-                               "reasoning": None}
+                               "reasoning": None, **message_fields(plan, body)}
     if plan.tool:
         message["tool_calls"] = _tool_calls(plan)
     return {
@@ -167,7 +172,7 @@ def openrouter_completion(gen_id: str, model: str, body: dict[str, Any]) -> dict
             "native_finish_reason": plan.stop_reason,
             "message": message,
         }],
-        "usage": _openrouter_usage(body, plan.output_tokens),
+        "usage": _openrouter_usage(body, plan.output_tokens, reasoning_tokens(plan)),
     }
 
 
@@ -177,10 +182,13 @@ def _chunk(gen_id: str, model: str, created: int, choices: list[dict[str, Any]],
 
 
 def openrouter_stream(gen_id: str, model: str, body: dict[str, Any], *, terminate: bool = True) -> list[bytes]:
-    plan = plan_openai(body)
+    plan = with_reasoning(plan_openai(body), body)
     created = int(time.time())
     out = [b": OPENROUTER PROCESSING\n\n"]
     deltas: list[dict[str, Any]] = [{"role": "assistant", "content": t} for t in plan.text_tokens]
+    thought = message_fields(plan, body)
+    if thought:  # the reasoning streams before the answer
+        deltas.insert(0, {"role": "assistant", "content": "", **thought})
     if plan.tool:
         deltas = [{"role": "assistant", "content": None, "tool_calls": _tool_calls(plan)}]
     for delta in deltas:
@@ -191,7 +199,7 @@ def openrouter_stream(gen_id: str, model: str, body: dict[str, Any], *, terminat
              "logprobs": None}
     out.append(sse(None, _chunk(gen_id, model, created, [final])))
     if terminate:
-        usage = _openrouter_usage(body, plan.output_tokens)
+        usage = _openrouter_usage(body, plan.output_tokens, reasoning_tokens(plan))
         out.append(sse(None, _chunk(gen_id, model, created, [], usage=usage)))
         out.append(sse(None, "[DONE]"))
     return out
@@ -231,11 +239,16 @@ def openrouter_models() -> dict[str, Any]:
 
 
 def _model_info(model: str) -> dict[str, Any]:
+    """Models retrieve: limits and capabilities from the catalogue where it knows the id, and the lifecycle fields
+    judged as of today from the same data as model.lifecycle."""
     from ..lifecycle import lifecycle_today, lookup
+    from .catalogue import model_info
 
+    listed = model_info(model)
+    out: dict[str, Any] = dict(listed) if listed is not None else {
+        "id": model, "type": "model", "display_name": model, "created_at": "2025-10-01T00:00:00Z"}
     info = lookup("anthropic", model)
-    out: dict[str, Any] = {"id": model, "type": "model", "display_name": model, "created_at": "2025-10-01T00:00:00Z"}
-    if info.status != "unknown":  # the Models API's lifecycle fields, from the same data as model.lifecycle
+    if info.status != "unknown":
         out["lifecycle"] = info.status_on(lifecycle_today())
         out["retires_at"] = f"{info.retires.isoformat()}T00:00:00Z" if info.retires else None
     return out
