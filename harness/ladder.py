@@ -31,6 +31,8 @@ from .checks.credentials import cloud_credentials_verdict, token_is_usable
 from .checks.prechecks import judge_access, judge_prechecks, other_route_works, similar_ids_hint
 from .cloud_credentials import EMULATOR_ACCESS_KEY, SigV4, caller_identity, sts_url
 from .config import Target
+from .features.run import BILLABLE_PREFIX as FEATURE_PROBE_PREFIX
+from .features.run import features_for, run_features
 from .lifecycle import Lifecycle, from_models_api, lifecycle_today, model_lifecycle
 from .observation import Observation
 from .probe import Prober, ProbeRequest
@@ -86,7 +88,8 @@ class TargetRun:
 
     @property
     def usage(self) -> dict[str, int]:
-        billable = [o for name, o in self.observations.items() if name in BILLABLE_PROBES and o.ok]
+        billable = [o for name, o in self.observations.items()
+                    if (name in BILLABLE_PROBES or name.startswith(FEATURE_PROBE_PREFIX)) and o.ok]
         totals = {"billable_calls": len(billable), "input_tokens": 0, "output_tokens": 0}
         wire = self.target.provider.wire
         for obs in billable:
@@ -110,6 +113,8 @@ class Ladder:
         self.check_ids = [c for c in checks.CHECK_LAYERS if (c != "model.access" or target.provider.control_plane)
                           and (c != "gateway.startup" or self._claude_code_gateway)]
         self.check_ids += list(CONFORMANCE_CHECKS) if profile == "full" else []
+        self.features = features_for(target, profile)
+        self.check_ids += [f"feature.{name}" for name in self.features]
         self.prober = prober
         self.credential_factory = credential_factory
         self.run = TargetRun(target)
@@ -203,6 +208,8 @@ class Ladder:
             self._record("stream.completes", checks.stream_completes(obs, spec.wire, spec.name, t.auth), obs)
         if self.profile == "full" and not self._blocked():
             await self._conformance()
+        if self.features and not self._blocked():
+            await run_features(self, self.features)
 
     async def _lifecycle_from_models_api(self) -> None:
         """GET /v1/models/{model} (free): its lifecycle fields, where served, replace the table's verdict."""
@@ -399,6 +406,11 @@ class Ladder:
         if not verdict.passed and blocks:
             self._blocked_by = check_id
 
+    def record_feature(self, feature: str, verdict: Verdict, obs: Observation | None) -> None:
+        """A feature.<name> check: never blocks the others."""
+        self._record(f"feature.{feature}", verdict, obs, blocks=False)
+        self.run.checks[-1].layer = "feature"
+
     def finish(self) -> TargetRun:
         """Mark every check the ladder did not reach: blocked by the failure below it, or skipped
         because the run stopped (deadline, Ctrl-C)."""
@@ -410,7 +422,7 @@ class Ladder:
         for check_id in self.check_ids:
             if check_id in done:
                 continue
-            layer = checks.CHECK_LAYERS.get(check_id, "conformance")
+            layer = checks.CHECK_LAYERS.get(check_id, "feature" if check_id.startswith("feature.") else "conformance")
             if self._blocked_by is not None:
                 status, message, by = "blocked", f"not run: blocked by {self._blocked_by}", self._blocked_by
             else:

@@ -22,6 +22,7 @@ from .auth import CredentialFactory
 from .checks.conformance import TRUNCATION_MAX_TOKENS
 from .config import Target
 from .errors import HarnessError
+from .features.run import plan_cost, plan_lines
 from .ladder import Ladder, TargetRun
 from .probe import Prober
 from .record import record_runs
@@ -44,6 +45,7 @@ class RunOptions:
     max_output_tokens: int | None = None
     progress: Any = None  # a TerminalProgress (probing / retrying / finished), or None for no display
     on_runs: Any = None  # called with the finished runs before the report is built (OpenTelemetry export)
+    on_plan: Any = None  # called with the features plan's cost lines before anything is sent (printed by check)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ def worst_case(targets: Sequence[Target], profile: str) -> Cost:
         if profile == "full":
             calls += 3  # max_tokens probe, and the negative probes should the endpoint accept them
             tokens += TRUNCATION_MAX_TOKENS + 2
+        for _feature, feature_calls, feature_tokens in plan_cost(target, profile):
+            calls += feature_calls
+            tokens += feature_tokens
     return Cost(calls, tokens)
 
 
@@ -123,6 +128,9 @@ def run_and_report(
     """
     options = options or RunOptions()
     enforce_budget(worst_case(targets, options.profile), options)
+    feature_plan = plan_lines(targets, options.profile)
+    if feature_plan and options.on_plan is not None:
+        options.on_plan(feature_plan)
     started_at = utc_now()
     if options.progress:
         options.progress.state.total = len(targets)
@@ -132,7 +140,7 @@ def run_and_report(
             redactor.add(value)
     deadline = time.monotonic() + options.deadline_s if options.deadline_s is not None else None
     ladders = [Ladder(t, None, credential_factory, profile=options.profile, deadline=deadline) for t in targets]
-    notes = list(notes)
+    notes = [*notes, *feature_plan]
     interrupted = False
 
     async def main() -> None:

@@ -28,6 +28,7 @@ from ..resources import fill, load_error_fixture
 from . import clouds
 from . import responses as r
 from .faults import FAULTS, Fault
+from .gateway import in_front
 from .tokens import acceptable_foreign_token, mint, verify
 from .validate import anthropic_generation_error, anthropic_request_error, openai_request_error
 
@@ -293,6 +294,8 @@ class Emulator:
     async def _apply(self, fault: Fault, request: Request, provider: Provider, kind: Kind, model: str,
                      body: dict[str, Any], ids: dict[str, str]) -> Response | None:
         b = fault.behaviour
+        if b == "gateway":
+            return None  # served in front of the app (gateway.py)
         if b == "fixture":
             return self._fixture(provider, fault.name, model, ids)
         if b == "echo-key":
@@ -525,12 +528,13 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
     app = Starlette(routes=routes)
     app.add_exception_handler(404, _not_found_handler(emu))
     app.state.settings = emu.settings
+    served = in_front(app, emu.settings.faults)
     if emu.settings.latency_seconds > 0:
-        return _with_latency(app, emu.settings.latency_seconds)
-    return app
+        return _with_latency(served, emu.settings.latency_seconds)
+    return served
 
 
-def _with_latency(app: Starlette, seconds: float) -> ASGIApp:
+def _with_latency(app: ASGIApp, seconds: float) -> ASGIApp:
     """ASGI middleware: wait before handling each HTTP request, like a distant provider."""
 
     async def delayed(scope: Any, receive: Any, send: Any) -> None:
