@@ -164,3 +164,30 @@ def test_report_json_keeps_the_feature_checks(tmp_path: Path) -> None:
     _run(tmp_path, "--provider", "anthropic", "--features", "tools")
     report = json.loads((tmp_path / "report.json").read_text())
     assert [c["id"] for c in report["checks"] if c["layer"] == "feature"] == ["feature.tools"]
+
+
+def test_features_matrix_in_every_format(tmp_path: Path) -> None:
+    code, report = _run(tmp_path, "--features", "tools,batches", "--fault", "broken-tool-input", "--matrix")
+    matrix = report["features_matrix"]
+    assert [r["feature"] for r in matrix["rows"]] == ["tools", "batches"]
+    cells = {r["feature"]: {t: c["state"] for t, c in r["cells"].items()} for r in matrix["rows"]}
+    assert cells["batches"]["emulated-bedrock"] == "not offered" and cells["batches"]["emulated-foundry"] == \
+        "not offered"
+    assert cells["tools"]["emulated-anthropic"] == "failed"
+    html = (tmp_path / "report.html").read_text()
+    assert 'id="features"' in html and 'title="not offered on this platform (Amazon Bedrock); source: https://' in html
+    markdown = (tmp_path / "report.md").read_text()
+    assert "## Features matrix" in markdown and "| batches | " in markdown
+    terminal = (tmp_path / "terminal.txt").read_text()
+    assert "Features matrix:" in terminal
+    junit = (tmp_path / "junit.xml").read_text()
+    assert 'name="feature.tools"' in junit
+    assert code == 1
+
+
+def test_a_failed_lower_layer_blocks_the_feature_checks(tmp_path: Path) -> None:
+    code, report = _run(tmp_path, "--provider", "anthropic", "--features", "tools,caching", "--fault", "invalid-key")
+    checks = _checks(report)
+    assert {c["status"] for c in checks.values()} == {"blocked"} and all(c["layer"] == "feature"
+                                                                         for c in checks.values())
+    assert report["usage"]["billable_calls"] == 0 and code == 1
