@@ -14,7 +14,7 @@ _STATES = {"passed": "supported", "warning": "supported", "failed": "failed", "b
 def _state(check: dict[str, Any]) -> str:
     if check["status"] == "skipped":
         return "not offered" if check["message"].startswith("not offered") else "not checked"
-    return _STATES.get(check["status"], check["status"])
+    return _STATES.get(check["status"], str(check["status"]))
 
 
 def features_matrix(report: dict[str, Any]) -> dict[str, Any] | None:
