@@ -109,6 +109,11 @@ class Target:
             out["project"] = self.project
         if self.provider.wire == "anthropic-messages":
             out["anthropic_version"] = self.anthropic_version
+        if self.features:
+            out["features"] = list(self.features)
+            betas = [value for name, value in self.extra_headers if name.lower() == "anthropic-beta"]
+            if betas:
+                out["anthropic_beta"] = ",".join(betas)  # the values the betas feature checks (never secret)
         return out
 
 

@@ -191,3 +191,17 @@ def test_a_failed_lower_layer_blocks_the_feature_checks(tmp_path: Path) -> None:
     assert {c["status"] for c in checks.values()} == {"blocked"} and all(c["layer"] == "feature"
                                                                          for c in checks.values())
     assert report["usage"]["billable_calls"] == 0 and code == 1
+
+
+def test_recorded_feature_answers_replay_through_the_same_judges(tmp_path: Path) -> None:
+    record = tmp_path / "rec"
+    args = ["--provider", "anthropic", "--features", "tools,count-tokens,betas", "--header",
+            "anthropic-beta: context-management-2025-06-27"]
+    _, live = _run(tmp_path / "a", *args, "--fault", "broken-tool-input", "--record", str(record))
+    assert (record / "emulated-anthropic" / "feature.tools.call.json").is_file()
+    assert (record / "emulated-anthropic" / "feature-free.count-tokens.count.json").is_file()
+    code = main(["check", "--replay", str(record), "--report-dir", str(tmp_path / "b"), "-q"])
+    replayed = read_report(tmp_path / "b")
+    assert {f: (c["status"], c.get("cause")) for f, c in _checks(replayed).items()} == {
+        f: (c["status"], c.get("cause")) for f, c in _checks(live).items()}
+    assert _checks(replayed)["tools"]["cause"] == "feature.tool-input-broken" and code == 1

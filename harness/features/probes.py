@@ -55,7 +55,7 @@ BETA_FIELDS: dict[str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class Step:
-    name: str  # the probe's name in the report: feature:<feature>:<name>
+    name: str  # the probe's name: feature.<feature>.<name> (a recording's file name too)
     kind: StepKind
     body: dict[str, Any] | None = None  # None for a GET; built from earlier answers when ``follow`` is set
     path: str | None = None  # a GET's path under the base URL

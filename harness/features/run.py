@@ -22,8 +22,8 @@ from .probes import Step, steps, worst_case
 if TYPE_CHECKING:
     from ..ladder import Ladder
 
-BILLABLE_PREFIX = "feature:"  # probes that can bill (the ladder's usage counts them)
-FREE_PREFIX = "feature-free:"  # listings and count_tokens
+BILLABLE_PREFIX = "feature."  # probes that can bill (the ladder's usage counts them): feature.<name>.<step>
+FREE_PREFIX = "feature-free."  # listings and count_tokens
 
 
 def features_for(target: Target, profile: str) -> tuple[str, ...]:
@@ -126,7 +126,7 @@ async def _send(ladder: Ladder, feature: str, step: Step, body: dict[str, Any] |
     else:
         url, method = target.base_url + ladder._path(step.kind, target.model), "POST"
     assert ladder._credentials is not None
-    return await ladder._probe(f"{prefix}{feature}:{step.name}", method, url, headers, shaped,
+    return await ladder._probe(f"{prefix}{feature}.{step.name}", method, url, headers, shaped,
                                stream=step.kind == "stream", auth=ladder._credentials.signer)
 
 
