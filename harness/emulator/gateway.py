@@ -125,7 +125,8 @@ def in_front(app: ASGIApp, faults: frozenset[str]) -> ASGIApp:
                 return {"type": "http.request", "body": raw, "more_body": False}
             return await receive()
 
-        inner = {**scope, "headers": headers}
+        scope["headers"] = headers  # the same scope: what the app notes in its state reaches the request log
+        inner = scope
         if "broken-tool-input" not in active:
             await app(inner, replay, send)
             return
