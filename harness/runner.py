@@ -127,10 +127,10 @@ def run_and_report(
     With ``record_to``, what was observed is also written there as scrubbed fixtures.
     """
     options = options or RunOptions()
-    enforce_budget(worst_case(targets, options.profile), options)
     feature_plan = plan_lines(targets, options.profile)
     if feature_plan and options.on_plan is not None:
-        options.on_plan(feature_plan)
+        options.on_plan(feature_plan)  # before the budget check: a refused plan shows what it would have cost
+    enforce_budget(worst_case(targets, options.profile), options)
     started_at = utc_now()
     if options.progress:
         options.progress.state.total = len(targets)
