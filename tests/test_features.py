@@ -205,3 +205,25 @@ def test_recorded_feature_answers_replay_through_the_same_judges(tmp_path: Path)
     assert {f: (c["status"], c.get("cause")) for f, c in _checks(replayed).items()} == {
         f: (c["status"], c.get("cause")) for f, c in _checks(live).items()}
     assert _checks(replayed)["tools"]["cause"] == "feature.tool-input-broken" and code == 1
+
+
+LITELLM = Path(__file__).resolve().parents[1] / "fixtures" / "third-party" / "litellm-features"
+
+
+@pytest.mark.parametrize(("case", "expected", "exit_code"), [
+    ("healthy", {"tools": "passed", "tool-streaming": "passed", "thinking": "passed", "images": "passed",
+                 "pdf": "passed", "count-tokens": "passed", "betas": "passed"}, 0),
+    ("broken-tool-input", {"tools": "failed", "tool-streaming": "failed"}, 1),
+])
+def test_litellm_proxy_recordings_replay_through_the_same_judges(case: str, expected: dict[str, str], exit_code: int,
+                                                                 tmp_path: Path) -> None:
+    """Real LiteLLM proxy 1.108.7 answers (fixtures/third-party/litellm-features/README.md), judged unchanged."""
+    code = main(["check", "--replay", str(LITELLM / case), "--report-dir", str(tmp_path), "-q"])
+    report = read_report(tmp_path)
+    checks = _checks(report)
+    assert {f: c["status"] for f, c in checks.items()} == expected
+    assert report["targets"][0]["gateway_detected"].startswith("LiteLLM proxy 1.108.7")
+    if case == "broken-tool-input":
+        assert {c["cause"] for c in checks.values()} == {"feature.tool-input-broken"}
+        assert "the gateway in front of the provider (LiteLLM proxy 1.108.7" in checks["tools"]["message"]
+    assert code == exit_code
