@@ -87,3 +87,74 @@ async def _json(send: Any, body: dict[str, Any]) -> None:
         (b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()),
         (b"request-id", b"req_standin")]})
     await send({"type": "http.response.body", "body": data})
+
+
+def lossy_gateway(app: ASGIApp) -> ASGIApp:
+    """A gateway that loses what features add: it refuses images and PDFs, serves no count_tokens and no
+    listings, and passes on only the text of an answer (no thinking, no citations, no server tool blocks), with a
+    chatty prefix that breaks a JSON reply."""
+
+    async def gateway(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        path = scope["path"]
+        if scope["method"] == "GET" and path.endswith(("/v1/messages/batches", "/v1/files")):
+            await _raw(send, 404, b"<html><body>404 Not Found</body></html>", b"text/html")
+            return
+        raw, more = b"", True
+        while more:
+            message = await receive()
+            raw += message.get("body", b"")
+            more = message.get("more_body", False)
+        if path.endswith(("count_tokens", "count-tokens")):
+            await _raw(send, 404, b'{"detail": "Not Found"}', b"application/json")
+            return
+        compact = raw.replace(b" ", b"")
+        if b'"type":"image"' in compact or b'"media_type":"application/pdf"' in compact:
+            await _raw(send, 400, json.dumps({"type": "error", "error": {
+                "type": "invalid_request_error", "message": "this gateway accepts text content only"}}).encode(),
+                b"application/json")
+            return
+        sent = False
+
+        async def replay() -> Any:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": raw, "more_body": False}
+            return await receive()
+
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def lossy(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            out = b"".join(chunks)
+            try:
+                body = json.loads(out)
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and isinstance(body.get("content"), list):
+                text = "".join(str(b.get("text", "")) for b in body["content"] if b.get("type") == "text")
+                body["content"] = [{"type": "text", "text": "Sure! " + text}]
+                out = json.dumps(body).encode()
+            start["headers"] = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"] + [
+                (b"content-length", str(len(out)).encode())]
+            await send(start)
+            await send({"type": "http.response.body", "body": out})
+
+        await app(scope, replay, lossy)
+
+    return gateway
+
+
+async def _raw(send: Any, status: int, data: bytes, content_type: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", content_type), (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})

@@ -18,7 +18,7 @@ from harness.emulator.tokens import in_process_credential
 from harness.errors import HarnessError
 from harness.features.catalog import FEATURES
 from harness.runner import RunOptions, run_and_report
-from tests.feature_standin import standin
+from tests.feature_standin import lossy_gateway, standin
 from tests.helpers import read_report, validate_report
 
 SERVED_BY_EMULATOR = ("tools", "tool-streaming", "thinking", "images", "pdf", "count-tokens")
@@ -96,9 +96,10 @@ def test_broken_tool_input_is_named_for_tools_and_tool_streaming(tmp_path: Path)
 
 
 def _standin_report(faults: frozenset[str], features: tuple[str, ...], provider: str = "anthropic",
-                    **flags: Any) -> dict[str, Any]:
+                    *, lossy: bool = False, **flags: Any) -> dict[str, Any]:
     settings = EmulatorSettings()
     app = in_front(standin(settings), faults)  # the gateway, then the provider
+    app = lossy_gateway(app) if lossy else app
     targets = emulated_targets(IN_PROCESS_BASES, {"provider": provider, "features": list(features), **flags}, {},
                                in_process=True)
     report = run_and_report(targets, mode="mocked", transport=StreamingASGITransport(app),
@@ -227,3 +228,20 @@ def test_litellm_proxy_recordings_replay_through_the_same_judges(case: str, expe
         assert {c["cause"] for c in checks.values()} == {"feature.tool-input-broken"}
         assert "the gateway in front of the provider (LiteLLM proxy 1.108.7" in checks["tools"]["message"]
     assert code == exit_code
+
+
+LOST = {"thinking": "no thinking block", "structured-output": "not JSON", "images": "text content only",
+        "pdf": "text content only", "count-tokens": "HTTP 404", "citations": "no citations",
+        "web-search": "no server_tool_use of web_search", "web-fetch": "no server_tool_use of web_fetch",
+        "code-execution": "no server_tool_use of code_execution", "batches": "HTTP 404", "files": "HTTP 404"}
+
+
+def test_each_feature_fails_behind_a_gateway_that_loses_it() -> None:
+    """The judges read what came back: a 200 without the feature's content fails as surely as a refusal."""
+    report = _standin_report(frozenset(), tuple(LOST), lossy=True)
+    checks = _checks(report)
+    for feature, evidence in LOST.items():
+        assert checks[feature]["status"] == "failed", (feature, checks[feature])
+        assert evidence in checks[feature]["message"], (feature, checks[feature]["message"])
+        assert checks[feature]["cause"] == "feature.unavailable"
+    assert report["summary"]["exit_code"] == 1
