@@ -245,3 +245,33 @@ def test_each_feature_fails_behind_a_gateway_that_loses_it() -> None:
         assert evidence in checks[feature]["message"], (feature, checks[feature]["message"])
         assert checks[feature]["cause"] == "feature.unavailable"
     assert report["summary"]["exit_code"] == 1
+
+
+def test_a_feature_answer_that_echoes_the_key_never_leaks_it(tmp_path: Path) -> None:
+    """A gateway that refuses the feature's request and quotes the key it was sent: every report format hides it."""
+    from harness.report import renderings
+
+    canary = "CANARY-feature-5e1d9a7c3b"
+    settings = EmulatorSettings()
+    emulator = standin(settings)
+
+    async def echoing(scope: Any, receive: Any, send: Any) -> None:
+        headers = dict(scope.get("headers", []))
+        if scope["type"] == "http" and scope["path"].endswith("/v1/messages/batches"):
+            data = json.dumps({"type": "error", "error": {"type": "invalid_request_error", "message":
+                               f"batches refused for key {headers.get(b'x-api-key', b'').decode()}"}}).encode()
+            await send({"type": "http.response.start", "status": 400,
+                        "headers": [(b"content-type", b"application/json")]})
+            await send({"type": "http.response.body", "body": data})
+            return
+        await emulator(scope, receive, send)
+
+    targets = emulated_targets(IN_PROCESS_BASES, {"provider": "anthropic", "features": ["batches"],
+                                                  "api_key_env": "FEATURE_CANARY"}, {"FEATURE_CANARY": canary},
+                               in_process=True)
+    report = run_and_report(targets, mode="mocked", transport=StreamingASGITransport(echoing),
+                            credential_factory=in_process_credential(settings), options=RunOptions(retries=0))
+    check = _checks(report)["batches"]
+    assert check["status"] == "failed" and "batches refused for key" in check["message"]
+    everything = json.dumps(report) + "".join(renderings(report).values())
+    assert canary not in everything and canary[:12] not in everything
