@@ -183,6 +183,7 @@ def test_features_matrix_in_every_format(tmp_path: Path) -> None:
     assert "Features matrix:" in terminal
     junit = (tmp_path / "junit.xml").read_text()
     assert 'name="feature.tools"' in junit
+    assert '<property name="feature.batches" value="not offered" />' in junit
     assert code == 1
 
 

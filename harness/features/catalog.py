@@ -25,9 +25,10 @@ FEATURES: dict[str, str] = {
     "betas": "each anthropic-beta value named (--header 'anthropic-beta: …') reaches the provider",
     "long-context": "the 1M-token context beta is accepted for this model",
 }
-# `--profile features` without --features: what most apps rely on, without server tools that bill extra.
+# `--profile features` without --features: what most apps rely on, without server tools (they bill their own fees)
+# and citations (document apps only); name those with --features.
 PROFILE_DEFAULT = ("tools", "tool-streaming", "thinking", "caching", "structured-output", "images", "pdf",
-                   "count-tokens", "citations", "batches", "files")
+                   "count-tokens", "batches", "files")
 
 
 def parse_features(value: str | Iterable[str], source: str = "--features") -> tuple[str, ...]:

@@ -36,6 +36,13 @@ def features_matrix(report: dict[str, Any]) -> dict[str, Any] | None:
     return {"targets": targets, "rows": rows}
 
 
+def target_states(matrix: dict[str, Any] | None, target: str) -> list[tuple[str, str]]:
+    """(feature, state) for one target's column (JUnit carries them as test-suite properties)."""
+    if not matrix:
+        return []
+    return [(row["feature"], row["cells"][target]["state"]) for row in matrix["rows"] if target in row["cells"]]
+
+
 def _cell(row: dict[str, Any], target: str) -> dict[str, str]:
     return row["cells"].get(target) or {"state": "—", "reason": "not asked for this target"}
 

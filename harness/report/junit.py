@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from ..features.matrix import target_states
+
 
 def render_junit(report: dict[str, Any]) -> str:
     root = ET.Element("testsuites", name="claude-harness")
@@ -21,6 +23,8 @@ def render_junit(report: dict[str, Any]) -> str:
         props = ET.SubElement(suite, "properties")
         for key in ("provider", "endpoint", "model", "auth", "verdict"):
             ET.SubElement(props, "property", name=key, value=str(target.get(key, "")))
+        for feature, state in target_states(report.get("features_matrix"), tid):  # the features matrix column
+            ET.SubElement(props, "property", name=f"feature.{feature}", value=state)
         for check in checks:
             case = ET.SubElement(suite, "testcase", classname=f"{tid}.{check['layer']}", name=check["id"],
                                  time=f"{(check.get('duration_ms') or 0) / 1000:.3f}")
