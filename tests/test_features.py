@@ -91,7 +91,7 @@ def test_broken_tool_input_is_named_for_tools_and_tool_streaming(tmp_path: Path)
         "tools": ("failed", "feature.tool-input-broken"), "tool-streaming": ("failed", "feature.tool-input-broken")}
     assert "'city' is a required property" in checks["tools"]["message"]
     assert "translation layer" in checks["tools"]["message"]
-    assert "deployment type" in checks["tools"]["message"]  # Foundry: Hosted on Azure is the other suspect
+    assert "deployment type" not in checks["tools"]["message"]  # the answer names the loss: no platform guess
     assert code == 1
 
 
@@ -119,6 +119,12 @@ def test_documented_off_platform_works_is_an_info_pass_and_unknown_failure_is_no
     report = _standin_report(frozenset(), ("structured-output",), provider="vertex")
     check = _checks(report)["structured-output"]
     assert check["status"] == "passed" and "although not documented for Google Vertex AI (info" in check["message"]
+
+
+def test_a_refusal_on_foundry_suspects_the_deployment_type() -> None:
+    report = _standin_report(frozenset(), ("images",), provider="foundry", lossy=True)
+    check = _checks(report)["images"]
+    assert check["status"] == "failed" and "the deployment type: Foundry 'Hosted on Azure'" in check["message"]
 
 
 def test_a_proxy_dropping_cache_control_is_named() -> None:

@@ -84,17 +84,17 @@ def culprit(target: Target, gateway: str | None, cause: str | None) -> str:
         UNSUPPORTED_BETA: "the platform rejects this anthropic-beta value (Bedrock and Vertex serve some betas "
                           "only, per model)",
     }.get(cause or "", "")
-    where = []
-    if gateway:
-        where.append(f"the gateway in front of the provider ({gateway})")
+    where = [f"the gateway in front of the provider ({gateway})"] if gateway else []
     name = target.provider.name
-    if name == "foundry":
+    if specific:
+        pass  # the answer itself says what was lost; the platform's own limits are not the suspects
+    elif name == "foundry":
         where.append("the deployment type: Foundry 'Hosted on Azure' deployments refuse structured outputs, server "
                      "tools and the Files API by design")
     elif name in ("bedrock", "vertex"):
         where.append(f"the model or region ({target.region or 'no region'}): {PROVIDERS[name].display_name} offers "
                      "some features per model and region")
-    elif not gateway and not specific:
+    elif not gateway:
         where.append("the account or the model (some features need a beta, a usage tier or a newer model)")
     return "; ".join(x for x in (specific, *where) if x)
 
