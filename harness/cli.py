@@ -41,7 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--http-referer", help="OpenRouter attribution header HTTP-Referer")
     check.add_argument("--x-title", help="OpenRouter attribution header X-Title")
     check.add_argument("--header", action="append", default=[], metavar="NAME:VALUE", help="extra request header")
-    check.add_argument("--profile", choices=("smoke", "full"), default="smoke")
+    check.add_argument("--profile", choices=("smoke", "full", "features"), default="smoke",
+                       help="smoke (default), full (conformance too), or features (smoke, then the common features)")
+    check.add_argument("--features", metavar="LIST",
+                       help="also check these features, comma-separated (tools, thinking, caching, …; see "
+                            "docs/features.md); each is a check feature.<name>")
     check.add_argument("--config", type=Path, help="TOML file with [[targets]]")
     check.add_argument("--matrix", action="store_true",
                        help="also compare every target side by side: verdict, first byte, first text, tokens/s, "

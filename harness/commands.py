@@ -34,7 +34,7 @@ from .runner import RunOptions, interrupted_report, mark_interrupted, run_and_re
 def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for key in ("provider", "base_url", "resource", "region", "project", "model", "auth", "api_key_env", "entra_scope",
-                "anthropic_version", "http_referer", "x_title", "timeout", "max_tokens"):
+                "anthropic_version", "http_referer", "x_title", "timeout", "max_tokens", "features"):
         value = getattr(args, key, None)
         if value is not None:
             raw[key] = value
@@ -86,6 +86,7 @@ def _options(args: argparse.Namespace, env: Mapping[str, str], *, emulated: bool
         per_deployment=args.per_deployment, retries=retries,
         max_retry_wait_s=args.max_retry_wait, deadline_s=args.deadline, verify=verify,
         max_billable_calls=args.max_billable_calls, max_output_tokens=args.max_output_tokens,
+        on_plan=lambda lines: print("\n".join(f"claude-harness: {line}" for line in lines), file=sys.stderr),
     )
 
 
@@ -329,7 +330,7 @@ def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOp
 # Flags that set how a target is checked (not which target): with --config they apply to every target of the
 # file and override its value; --header adds headers (a flag's header wins over the file's of the same name).
 SETTING_FLAGS = ("timeout", "max_tokens", "entra_scope", "anthropic_version", "http_referer", "x_title",
-                 "allow_insecure_http", "gateway")
+                 "allow_insecure_http", "gateway", "features")
 
 
 def _apply_flags(raw: dict[str, Any], flags: Mapping[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,7 @@ TARGET_KEYS = frozenset(
         "region",
         "project",
         "claude_code",
+        "features",  # check --features: the feature.<name> checks (harness/features)
         "min_billable_interval",  # serve: the per-target cost guard (read by harness/serve, ignored by check)
     }
 )
@@ -73,6 +74,7 @@ class Target:
     project: str | None = None  # Vertex: Google Cloud project (None: the one ADC resolves)
     aws_keys: tuple[Secret, Secret, Secret | None] | None = None  # static keys from the environment, if given
     claude_code: bool = False  # checked as Claude Code would use it (its start-up calls too)
+    features: tuple[str, ...] = ()  # check --features / TOML features = [...]
     claude_code_shape: Any = None  # a claude_code_shape.Shape: what Claude Code adds to each probe, its start-up
 
     @property
@@ -108,6 +110,11 @@ class Target:
             out["project"] = self.project
         if self.provider.wire == "anthropic-messages":
             out["anthropic_version"] = self.anthropic_version
+        if self.features:
+            out["features"] = list(self.features)
+            betas = [value for name, value in self.extra_headers if name.lower() == "anthropic-beta"]
+            if betas:
+                out["anthropic_beta"] = ",".join(betas)  # the values the betas feature checks (never secret)
         return out
 
 
@@ -268,7 +275,20 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         project=placement.project,
         aws_keys=aws_keys,
         claude_code=_flag(raw, "claude_code"),
+        features=_features(raw),
     )
+
+
+def _features(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    value = raw.get("features")
+    if value is None:
+        return ()
+    from .features.catalog import parse_features
+
+    if not isinstance(value, (str, list)):
+        raise ConfigError(f"Setting 'features' must be a list of feature names, got {value!r}.",
+                          fix='Write features = ["tools", "caching"].')
+    return parse_features(value, "--features" if isinstance(value, str) else "features")
 
 
 def _default_auth(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str]) -> str:

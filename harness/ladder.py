@@ -40,6 +40,8 @@ from .checks.model_echo import apply_model_echo_rule
 from .checks.prechecks import judge_access, judge_prechecks, other_route_works, proves_refusal, similar_ids_hint
 from .cloud_credentials import EMULATOR_ACCESS_KEY, SigV4, caller_identity, sts_url
 from .config import Target
+from .features.run import BILLABLE_PREFIX as FEATURE_PROBE_PREFIX
+from .features.run import features_for, run_features
 from .inflight import InFlight, InFlightCalls, RequestLimits, Sent, deployment_key, in_probe_order
 from .lifecycle import Lifecycle, from_models_api, lifecycle_today, lookup, model_lifecycle
 from .observation import Observation
@@ -98,7 +100,8 @@ class TargetRun:
 
     @property
     def usage(self) -> dict[str, int]:
-        billable = [o for name, o in self.observations.items() if name in BILLABLE_PROBES and o.ok]
+        billable = [o for name, o in self.observations.items()
+                    if (name in BILLABLE_PROBES or name.startswith(FEATURE_PROBE_PREFIX)) and o.ok]
         totals = {"billable_calls": len(billable), "input_tokens": 0, "output_tokens": 0}
         wire = self.target.provider.wire
         for obs in billable:
@@ -129,6 +132,8 @@ class Ladder:
         at = ids.index("credentials.obtained") + 1  # Claude Code's start-up calls come before its first message
         self.check_ids = ids[:at] + _claude_code_ids(target) + ids[at:]
         self.check_ids += list(CONFORMANCE_CHECKS) if profile == "full" else []
+        self.features = features_for(target, profile)
+        self.check_ids += [f"feature.{name}" for name in self.features]
         self.prober = prober
         self.credential_factory = credential_factory
         self.run = TargetRun(target)
@@ -239,6 +244,8 @@ class Ladder:
             self._record("stream.completes", verdict, stream, blocks=verdict.cause != "stream.buffered")
         if self.profile == "full" and not self._blocked():
             await self._conformance()
+        if self.features and not self._blocked():
+            await run_features(self, self.features)
 
     def _credential_verdict(self, details: dict[str, Any]) -> Verdict:
         """credentials.obtained, from what obtaining them said (pure: no request)."""
@@ -559,6 +566,11 @@ class Ladder:
         if not verdict.passed and blocks:
             self._blocked_by = check_id
 
+    def record_feature(self, feature: str, verdict: Verdict, obs: Observation | None) -> None:
+        """A feature.<name> check: never blocks the others."""
+        self._record(f"feature.{feature}", verdict, obs, blocks=False)
+        self.run.checks[-1].layer = "feature"
+
     def finish(self) -> TargetRun:
         """Mark every check the ladder did not reach: blocked by the failure below it, or skipped
         because the run stopped (deadline, Ctrl-C)."""
@@ -571,7 +583,7 @@ class Ladder:
         for check_id in self.check_ids:
             if check_id in done:
                 continue
-            layer = checks.CHECK_LAYERS.get(check_id, "conformance")
+            layer = checks.CHECK_LAYERS.get(check_id, "feature" if check_id.startswith("feature.") else "conformance")
             if self._blocked_by is not None:
                 status, message, by = "blocked", f"not run: blocked by {self._blocked_by}", self._blocked_by
             else:

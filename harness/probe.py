@@ -35,6 +35,7 @@ class ProbeRequest:
 
 
 TARGET_EXTENSION = "claude_harness_target"
+PROBE_EXTENSION = "claude_harness_probe"  # the probe's name (replay answers feature probes by it)
 
 
 class TransportFailure(Exception):
@@ -186,7 +187,7 @@ class Prober:
             with map_transport_errors():
                 request = self._client.build_request(
                     req.method, req.url, headers=dict(req.headers), json=req.json_body, timeout=req.timeout,
-                    extensions={TARGET_EXTENSION: req.target},
+                    extensions={TARGET_EXTENSION: req.target, PROBE_EXTENSION: req.probe},
                 )
                 response = await self._client.send(request, stream=True, auth=req.auth or httpx.USE_CLIENT_DEFAULT)
                 try:

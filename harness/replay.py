@@ -23,7 +23,7 @@ from .config import Target
 from .emulator.app import SCOPE_KINDS
 from .emulator.faults import FAULTS
 from .errors import HarnessError
-from .probe import TARGET_EXTENSION
+from .probe import PROBE_EXTENSION, TARGET_EXTENSION
 from .providers.bedrock import control_url
 from .resources import fill, fixtures_dir, load_error_fixture
 
@@ -152,6 +152,10 @@ def recorded_targets(directory: Path) -> list[dict[str, Any]]:
             raw["auth"] = "bearer"  # the recording holds no token; a placeholder stands in, as for keys
         if raw["auth"] not in ("entra", "sigv4"):
             raw["api_key_env"] = REPLAY_KEY_ENV
+        if isinstance(info.get("features"), list):
+            raw["features"] = info["features"]
+            if isinstance(info.get("anthropic_beta"), str):
+                raw["headers"] = {"anthropic-beta": info["anthropic_beta"]}
         if info.get("gateway") is True:
             raw["gateway"] = True  # marked by the user (a detected gateway is detected again from the answers)
         raws.append(raw)
@@ -186,6 +190,9 @@ def recording_router(target: Target, directory: Path) -> Any:
     base = target.base_url
 
     def probe_of(request: httpx.Request) -> str:
+        feature_probe = str(request.extensions.get(PROBE_EXTENSION, ""))
+        if feature_probe.startswith(("feature.", "feature-free.")):  # many feature probes share the messages path
+            return feature_probe
         path = request.url.path.removeprefix(httpx.URL(base).path.rstrip("/"))
         if request.url.params.get("Action") == "GetCallerIdentity":
             return "sts_identity"

@@ -23,6 +23,7 @@ from .auth import CredentialFactory
 from .checks.conformance import TRUNCATION_MAX_TOKENS
 from .config import Target
 from .errors import HarnessError
+from .features.run import plan_cost, plan_lines
 from .inflight import RequestLimits
 from .ladder import Ladder, TargetRun
 from .probe import Prober
@@ -48,6 +49,7 @@ class RunOptions:
     progress: Any = None  # a TerminalProgress (probing / retrying / finished), or None for no display
     on_runs: Any = None  # called with the finished runs before the report is built (OpenTelemetry export)
     in_order: bool = False  # internal: each probe after the one before (the old order), only as a benchmark baseline
+    on_plan: Any = None  # called with the features plan's cost lines before anything is sent (printed by check)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ def worst_case(targets: Sequence[Target], profile: str) -> Cost:
         if profile == "full":
             calls += 3  # max_tokens probe, and the negative probes should the endpoint accept them
             tokens += TRUNCATION_MAX_TOKENS + 2
+        for _feature, feature_calls, feature_tokens in plan_cost(target, profile):
+            calls += feature_calls
+            tokens += feature_tokens
     return Cost(calls, tokens)
 
 
@@ -127,6 +132,9 @@ def run_and_report(
     With ``record_to``, what was observed is also written there as scrubbed fixtures.
     """
     options = options or RunOptions()
+    feature_plan = plan_lines(targets, options.profile)
+    if feature_plan and options.on_plan is not None:
+        options.on_plan(feature_plan)  # before the budget check: a refused plan shows what it would have cost
     enforce_budget(worst_case(targets, options.profile), options)
     started_at = utc_now()
     if options.progress:
@@ -138,7 +146,7 @@ def run_and_report(
     deadline = time.monotonic() + options.deadline_s if options.deadline_s is not None else None
     ladders = [Ladder(t, None, credential_factory, profile=options.profile, deadline=deadline,
                       in_order=options.in_order) for t in targets]
-    notes = list(notes)
+    notes = [*notes, *feature_plan]
     interrupted = False
 
     async def main() -> None:

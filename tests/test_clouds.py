@@ -130,7 +130,8 @@ def test_five_providers_pass_on_the_emulator_full_profile(tmp_path: Path, capsys
 @pytest.mark.parametrize(("fault", "provider"), CLOUD_FAULTS, ids=[f"{f}-{p}" for f, p in CLOUD_FAULTS])
 def test_each_cloud_fault_gets_its_documented_cause(fault: str, provider: str, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", "--mocked", "--provider", provider, "--fault", fault, "--report-dir", str(tmp_path)])
+    code = main(["check", "--mocked", "--provider", provider, "--fault", fault, "--report-dir", str(tmp_path),
+                 *FAULTS[fault].check_args])
     capsys.readouterr()
     report = read_report(tmp_path)
     roots = [d["cause"] for d in report["diagnoses"] if d["root"]]

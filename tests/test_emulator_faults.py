@@ -22,7 +22,7 @@ CASES = [
 @pytest.mark.parametrize(("fault", "provider"), CASES, ids=[f"{f}-{p}" for f, p in CASES])
 def test_fault_is_diagnosed(fault: str, provider: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["check", "--mocked", "--provider", provider, "--fault", fault, "--slow-seconds", "1.5",
-            "--report-dir", str(tmp_path)]
+            "--report-dir", str(tmp_path), *FAULTS[fault].check_args]
     code = main(argv)
     capsys.readouterr()
     report = read_report(tmp_path)

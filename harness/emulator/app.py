@@ -31,6 +31,7 @@ from .caching import PromptCache
 from .catalogue import family_of, model_info
 from .converse_route import converse_routes
 from .faults import FAULTS, Fault
+from .gateway import in_front
 from .retired import retired_answer
 from .rules import BEDROCK_PREFIX, rejection
 from .stores import Stores
@@ -353,6 +354,8 @@ class Emulator:
     async def _apply(self, fault: Fault, request: Request, provider: Provider, kind: Kind, model: str,
                      body: dict[str, Any], ids: dict[str, str]) -> Response | None:
         b = fault.behaviour
+        if b == "gateway":
+            return None  # served in front of the app (gateway.py)
         if b == "fixture":
             return self._fixture(provider, fault.name, model, ids)
         if b == "echo-key":
@@ -602,12 +605,13 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
     app = Starlette(routes=routes)
     app.add_exception_handler(404, _not_found_handler(emu))
     app.state.settings = emu.settings
+    served = in_front(app, emu.settings.faults)
     if emu.settings.latency_seconds > 0:
-        return _with_latency(app, emu.settings.latency_seconds)
-    return app
+        return _with_latency(served, emu.settings.latency_seconds)
+    return served
 
 
-def _with_latency(app: Starlette, seconds: float) -> ASGIApp:
+def _with_latency(app: ASGIApp, seconds: float) -> ASGIApp:
     """ASGI middleware: wait before handling each HTTP request, like a distant provider."""
 
     async def delayed(scope: Any, receive: Any, send: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Literal
 Scope = Literal["auth", "generate", "message", "stream", "token"]
 Behaviour = Literal["fixture", "echo-key", "slow-first-byte", "slow-stream", "truncated-stream", "error-event",
                     "malformed-json", "drop-connection", "token-audience", "token-expired", "reframed-stream",
-                    "control-plane", "buffered-stream"]
+                    "control-plane", "buffered-stream", "gateway"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Fault:
     description: str
     expected_cause: str  # what the harness must diagnose (tests hold us to it)
     providers: tuple[str, ...] = ()  # only these providers have it (empty: any provider with the fault's fixture)
+    check_args: tuple[str, ...] = ()  # what `check` needs to meet it (gateway faults break a feature, not the smoke)
 
 
 FAULTS: dict[str, Fault] = {
@@ -88,6 +89,16 @@ FAULTS: dict[str, Fault] = {
               "quota.exhausted"),
         Fault("beta-unsupported", "message", "fixture", "Vertex: an anthropic-beta value the platform rejects (400)",
               "request.unsupported-beta"),
+        # Middleboxes in front of the provider (harness/emulator/gateway.py); each breaks one feature check. A request
+        # rewrite is not offered for Bedrock: SigV4 signs headers and body, so a middlebox rewriting either must
+        # re-sign as the gateway it is (and the signature check would answer first).
+        Fault("strip-betas", "message", "gateway", "a gateway that drops the anthropic-beta header and forwards "
+              "the body", "feature.beta-stripped", ("foundry", "anthropic", "vertex"),
+              ("--features", "betas", "--header", "anthropic-beta: context-management-2025-06-27")),
+        Fault("drop-cache-control", "message", "gateway", "a proxy that removes every cache_control marker",
+              "feature.cache-dropped", ("foundry", "anthropic", "vertex"), ("--features", "caching")),
+        Fault("broken-tool-input", "message", "gateway", "a translation layer that loses tool arguments (input {})",
+              "feature.tool-input-broken", ("foundry", "anthropic", "bedrock", "vertex"), ("--features", "tools")),
         Fault("expired-token", "token", "token-expired", "Entra tokens issued already expired",
               "auth.token-expired", ("foundry",)),
         Fault("wrong-audience", "token", "token-audience", "Entra tokens issued for another audience",

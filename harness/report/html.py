@@ -59,6 +59,10 @@ def render_html(report: dict[str, Any]) -> str:
         from .matrix import render_matrix_html
 
         parts += render_matrix_html(report["matrix"])
+    if report.get("features_matrix"):
+        from ..features.matrix import render_features_html
+
+        parts += render_features_html(report["features_matrix"])
     order = {r["id"]: i for i, r in enumerate(rows)}
     for target in sorted(report["targets"], key=lambda t: order[t["id"]]):
         tid = target["id"]

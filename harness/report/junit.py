@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from ..features.matrix import target_states
+
 
 def render_junit(report: dict[str, Any]) -> str:
     root = ET.Element("testsuites", name="claude-harness")
@@ -29,6 +31,8 @@ def render_junit(report: dict[str, Any]) -> str:
                     ET.SubElement(props, "property", name=f"path.{key}", value=str(path[key]))
             if path.get("middleboxes"):
                 ET.SubElement(props, "property", name="path.middleboxes", value=", ".join(path["middleboxes"]))
+        for feature, state in target_states(report.get("features_matrix"), tid):  # the features matrix column
+            ET.SubElement(props, "property", name=f"feature.{feature}", value=state)
         for check in checks:
             case = ET.SubElement(suite, "testcase", classname=f"{tid}.{check['layer']}", name=check["id"],
                                  time=f"{(check.get('duration_ms') or 0) / 1000:.3f}")

@@ -36,6 +36,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         from .matrix import render_matrix_markdown
 
         out += render_matrix_markdown(report["matrix"])
+    if report.get("features_matrix"):
+        from ..features.matrix import render_features_markdown
+
+        out += render_features_markdown(report["features_matrix"])
     order = {r["id"]: i for i, r in enumerate(target_summaries(report))}
     for target in sorted(report["targets"], key=lambda t: order[t["id"]]):
         tid = target["id"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import constants
 from ..diagnosis import TRANSIENT_CAUSES, entry, sources_for, steps_for
+from ..features.matrix import features_matrix
 from ..ladder import CheckResult, TargetRun
 from ..lifecycle import lifecycle_today, lookup
 from ..netpath import describe_path, path_line
@@ -266,6 +267,9 @@ def build_report(
     }
     if notes:
         report["notes"] = list(notes)
+    features = features_matrix(report)
+    if features is not None:
+        report["features_matrix"] = features
     # One last pass of the one redactor over everything we are about to write.
     scrubbed: dict[str, Any] = redactor.data(report)
     return scrubbed
@@ -307,4 +311,8 @@ def merge_reports(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
     verdict = verdict_of(merged["checks"]) if merged["targets"] else "inconclusive"
     counts = {s: sum(1 for c in merged["checks"] if c["status"] == s) for s in STATUSES}
     merged["summary"] = {**counts, "verdict": verdict, "exit_code": EXIT_CODES[verdict]}
+    merged.pop("features_matrix", None)
+    features = features_matrix(merged)
+    if features is not None:
+        merged["features_matrix"] = features
     return merged

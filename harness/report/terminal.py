@@ -48,6 +48,10 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
         from .matrix import render_matrix_terminal
 
         lines.append(render_matrix_terminal(report["matrix"]))
+    if report.get("features_matrix"):
+        from ..features.matrix import render_features_terminal
+
+        lines.append(render_features_terminal(report["features_matrix"]))
     summary = report["summary"]
     usage = report["usage"]
     failing = failing_line(report)

@@ -1,0 +1,1 @@
+"""Feature checks: `check --features LIST` (one check feature.<name> per feature)."""
