@@ -158,10 +158,14 @@ def test_tool_pairing_looks_past_mid_conversation_system_messages() -> None:
     assert broken is not None and broken.rule == "tool-use-without-tool-result"
 
 
-def test_foundry_does_not_serve_batches_files_or_models(clock: FakeClock) -> None:
+def test_foundry_serves_files_but_not_batches_or_models(clock: FakeClock) -> None:
+    """Foundry documents the Message Batches and Models APIs as not supported; its "Hosted on Anthropic"
+    deployments (the emulated kind) serve the Files API, which "Hosted on Azure" ones refuse."""
     import httpx  # the Foundry client itself has no batches or files
 
     with RunningEmulator(EmulatorSettings(clock=clock)) as running:
-        for path in ("/anthropic/v1/messages/batches", "/anthropic/v1/files", "/anthropic/v1/models/claude-sonnet-4-6"):
+        for path in ("/anthropic/v1/messages/batches", "/anthropic/v1/models/claude-sonnet-4-6"):
             answer = httpx.get(f"{running.url}{path}", headers={"api-key": "any-key"})
             assert answer.status_code == 404 and answer.json()["error"]["code"] == "api_not_supported"
+        files = httpx.get(f"{running.url}/anthropic/v1/files", headers={"api-key": "any-key"})
+        assert files.status_code == 200 and files.json()["data"] == []

@@ -572,7 +572,7 @@ def _msg_id(provider: str = "anthropic") -> str:
 
 def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
     emu = Emulator(settings or EmulatorSettings())
-    routes = [*Surface(emu).routes(),
+    routes = [*Surface(emu).routes(), *Surface(emu, "foundry").file_routes("/anthropic"),
         Route("/", emu.index, methods=["GET", "HEAD"]),
         Route("/msi/token", emu.msi_token, methods=["GET"]),
         Route("/anthropic/v1/messages", emu.route("foundry", "message"), methods=["POST"]),

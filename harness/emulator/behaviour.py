@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .citations import citations_for
 from .server_tools import server_call
 from .structured import (
     anthropic_output_schema,
@@ -150,8 +151,11 @@ def plan_anthropic(body: dict[str, Any]) -> Plan:
                     signature=signature)
     stops = [s for s in body.get("stop_sequences") or [] if isinstance(s, str)]
     tokens, stop_reason, stop_sequence = _reply(limit, stops)
-    server = None if answering_results else server_call(body, last_text)  # web search, code execution, ...
-    extra = {"server_blocks": server["blocks"], "server_tool_use": server["usage"]} if server else {}
+    server = None if answering_results else server_call(body, SYSTEM_REMINDER.sub(" ", last_text))
+    extra: dict[str, Any] = {"server_blocks": server["blocks"], "server_tool_use": server["usage"]} if server else {}
+    cited = citations_for(body)
+    if cited:
+        extra["citations"] = cited
     return Plan(tokens, stop_reason, stop_sequence, thinking=thought, signature=signature, extra=extra)
 
 

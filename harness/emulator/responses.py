@@ -38,6 +38,8 @@ def _anthropic_blocks(plan: Plan) -> list[dict[str, Any]]:
     blocks.extend(plan.extra.get("server_blocks", []))  # a server tool's use and result come before the text
     if plan.tool:
         blocks.append({"type": "tool_use", **plan.tool})
+    elif plan.extra.get("citations"):
+        blocks.append({"type": "text", "text": plan.text, "citations": plan.extra["citations"]})
     else:
         blocks.append({"type": "text", "text": plan.text})
     return blocks
@@ -117,7 +119,8 @@ def anthropic_stream(msg_id: str, model: str, body: dict[str, Any], *, terminate
         block({"type": "tool_use", "id": plan.tool["id"], "name": plan.tool["name"], "input": {}},
               [{"type": "input_json_delta", "partial_json": json.dumps(plan.tool["input"])}])
     else:
-        block({"type": "text", "text": ""}, [{"type": "text_delta", "text": t} for t in plan.text_tokens])
+        block({"type": "text", "text": ""}, [{"type": "text_delta", "text": t} for t in plan.text_tokens]
+              + [{"type": "citations_delta", "citation": c} for c in plan.extra.get("citations", [])])
     events.append(sse("message_delta", {
         "type": "message_delta",
         "delta": {"stop_reason": plan.stop_reason, "stop_sequence": plan.stop_sequence},

@@ -1,9 +1,9 @@
 """Server tools as the Messages API answers them: run on the provider's side, reported in the reply (pure).
-
 When a request offers web search, web fetch or code execution and the last user message names the tool (its
-``name``, as the client-tool rule has it) or ``tool_choice`` names it, the reply carries a ``server_tool_use``
-block, the tool's result block, then the text, with ``stop_reason: end_turn`` and the request counted in
-``usage.server_tool_use``. The results are fixed and deterministic (example.com, ``echo pong``).
+``name``, as the client-tool rule has it) or asks for what it does (PURPOSE_WORDS), or ``tool_choice`` names
+it, the reply carries a ``server_tool_use`` block, the tool's result block, then the text, with
+``stop_reason: end_turn`` and the request counted in ``usage.server_tool_use``. The results are fixed and
+deterministic (example.com, ``echo pong``).
 """
 
 from __future__ import annotations
@@ -62,6 +62,9 @@ SERVER_TOOLS: list[tuple[str, str | None, Any]] = [
     ("code_execution_2025052", None, _code_execution),  # the 2025-05-22 tool: Python
     ("code_execution_", None, _bash_execution),  # later versions: bash and the text editor
 ]
+# What a prompt says when it asks for the tool without naming it ("Search the web for …"): the model would use it.
+PURPOSE_WORDS = {"web_search_": ("search",), "web_fetch_": ("fetch",),
+                 "code_execution_": ("code execution", "execute", "run code", "compute")}
 
 
 def server_call(body: dict[str, Any], last_text: str) -> dict[str, Any] | None:
@@ -75,7 +78,9 @@ def server_call(body: dict[str, Any], last_text: str) -> dict[str, Any] | None:
         if entry is None or not name:
             continue
         named = choice.get("type") == "tool" and choice.get("name") == name
-        if not named and name.lower() not in last_text.lower():
+        words = next((w for prefix, w in PURPOSE_WORDS.items() if kind.startswith(prefix)), ())
+        asked = name.lower() in last_text.lower() or any(word in last_text.lower() for word in words)
+        if not named and not asked:
             continue
         _prefix, counter, answer = entry
         usage = {"web_search_requests": 0, "web_fetch_requests": 0}

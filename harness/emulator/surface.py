@@ -22,7 +22,7 @@ from .stores import MAX_BATCH_REQUESTS, MAX_FILE_BYTES, parse_upload
 from .validate import anthropic_generation_error
 
 if TYPE_CHECKING:
-    from .app import Emulator
+    from .app import Emulator, Provider
 
 
 def _error(status: int, kind: str, message: str, headers: dict[str, str]) -> Response:
@@ -31,15 +31,19 @@ def _error(status: int, kind: str, message: str, headers: dict[str, str]) -> Res
 
 
 class Surface:
-    def __init__(self, emu: Emulator) -> None:
+    """``provider``: whose credentials and headers the routes speak (Foundry's "Hosted on Anthropic" deployments
+    serve the Files API under /anthropic, with Foundry's api-key)."""
+
+    def __init__(self, emu: Emulator, provider: Provider = "anthropic") -> None:
         self.emu = emu
+        self.provider = provider
         self.files = emu.stores.files
         self.batches = emu.stores.batches
 
     def _gate(self, request: Request) -> tuple[dict[str, str], Response | None]:
-        ids = self.emu._ids("anthropic")
-        denied = self.emu._authenticate(request, "anthropic", "", ids)
-        return self.emu._headers("anthropic", ids), denied
+        ids = self.emu._ids(self.provider)
+        denied = self.emu._authenticate(request, self.provider, "", ids)
+        return self.emu._headers(self.provider, ids), denied
 
     @staticmethod
     def _base(request: Request) -> str:
@@ -220,4 +224,14 @@ class Surface:
             Route("/v1/files/{file_id}", self.file_retrieve, methods=["GET"]),
             Route("/v1/files/{file_id}", self.file_delete, methods=["DELETE"]),
             Route("/v1/files/{file_id}/content", self.file_download, methods=["GET"]),
+        ]
+
+    def file_routes(self, prefix: str) -> list[Route]:
+        """The Files API alone, under ``prefix`` (Foundry: /anthropic; its Batches and Models APIs are not served)."""
+        return [
+            Route(f"{prefix}/v1/files", self.file_upload, methods=["POST"]),
+            Route(f"{prefix}/v1/files", self.file_list, methods=["GET"]),
+            Route(f"{prefix}/v1/files/{{file_id}}", self.file_retrieve, methods=["GET"]),
+            Route(f"{prefix}/v1/files/{{file_id}}", self.file_delete, methods=["DELETE"]),
+            Route(f"{prefix}/v1/files/{{file_id}}/content", self.file_download, methods=["GET"]),
         ]

@@ -63,13 +63,11 @@ def documented(feature: str, platform: str, model: str) -> Documented:
 
 
 def caching_minimum(model: str) -> int:
-    """The smallest cacheable prefix for this model, in tokens."""
-    minimums: dict[str, Any] = table()["caching_minimum"]
-    family = _family(model)
-    for name, value in minimums.items():
-        if isinstance(value, int) and name != "default" and family.startswith(name):
-            return value
-    return int(minimums["default"])
+    """The smallest cacheable prefix for this model, in tokens: from the one model catalogue (limits per model
+    family, with sources), which the emulator serves from too."""
+    from ..emulator.catalogue import family_of
+
+    return family_of(_family(model)).min_cacheable_tokens
 
 
 def cells() -> list[tuple[str, str, str, dt.date]]:

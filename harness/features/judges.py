@@ -247,13 +247,16 @@ def citations(observations: list[Observation]) -> Finding:
     return Finding(True, f"{len(cited)} citation(s), e.g. {str(cited[0].get('cited_text', ''))[:60]!r}", None, obs)
 
 
-def _server_tool(observations: list[Observation], name: str, result_suffix: str) -> Finding:
+def _server_tool(observations: list[Observation], name: str, result_suffix: str,
+                 also: tuple[str, ...] = ()) -> Finding:
+    """``also``: other names the tool's use may carry (code execution 2025-08-25 runs as bash_code_execution or
+    text_editor_code_execution, with results named after them)."""
     obs = observations[0]
     refused = _refused(obs, f"the {name} server tool")
     if refused:
         return refused
     blocks = _content(obs)
-    used = any(b.get("type") == "server_tool_use" and b.get("name") == name for b in blocks)
+    used = any(b.get("type") == "server_tool_use" and b.get("name") in (name, *also) for b in blocks)
     result = next((b for b in blocks if str(b.get("type", "")).endswith(result_suffix)), None)
     if not used or result is None:
         return Finding(False, f"no server_tool_use of {name} with its result came back (content: "
@@ -273,7 +276,8 @@ def web_fetch(observations: list[Observation]) -> Finding:
 
 
 def code_execution(observations: list[Observation]) -> Finding:
-    return _server_tool(observations, "code_execution", "code_execution_tool_result")
+    return _server_tool(observations, "code_execution", "code_execution_tool_result",
+                        also=("bash_code_execution", "text_editor_code_execution"))
 
 
 def _listing(observations: list[Observation], what: str) -> Finding:
