@@ -148,6 +148,9 @@ def google_adc() -> tuple[str, dict[str, Any]] | str:
 
 def sts_url(target: Any) -> str | None:
     """Where STS answers for this target: AWS's own regional host, or the emulator's /sts beside its /bedrock."""
+    hooked = target.provider.sts_url(target.base_url, target.region)  # a provider package knows its own host
+    if hooked is not None:
+        return str(hooked)
     parts = urlsplit(target.base_url)
     host = parts.hostname or ""
     if host.startswith("bedrock-runtime.") and host.endswith((".amazonaws.com", ".amazonaws.com.cn")):

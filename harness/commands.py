@@ -34,7 +34,7 @@ from .runner import RunOptions, interrupted_report, mark_interrupted, run_and_re
 def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for key in ("provider", "base_url", "resource", "region", "project", "model", "auth", "api_key_env", "entra_scope",
-                "anthropic_version", "http_referer", "x_title", "timeout", "max_tokens"):
+                "anthropic_version", "http_referer", "x_title", "timeout", "max_tokens", "workspace_id"):
         value = getattr(args, key, None)
         if value is not None:
             raw[key] = value

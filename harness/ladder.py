@@ -281,7 +281,8 @@ class Ladder:
         # model is rejected there before anything is generated, so a conforming endpoint bills nothing.
         signer = None
         if t.auth == "sigv4":  # a known key id with a wrong secret: AWS rejects the signature
-            signer = SigV4(AwsKeys(EMULATOR_ACCESS_KEY, BAD_KEY), t.region or "us-east-1", "bedrock")
+            signer = SigV4(AwsKeys(EMULATOR_ACCESS_KEY, BAD_KEY), t.region or "us-east-1",
+                           spec.signing_name or spec.name)
             bad_auth: dict[str, str] = {}
         else:
             bad_auth = auth_headers("api-key" if t.auth == "api-key" else "x-api-key" if t.auth == "x-api-key"

@@ -12,6 +12,7 @@ from importlib import resources
 
 from .checks.basic import Verdict
 from .errors import HarnessError
+from .providers import PROVIDERS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,6 +55,10 @@ def _table() -> tuple[dict[str, Lifecycle], dict[str, dict[str, str]]]:
 
 def canonical_model(provider: str, model: str) -> str:
     """OpenRouter's anthropic/claude-sonnet-4.5 is Anthropic's claude-sonnet-4-5; variants (:free) share it."""
+    spec = PROVIDERS.get(provider)
+    mapped = spec.lifecycle_id(model) if spec is not None else None  # a provider package maps its own ids
+    if mapped is not None:
+        return mapped
     if provider == "openrouter":
         return model.split(":", 1)[0].removeprefix("anthropic/").replace(".", "-")
     if provider == "bedrock":  # us.anthropic.claude-haiku-4-5-20251001-v1:0 -> claude-haiku-4-5-20251001
@@ -64,7 +69,8 @@ def canonical_model(provider: str, model: str) -> str:
 
 
 def lookup(provider: str, model: str) -> Lifecycle:
-    if provider not in _LIFECYCLE_PROVIDERS:
+    spec = PROVIDERS.get(provider)
+    if provider not in _LIFECYCLE_PROVIDERS and not (spec is not None and spec.follows_anthropic_schedule):
         return Lifecycle(model, "unknown", source="not tracked for this provider")
     known = _table()[0].get(canonical_model(provider, model))
     return known or Lifecycle(model, "unknown", source="not in the lifecycle table (a Foundry deployment may "

@@ -85,6 +85,15 @@ FAULTS: dict[str, Fault] = {
               "quota.exhausted"),
         Fault("beta-unsupported", "message", "fixture", "Vertex: an anthropic-beta value the platform rejects (400)",
               "request.unsupported-beta"),
+        # Mantle and Claude Platform on AWS (fixtures under fixtures/bedrock-mantle and fixtures/claude-platform-aws)
+        Fault("wrong-model-id", "generate", "fixture", "Mantle: a Bedrock inference-profile id sent to Mantle (400 "
+              "naming the model)", "model.wrong-id-format"),
+        Fault("wrong-signing-name", "auth", "fixture", "SigV4 signed for another service's signing name (403)",
+              "auth.wrong-signing-name"),
+        Fault("missing-workspace", "auth", "fixture", "Claude Platform on AWS: no anthropic-workspace-id header "
+              "reached the platform (400)", "config.missing-workspace"),
+        Fault("federation-disabled", "auth", "fixture", "Claude Platform on AWS: outbound web identity federation "
+              "is disabled for the account (403)", "auth.federation-disabled"),
         Fault("expired-token", "token", "token-expired", "Entra tokens issued already expired",
               "auth.token-expired", ("foundry",)),
         Fault("wrong-audience", "token", "token-audience", "Entra tokens issued for another audience",
