@@ -86,8 +86,6 @@ FAULTS: dict[str, Fault] = {
         Fault("beta-unsupported", "message", "fixture", "Vertex: an anthropic-beta value the platform rejects (400)",
               "request.unsupported-beta"),
         # Mantle and Claude Platform on AWS (fixtures under fixtures/bedrock-mantle and fixtures/claude-platform-aws)
-        Fault("wrong-model-id", "generate", "fixture", "Mantle: a Bedrock inference-profile id sent to Mantle (400 "
-              "naming the model)", "model.wrong-id-format"),
         Fault("wrong-signing-name", "auth", "fixture", "SigV4 signed for another service's signing name (403)",
               "auth.wrong-signing-name"),
         Fault("missing-workspace", "auth", "fixture", "Claude Platform on AWS: no anthropic-workspace-id header "

@@ -1,6 +1,7 @@
 """Mantle in the emulator, under ``/bedrock-mantle/anthropic`` (contract §5): the Messages API routes on the
 emulator's generic pipeline, with Mantle's front door (SigV4 as ``bedrock-mantle`` or a Bedrock API key) and its
-model-id rule (a 400 that names the model). Faults come from ``fixtures/bedrock-mantle/errors``.
+model-id rule (a 400 that names the model: send ``--model us.anthropic.claude-sonnet-4-6`` to see it; not a fault,
+since the answer depends on the id sent). Faults come from ``fixtures/bedrock-mantle/errors``.
 
 UNVERIFIED against the real host (no credentials): the error envelopes. The emulator answers the AWS front door's
 refusals as Bedrock does (``x-amzn-ErrorType``, ``{"message"}``) and the Messages API's in Anthropic's envelope.
@@ -46,7 +47,7 @@ class MantleHost:
     def model_problem(self, emulator: Any, model: str, ids: dict[str, str]) -> Response | None:
         if not other_platform_format(model):
             return None  # an unknown Mantle-format id is the generic unknown-model answer
-        answer: Response | None = emulator._fixture(NAME, "wrong-model-id", model, ids)
+        answer: Response | None = emulator._fixture(NAME, "model-id-format", model, ids)
         return answer
 
 

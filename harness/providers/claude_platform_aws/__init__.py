@@ -3,7 +3,8 @@
 Facts (``shared/docs/bedrock-vertex-claudecode.md`` §1.1; the anthropic SDK's ``lib/aws/_client.py`` and
 ``_credentials.py``; the Claude Platform on AWS user guide, "Workspaces" and "Prerequisites"): host
 ``aws-external-anthropic.{region}.api.aws`` with the normal ``/v1/messages``, SigV4 with signing name
-``aws-external-anthropic`` or an API key in ``x-api-key`` (``ANTHROPIC_AWS_API_KEY``), and the
+``aws-external-anthropic`` or an API key (``ANTHROPIC_AWS_API_KEY``; documented in ``x-api-key``, sent by SDK 2.15's
+``AnthropicAWS`` as ``Authorization: Bearer``, so both are accepted), and the
 ``anthropic-workspace-id`` header (``wrkspc_…``, from ``ANTHROPIC_AWS_WORKSPACE_ID``) on every data-plane request.
 Base URL override ``ANTHROPIC_AWS_BASE_URL``. First-party model ids; Anthropic's lifecycle dates apply.
 
@@ -64,7 +65,7 @@ CLAUDE_PLATFORM_AWS = ClaudePlatformAwsSpec(
     default_base_url=None,
     url_suffix=None,
     url_suffix_hint="https://aws-external-anthropic.{region}.api.aws",
-    auth_modes=("sigv4", "x-api-key"),
+    auth_modes=("sigv4", "x-api-key", "bearer"),  # SDK 2.15's AnthropicAWS sends an API key as a bearer token
     default_auth="sigv4",
     messages_path="/v1/messages",
     count_tokens_path="/v1/messages/count_tokens",
@@ -83,4 +84,5 @@ CLAUDE_PLATFORM_AWS = ClaudePlatformAwsSpec(
     infer_from=(WORKSPACE_ENV, "ANTHROPIC_AWS_BASE_URL"),  # the explicit signal; AWS_REGION alone selects nothing
     follows_anthropic_schedule=True,  # "Dates apply to the Claude API, Claude Platform on AWS and Microsoft Foundry"
     emulator_mount=MOUNT,
+    steps_like="anthropic",  # Anthropic's API behind an AWS front door: "Anthropic:" steps apply
 )

@@ -35,7 +35,9 @@ class PlatformHost:
             if problem is not None:
                 return aws_emulation.aws_error(*problem, ids)
         else:
-            key = request.headers.get("x-api-key", "")
+            authorization = request.headers.get("authorization", "")
+            key = request.headers.get("x-api-key") or (
+                authorization[7:].strip() if authorization.lower().startswith("bearer ") else "")
             if not key:
                 answer = emulator._fixture(NAME, "missing-credentials", model, ids)
                 return answer

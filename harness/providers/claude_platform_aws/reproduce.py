@@ -13,7 +13,8 @@ PROMPT = 'messages=[{"role": "user", "content": "Hello!"}]'
 def sdk_snippet(target: Any, *, stream: bool) -> str:
     var = target.secret_env or target.provider.key_env
     workspace = dict((k.lower(), v) for k, v in target.extra_headers).get(WORKSPACE_HEADER, "")
-    auth = f', api_key=os.environ["{var}"]' if target.auth == "x-api-key" else ""  # else SigV4 from the AWS chain
+    # an API key, or else SigV4 from the AWS chain
+    auth = f', api_key=os.environ["{var}"]' if target.auth in ("x-api-key", "bearer") else ""
     base = f', base_url="{target.base_url}"' if target.base_url != target.provider.base_url_for(target.placement) \
         else ""
     call = "stream=True, " if stream else ""
