@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .providers import PROVIDERS
 
 # The model roles Claude Code calls, with the variables that pin them (first found wins within a role).
 MODEL_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -127,9 +128,12 @@ def plan(resolved: Resolved, *, helper_output: str | None = None) -> ClaudeCodeP
     for switch, name in UNSUPPORTED_SWITCHES.items():
         if _truthy(resolved.get(switch)):
             source = resolved.values[switch].source
+            provider = next((p.name for p in PROVIDERS.values() if p.display_name == name), None)
             raise ConfigError(f"Claude Code is set to use {name} ({switch} from {source}); this version of the "
                               "harness checks Claude Code on the Anthropic API, Microsoft Foundry and "
-                              "Anthropic-format gateways.", fix=f"Check it with --provider once {name} is supported.")
+                              "Anthropic-format gateways.",
+                              fix=f"Check that endpoint directly with --provider {provider}." if provider else
+                              f"Check it with --provider once {name} is supported.")
     for switch in SKIP_AUTH:
         if _truthy(resolved.get(switch)):
             raise ConfigError(f"Claude Code sends no cloud credential here ({switch} from "

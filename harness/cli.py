@@ -151,7 +151,8 @@ def _models(args: argparse.Namespace) -> int:
               f"{info.replacement or ''}{flag}")
     print(f"\nAs of {today.isoformat()} (UTC). Anthropic's schedule; Microsoft Foundry follows it. Sources: "
           "Anthropic's model deprecations page and the anthropic SDK's deprecation table.")
-    if args.provider not in ("anthropic", "foundry", "openrouter"):
+    own_dates = not PROVIDERS[args.provider].follows_anthropic_schedule
+    if args.provider not in ("anthropic", "foundry", "openrouter") and own_dates:
         print(f"{PROVIDERS[args.provider].display_name} names these models its own way and keeps its own dates: "
               "the table above is Anthropic's schedule, shown as a fallback; this platform's date may differ.")
     return 0

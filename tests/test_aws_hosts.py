@@ -266,3 +266,15 @@ def test_the_plugin_checks_mantle(pytester: pytest.Pytester) -> None:
                                 "--harness-provider", "bedrock-mantle")
     result.assert_outcomes(passed=6, skipped=13)
     result.stdout.fnmatch_lines(["*emulated-bedrock-mantle*"])
+
+
+@pytest.mark.parametrize(("switch", "provider"), [("CLAUDE_CODE_USE_MANTLE", "bedrock-mantle"),
+                                                  ("CLAUDE_CODE_USE_ANTHROPIC_AWS", "claude-platform-aws")])
+def test_claude_code_on_these_hosts_points_at_the_provider(switch: str, provider: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # no settings.json of this machine
+    monkeypatch.setenv(switch, "1")
+    assert main(["check", "--claude-code", "--report-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"--provider {provider}" in err and "Traceback" not in err

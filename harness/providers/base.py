@@ -86,6 +86,7 @@ class ProviderSpec:
     infer_from: tuple[str, ...] | None = None  # hook: variables that alone select it (None: key/base URL/extra env)
     follows_anthropic_schedule: bool = False  # hook: Anthropic's lifecycle dates apply (lifecycle.py)
     emulator_mount: str | None = None  # hook: where the emulator serves it (the SDK base URL's path)
+    otel_name: str | None = None  # hook: gen_ai.provider.name in OpenTelemetry (serve/genai.py)
     steps_like: str | None = None  # hook: the provider whose labelled catalogue steps and sources fit it too
 
     # --- behaviours a provider module may override -----------------------------------------------------------

@@ -79,5 +79,6 @@ BEDROCK_MANTLE = BedrockMantleSpec(
     signing_name=SIGNING_NAME,
     infer_from=("ANTHROPIC_BEDROCK_MANTLE_BASE_URL",),  # its key variables are Bedrock's and Claude Platform's too
     emulator_mount=MOUNT,
+    otel_name="aws.bedrock",  # what the SDK's Mantle client reports (_gen_ai_provider_name)
     steps_like="bedrock",  # the catalogue's "Bedrock:" steps (model access, IAM, keys) fit Mantle's AWS side
 )

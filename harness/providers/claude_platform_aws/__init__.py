@@ -84,5 +84,6 @@ CLAUDE_PLATFORM_AWS = ClaudePlatformAwsSpec(
     infer_from=(WORKSPACE_ENV, "ANTHROPIC_AWS_BASE_URL"),  # the explicit signal; AWS_REGION alone selects nothing
     follows_anthropic_schedule=True,  # "Dates apply to the Claude API, Claude Platform on AWS and Microsoft Foundry"
     emulator_mount=MOUNT,
+    otel_name="anthropic",  # AnthropicAWS is the Anthropic client with AWS auth
     steps_like="anthropic",  # Anthropic's API behind an AWS front door: "Anthropic:" steps apply
 )
