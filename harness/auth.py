@@ -76,7 +76,7 @@ async def obtain_credentials(target: Target, factory: CredentialFactory | None =
         return await asyncio.to_thread(_aws_credentials, target)
     if target.auth == "adc":
         return await asyncio.to_thread(_google_credentials)
-    if target.auth == "bearer" and target.provider.name == "bedrock":
+    if target.auth == "bearer" and target.provider.key_env == cloud_credentials.BEDROCK_API_KEY_ENV:  # also Mantle
         assert target.secret is not None
         value = target.secret.reveal()
         details = cloud_credentials.describe_bedrock_key(value, datetime.datetime.now(datetime.timezone.utc))

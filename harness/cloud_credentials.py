@@ -22,6 +22,7 @@ from .providers.vertex import SCOPE
 EMULATOR_ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"  # the AWS documentation's example pair, which the emulator accepts
 EMULATOR_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SHORT_TERM_PREFIX = "bedrock-api-key-"
+BEDROCK_API_KEY_ENV = "AWS_BEARER_TOKEN_BEDROCK"  # Bedrock API keys, which Bedrock's Mantle endpoint takes too
 
 
 class SigV4(httpx.Auth):

@@ -163,7 +163,8 @@ class Ladder:
                 )
             elif t.auth == "entra":
                 verdict = token_is_usable(self.run.credential_details, t.entra_scope, time.time())
-            elif t.auth in ("sigv4", "adc") or t.provider.regional:
+            elif (t.auth in ("sigv4", "adc") or "key_type" in self.run.credential_details
+                  or (t.provider.regional and not t.provider.signing_name)):  # a cloud credential, or Vertex's
                 verdict = cloud_credentials_verdict(t.auth, t.provider.name, self.run.credential_details,
                                                     t.project or self.run.credential_details.get("project"),
                                                     t.region, time.time())

@@ -278,3 +278,42 @@ def test_claude_code_on_these_hosts_points_at_the_provider(switch: str, provider
     assert main(["check", "--claude-code", "--report-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert f"--provider {provider}" in err and "Traceback" not in err
+
+
+def test_toml_targets_for_both_hosts(emu: RunningEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("MANTLE_KEY", "ABSK-emulator")
+    monkeypatch.setenv("PLATFORM_KEY", "sk-emulator")
+    config = tmp_path / "targets.toml"
+    config.write_text(f"""
+[[targets]]
+name = "mantle"
+provider = "bedrock-mantle"
+base_url = "{emu.base_url('bedrock-mantle')}"
+region = "us-east-1"
+model = "anthropic.claude-sonnet-4-6"
+auth = "bearer"
+api_key_env = "MANTLE_KEY"
+
+[[targets]]
+name = "platform"
+provider = "claude-platform-aws"
+base_url = "{emu.base_url('claude-platform-aws')}"
+region = "us-west-2"
+workspace_id = "{WORKSPACE}"
+auth = "x-api-key"
+api_key_env = "PLATFORM_KEY"
+""")
+    assert main(["check", "--config", str(config), "--report-dir", str(tmp_path / "r")]) == 0
+    capsys.readouterr()
+    report = read_report(tmp_path / "r")
+    assert {t["id"]: t["provider"] for t in report["targets"]} == {"mantle": "bedrock-mantle",
+                                                                  "platform": "claude-platform-aws"}
+    assert next(t for t in report["targets"] if t["id"] == "platform")["workspace_id"] == WORKSPACE
+
+
+def test_explain_names_the_federation_setup_step(capsys: pytest.CaptureFixture[str]) -> None:
+    pasted = 'HTTP/1.1 403 Forbidden\n\n{"message":"Outbound web identity federation is disabled for your account"}'
+    assert main(["explain", "--provider", "claude-platform-aws", pasted]) == 0
+    out = capsys.readouterr().out
+    assert "auth.federation-disabled" in out and "aws iam enable-outbound-web-identity-federation" in out
