@@ -317,3 +317,13 @@ def test_explain_names_the_federation_setup_step(capsys: pytest.CaptureFixture[s
     assert main(["explain", "--provider", "claude-platform-aws", pasted]) == 0
     out = capsys.readouterr().out
     assert "auth.federation-disabled" in out and "aws iam enable-outbound-web-identity-federation" in out
+
+
+def test_the_plugin_takes_the_workspace_id(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    result = pytester.runpytest("--pyargs", "claude_harness_suites", "-p", "no:cacheprovider", "--harness-mocked",
+                                "--harness-provider", "claude-platform-aws", "--harness-workspace-id",
+                                "wrkspc_01FromThePlugin", f"--harness-report-dir={reports}")
+    result.assert_outcomes(passed=6, skipped=13)
+    report = json.loads((reports / "report.json").read_text())
+    assert [t["workspace_id"] for t in report["targets"]] == ["wrkspc_01FromThePlugin"]
