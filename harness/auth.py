@@ -76,7 +76,7 @@ async def obtain_credentials(target: Target, factory: CredentialFactory | None =
         return await asyncio.to_thread(_aws_credentials, target)
     if target.auth == "adc":
         return await asyncio.to_thread(_google_credentials)
-    if target.auth == "bearer" and target.provider.name == "bedrock":
+    if target.auth == "bearer" and target.provider.key_env == cloud_credentials.BEDROCK_API_KEY_ENV:  # also Mantle
         assert target.secret is not None
         value = target.secret.reveal()
         details = cloud_credentials.describe_bedrock_key(value, datetime.datetime.now(datetime.timezone.utc))
@@ -104,12 +104,13 @@ def _aws_credentials(target: Target) -> Credentials:
         if isinstance(found, str):
             return Credentials(error=found)
         keys, source = found
-    assert target.region is not None  # config requires a region for Bedrock
+    assert target.region is not None  # config requires a region for the AWS hosts
+    service = target.provider.signing_name or target.provider.name
     details = {"source": source, "access_key_id": cloud_credentials.mask_key_id(keys.access_key),
-               "temporary": keys.session_token is not None, "signing": f"SigV4 bedrock/{target.region}"}
+               "temporary": keys.session_token is not None, "signing": f"SigV4 {service}/{target.region}"}
     secrets = [keys.secret_key] + ([keys.session_token] if keys.session_token else [])
     return Credentials(secret_values=secrets, details=details,
-                       signer=cloud_credentials.SigV4(keys, target.region, "bedrock"))
+                       signer=cloud_credentials.SigV4(keys, target.region, service))
 
 
 def _google_credentials() -> Credentials:

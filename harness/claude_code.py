@@ -20,6 +20,7 @@ from .claude_code_facts import Facts, all_facts
 from .claude_code_shape import TierProbe
 from .config import Target
 from .errors import ConfigError
+from .providers import PROVIDERS
 from .redact import Secret
 
 # The tiers Claude Code's aliases resolve to, with the variables that pin them (first found wins within a tier).
@@ -136,9 +137,12 @@ def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts |
     for switch, name in UNSUPPORTED_SWITCHES.items():
         if _truthy(resolved.get(switch)):
             source = resolved.values[switch].source
+            provider = next((p.name for p in PROVIDERS.values() if p.display_name == name), None)
             raise ConfigError(f"Claude Code is set to use {name} ({switch} from {source}); this version of the "
                               "harness checks Claude Code on the Anthropic API, Microsoft Foundry and "
-                              "Anthropic-format gateways.", fix=f"Check it with --provider once {name} is supported.")
+                              "Anthropic-format gateways.",
+                              fix=f"Check that endpoint directly with --provider {provider}." if provider else
+                              f"Check it with --provider once {name} is supported.")
     for switch in SKIP_AUTH:
         if _truthy(resolved.get(switch)):
             raise ConfigError(f"Claude Code sends no cloud credential here ({switch} from "

@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--base-url", help="endpoint root, e.g. https://RES.services.ai.azure.com/anthropic")
     check.add_argument("--resource", help="Foundry resource name (instead of --base-url)")
     check.add_argument("--region", help="Bedrock: AWS region; Vertex: location (global, us, eu or a region)")
+    check.add_argument("--workspace-id", help="Claude Platform on AWS: the workspace id (wrkspc_…; also "
+                       "ANTHROPIC_AWS_WORKSPACE_ID), sent as anthropic-workspace-id")
     check.add_argument("--project", help="Vertex: Google Cloud project id (default: the one ADC resolves)")
     check.add_argument("--model", help="model id, or the Foundry deployment name")
     check.add_argument("--auth", help=f"one of: {', '.join(AUTH_MODES)}")

@@ -22,6 +22,7 @@ from .providers.vertex import SCOPE
 EMULATOR_ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"  # the AWS documentation's example pair, which the emulator accepts
 EMULATOR_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SHORT_TERM_PREFIX = "bedrock-api-key-"
+BEDROCK_API_KEY_ENV = "AWS_BEARER_TOKEN_BEDROCK"  # Bedrock API keys, which Bedrock's Mantle endpoint takes too
 
 
 class SigV4(httpx.Auth):
@@ -148,6 +149,9 @@ def google_adc() -> tuple[str, dict[str, Any]] | str:
 
 def sts_url(target: Any) -> str | None:
     """Where STS answers for this target: AWS's own regional host, or the emulator's /sts beside its /bedrock."""
+    hooked = target.provider.sts_url(target.base_url, target.region)  # a provider package knows its own host
+    if hooked is not None:
+        return str(hooked)
     parts = urlsplit(target.base_url)
     host = parts.hostname or ""
     if host.startswith("bedrock-runtime.") and host.endswith((".amazonaws.com", ".amazonaws.com.cn")):

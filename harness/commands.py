@@ -34,7 +34,8 @@ from .runner import RunOptions, interrupted_report, mark_interrupted, run_and_re
 def _flag_target(args: argparse.Namespace) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for key in ("provider", "base_url", "resource", "region", "project", "model", "auth", "api_key_env", "entra_scope",
-                "anthropic_version", "http_referer", "x_title", "timeout", "max_tokens", "features"):
+                "anthropic_version", "http_referer", "x_title", "timeout", "max_tokens", "features",
+                "workspace_id"):
         value = getattr(args, key, None)
         if value is not None:
             raw[key] = value
@@ -452,6 +453,11 @@ def emulate(args: argparse.Namespace) -> int:
     print(f"  Vertex AI   base URL {base}/vertex/v1   (any access token; for google-auth set both "
           f"GCE_METADATA_HOST={shown}:{port} and GCE_METADATA_IP={shown}:{port}, or it also asks 169.254.169.254; "
           f"token_uri {base}/vertex/token)")
+    for spec in PROVIDERS.values():  # provider packages say where they are served
+        if spec.emulator_mount:
+            signing = f"SigV4 as {spec.signing_name} with the example pair, or " if spec.signing_name else ""
+            required = "".join(f"; {h.header} required" for h in spec.header_settings)
+            print(f"  {spec.display_name} base URL {base}{spec.emulator_mount}   ({signing}any API key{required})")
     print(f"  Managed identity: IDENTITY_ENDPOINT={base}/msi/token IDENTITY_HEADER={settings.identity_header}")
     print("  Faults per request: header 'x-emulator-fault: NAME[,NAME]'; at start-up: --fault NAME")
     for fault in FAULTS.values():

@@ -44,6 +44,7 @@ TARGET_KEYS = frozenset(
         "project",
         "claude_code",
         "features",  # check --features: the feature.<name> checks (harness/features)
+        "workspace_id",  # Claude Platform on AWS: the anthropic-workspace-id header (a provider's header_settings)
         "min_billable_interval",  # serve: the per-target cost guard (read by harness/serve, ignored by check)
     }
 )
@@ -108,6 +109,10 @@ class Target:
             out["region"] = self.region
         if self.project:
             out["project"] = self.project
+        sent = {k.lower(): v for k, v in self.extra_headers}
+        for setting in self.provider.header_settings:  # not secrets (a workspace id); replay needs them
+            if setting.header in sent:
+                out[setting.key] = sent[setting.header]
         if self.provider.wire == "anthropic-messages":
             out["anthropic_version"] = self.anthropic_version
         if self.features:
@@ -168,7 +173,8 @@ def infer_providers(env: Mapping[str, str]) -> list[str]:
     """Providers whose SDK environment variables are set, in a stable order."""
     found = []
     for spec in PROVIDERS.values():
-        names = [spec.key_env, spec.base_url_env, spec.resource_env, *spec.extra_env]
+        names = list(spec.infer_from) if spec.infer_from is not None else [
+            spec.key_env, spec.base_url_env, spec.resource_env, *spec.extra_env]
         if any(n and env.get(n) for n in names):
             found.append(spec.name)
     return found
@@ -185,7 +191,7 @@ def sdk_target(spec: ProviderSpec, env: Mapping[str, str]) -> tuple[dict[str, An
         found = next((n for n in names if env.get(n, "").strip()), None)
         if found:
             why.append(f"{what} ← {found} (environment)")
-    if spec.name == "bedrock" and not env.get(spec.key_env):
+    if spec.default_auth == "sigv4" and not env.get(spec.key_env):
         why.append("credential ← the AWS credential chain"
                    + (f" (profile {env['AWS_PROFILE']})" if env.get("AWS_PROFILE") else "") + ", signed with SigV4")
         return raw, why
@@ -253,6 +259,7 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
     aws_keys = _aws_keys(auth, env)
     _require_extra(spec, auth, aws_keys)
     headers, header_env = _extra_headers(spec, raw, env)
+    headers = _provider_headers(spec, raw, env) + headers
     timeout = _number(raw, "timeout", constants.DEFAULT_TIMEOUT_S, minimum=0.001)
     max_tokens = _whole(raw, "max_tokens", constants.DEFAULT_MAX_TOKENS, minimum=1)
     return Target(
@@ -294,7 +301,8 @@ def _features(raw: Mapping[str, Any]) -> tuple[str, ...]:
 def _default_auth(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str]) -> str:
     """As the official SDK decides: a Bedrock API key in the environment wins over the AWS credential chain."""
     if spec.default_auth in ("sigv4", "adc") and (env.get(spec.key_env) or _text(raw, "api_key_env")):
-        return "bearer"  # a token given explicitly (a Bedrock API key, a Vertex access token) wins over the chain
+        # a key or token given explicitly (a Bedrock API key, a Vertex access token) wins over the chain
+        return next(m for m in spec.auth_modes if m not in ("sigv4", "adc", "entra"))
     return spec.default_auth
 
 
@@ -310,7 +318,7 @@ def _placement(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str
         raise ConfigError(f"--project applies to Google Vertex AI, not {spec.display_name}.", fix="Drop --project.")
     region = region or next((env[v].strip() for v in spec.region_envs if env.get(v, "").strip()), None)
     if region is None:
-        what = "AWS region" if spec.name == "bedrock" else "location (global, us, eu or a region such as us-east5)"
+        what = "AWS region" if spec.signing_name else "location (global, us, eu or a region such as us-east5)"
         raise ConfigError(f"No {what} for {spec.display_name}.",
                           fix=f"Pass --region, or set {' or '.join(spec.region_envs)}.",
                           cause="config.invalid-endpoint")
@@ -325,6 +333,31 @@ def _placement(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str
         raise ConfigError(f"Project {project!r} is not a Google Cloud project id.",
                           fix="Pass --project with the project id (not its display name).")
     return Placement(region, project)
+
+
+def _provider_headers(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str, str]
+                      ) -> tuple[tuple[str, str], ...]:
+    """The headers a provider requires on every request (its header_settings), from the setting or its variable;
+    a missing one stops here, before anything is sent."""
+    found: list[tuple[str, str]] = []
+    wanted = {s.key for s in spec.header_settings}
+    for key in sorted({s.key for p in PROVIDERS.values() for s in p.header_settings} - wanted):
+        if _text(raw, key) is not None:
+            owners = ", ".join(p.display_name for p in PROVIDERS.values() if key in {s.key for s in p.header_settings})
+            raise ConfigError(f"--{key.replace('_', '-')} applies to {owners}, not {spec.display_name}.",
+                              fix=f"Drop --{key.replace('_', '-')}.")
+    for setting in spec.header_settings:
+        flag = "--" + setting.key.replace("_", "-")
+        value = _text(raw, setting.key) or env.get(setting.env, "").strip() or None
+        if value is None:
+            raise ConfigError(f"No {setting.what} for {spec.display_name}: every request must carry the "
+                              f"{setting.header} header.", fix=f"Set {setting.env}, or pass {flag} (TOML "
+                              f"{setting.key}).", cause="config.missing-workspace")
+        if any(not 0x21 <= ord(c) <= 0x7E for c in value):
+            raise ConfigError(f"The {setting.what} {value!r} has a character an HTTP header cannot carry.",
+                              fix=f"Copy it again into {setting.env} or {flag}, as plain text.")
+        found.append((setting.header, value))
+    return tuple(found)
 
 
 def _aws_keys(auth: str, env: Mapping[str, str]) -> tuple[Secret, Secret, Secret | None] | None:

@@ -23,6 +23,7 @@ IN_PROCESS_BASES = {
     "openrouter": "http://emulator.invalid/api/v1",
     "bedrock": "http://emulator.invalid/bedrock",
     "vertex": "http://emulator.invalid/vertex/v1",
+    **{p.name: "http://emulator.invalid" + p.emulator_mount for p in PROVIDERS.values() if p.emulator_mount},
 }
 # Where the clouds' targets point in the emulator, and the credentials it accepts (the AWS docs' example pair).
 CLOUD_PLACEMENT = {"bedrock": {"region": "us-east-1"}, "vertex": {"region": "us-east5", "project": EMULATOR_PROJECT}}
@@ -63,11 +64,16 @@ def emulated_targets(
             raw.setdefault("model", EMULATOR_DEPLOYMENT)
         for key, value in CLOUD_PLACEMENT.get(provider, {}).items():
             raw.setdefault(key, value)
+        spec = PROVIDERS[provider]
+        if spec.signing_name:
+            raw.setdefault("region", "us-east-1")  # the emulator accepts a signature for any region
+        for setting in spec.header_settings:  # e.g. the workspace id Claude Platform on AWS requires
+            raw.setdefault(setting.key, setting.emulator_value)
         if raw.get("auth") not in PROVIDERS[provider].auth_modes:
             raw.pop("auth", None)
         if entra:
             raw["auth"] = "entra"
-        elif provider == "bedrock" and raw.get("auth", "sigv4") == "sigv4":
+        elif spec.signing_name and raw.get("auth", "sigv4") == "sigv4":
             raw["auth"] = "sigv4"  # signed with the example key pair, as a real AWS client would sign
         elif provider == "vertex" and raw.get("auth") == "adc":
             pass  # google-auth's own chain, pointed at the emulator's metadata server by the caller

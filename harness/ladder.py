@@ -256,7 +256,8 @@ class Ladder:
                            "auth.credential-unavailable")
         if t.auth == "entra":
             return token_is_usable(details, t.entra_scope, time.time())
-        if t.auth in ("sigv4", "adc") or t.provider.regional:
+        if (t.auth in ("sigv4", "adc") or "key_type" in details
+                or (t.provider.regional and not t.provider.signing_name)):  # a cloud credential, or Vertex's
             return cloud_credentials_verdict(t.auth, t.provider.name, details, t.project or details.get("project"),
                                              t.region, time.time())
         assert t.secret is not None
@@ -424,7 +425,8 @@ class Ladder:
         # model is rejected there before anything is generated, so a conforming endpoint bills nothing.
         signer = None
         if t.auth == "sigv4":  # a known key id with a wrong secret: AWS rejects the signature
-            signer = SigV4(AwsKeys(EMULATOR_ACCESS_KEY, BAD_KEY), t.region or "us-east-1", "bedrock")
+            signer = SigV4(AwsKeys(EMULATOR_ACCESS_KEY, BAD_KEY), t.region or "us-east-1",
+                           spec.signing_name or spec.name)
             bad_auth: dict[str, str] = {}
         else:
             bad_auth = auth_headers("api-key" if t.auth == "api-key" else "x-api-key" if t.auth == "x-api-key"

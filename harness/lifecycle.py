@@ -15,6 +15,7 @@ from typing import Any
 
 from .checks.basic import Verdict
 from .errors import HarnessError
+from .providers import PROVIDERS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -137,6 +138,10 @@ def _index() -> dict[str, dict[str, _Row]]:
 
 def canonical_model(provider: str, model: str) -> str:
     """OpenRouter's anthropic/claude-sonnet-4.5 is Anthropic's claude-sonnet-4-5; variants (:free) share it."""
+    spec = PROVIDERS.get(provider)
+    mapped = spec.lifecycle_id(model) if spec is not None else None  # a provider package maps its own ids
+    if mapped is not None:
+        return mapped
     if provider == "openrouter":
         return model.split(":", 1)[0].removeprefix("anthropic/").replace(".", "-")
     if provider.startswith("bedrock"):  # us.anthropic.claude-haiku-4-5-20251001-v1:0 -> claude-haiku-4-5-20251001

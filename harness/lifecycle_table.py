@@ -6,6 +6,7 @@ from datetime import date
 
 from .errors import HarnessError
 from .lifecycle import PLATFORMS, STALE_DAYS, WARN_DAYS, lifecycle_today, listing, oldest_check, staleness
+from .providers import PROVIDERS
 
 _TITLES = {"anthropic": "Claude API (also Claude Platform on AWS)", "foundry": "Microsoft Foundry (default deployment "
            "names)", "openrouter": "OpenRouter", "bedrock": "Amazon Bedrock (base and inference-profile ids)",
@@ -55,5 +56,22 @@ def models_command(provider: str | None, *, as_of: str | None = None, check_stal
         print(f"fresh: the lifecycle data was last checked on {oldest_check().isoformat()}, within "
               f"{STALE_DAYS if max_age_days is None else max_age_days} days of {today.isoformat()}")
         return 0
-    print(render_models(today, (provider,) if provider else PLATFORMS), end="")
+    if provider is None:
+        print(render_models(today, PLATFORMS), end="")
+        return 0
+    platform = _platform_of(provider)
+    if platform != provider:
+        print(f"{PROVIDERS[provider].display_name} has no lifecycle data of its own; the data that applies to "
+              "its model ids follows.")
+    print(render_models(today, (platform,)), end="")
     return 0
+
+
+def _platform_of(provider: str) -> str:
+    """The platform whose lifecycle data applies to a provider the data does not list (its package says which)."""
+    if provider in PLATFORMS:
+        return provider
+    spec = PROVIDERS[provider]
+    if spec.follows_anthropic_schedule:
+        return "anthropic"
+    return spec.steps_like if spec.steps_like in PLATFORMS else "anthropic"

@@ -27,6 +27,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--harness-resource", metavar="NAME", help="Foundry resource name (instead of --harness-base-url)")
     add("--harness-region", metavar="REGION", help="Bedrock: AWS region; Vertex: location")
     add("--harness-project", metavar="PROJECT", help="Vertex: Google Cloud project id")
+    add("--harness-workspace-id", metavar="ID", help="Claude Platform on AWS: the workspace id (wrkspc_…; also "
+        "ANTHROPIC_AWS_WORKSPACE_ID)")
     add("--harness-model", help="model id or Foundry deployment name")
     add("--harness-auth", help="api-key, x-api-key, bearer or entra")
     add("--harness-api-key-env", metavar="VAR", help="variable holding the key")

@@ -59,12 +59,12 @@ SESSION_KEY = pytest.StashKey[HarnessSession]()
 # pytest option (without the harness_ prefix) -> the `check` flag attribute it mirrors
 _MIRRORED = ("config", "provider", "base_url", "resource", "region", "project", "model", "auth", "api_key_env",
              "entra_scope", "anthropic_version", "timeout", "max_tokens", "retries", "max_retry_wait", "deadline",
-             "max_billable_calls", "max_output_tokens", "ca_bundle", "profile")
+             "max_billable_calls", "max_output_tokens", "ca_bundle", "profile", "workspace_id")
 _CHECK_FLAGS = re.compile(r"--(?!harness-)(config|provider|base-url|resource|region|project|model|auth|api-key-env|"
                           r"entra-scope|"
                           r"anthropic-version|header|gateway|allow-insecure-http|timeout|max-tokens|retries|"
                           r"max-retry-wait|deadline|max-billable-calls|max-output-tokens|ca-bundle|insecure|"
-                          r"emulator|mocked|fault|report-dir|profile)\b")
+                          r"emulator|mocked|fault|report-dir|profile|workspace-id)\b")
 
 
 def as_pytest_options(text: str) -> str:

@@ -147,7 +147,7 @@ def recorded_targets(directory: Path) -> list[dict[str, Any]]:
         info = json.loads(path.read_text(encoding="utf-8"))
         raw = {"name": info["id"], "provider": info["provider"], "base_url": info["endpoint"], "model": info["model"],
                "auth": info["auth"], "allow_insecure_http": True}
-        raw.update({k: info[k] for k in ("region", "project") if isinstance(info.get(k), str)})
+        raw.update({k: info[k] for k in ("region", "project", "workspace_id") if isinstance(info.get(k), str)})
         if info["auth"] == "adc":
             raw["auth"] = "bearer"  # the recording holds no token; a placeholder stands in, as for keys
         if raw["auth"] not in ("entra", "sigv4"):

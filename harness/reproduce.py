@@ -32,7 +32,8 @@ def curl_command(target: Target, method: str, url: str, headers: Mapping[str, st
         parts += ["-X", method]
     parts.append(shlex.quote(url))
     if target.auth == "sigv4":  # curl signs it itself (curl >= 7.75), from the variables the AWS CLI reads
-        parts += ["--aws-sigv4", shlex.quote(f"aws:amz:{target.region}:bedrock"),
+        service = target.provider.signing_name or target.provider.name
+        parts += ["--aws-sigv4", shlex.quote(f"aws:amz:{target.region}:{service}"),
                   "--user", '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"']
         if target.aws_keys is None or target.aws_keys[2] is not None:
             parts += ["-H", '"x-amz-security-token: $AWS_SESSION_TOKEN"']
@@ -56,6 +57,9 @@ def curl_command(target: Target, method: str, url: str, headers: Mapping[str, st
 
 def sdk_snippet(target: Target, *, stream: bool) -> str | None:
     """The same request with the official SDK, as the seeds show it; secrets stay in the environment."""
+    hooked = target.provider.sdk_snippet(target, stream=stream)  # a provider package's own client
+    if hooked is not None:
+        return hooked
     var = target.secret_env or target.provider.key_env
     call = "stream=True, " if stream else ""
     prompt = 'messages=[{"role": "user", "content": "Hello!"}]'

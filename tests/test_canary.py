@@ -81,7 +81,7 @@ def test_plugin_outputs_carry_no_canary(pytester: pytest.Pytester, tmp_path: Pat
     result = pytester.runpytest("--pyargs", "claude_harness_suites", "-p", "no:cacheprovider", "--harness-mocked",
                                 "--harness-fault", "echo-key", "--harness-api-key-env", "CANARY_KEY", "-rA",
                                 f"--junitxml={junit}", f"--harness-report-dir={tmp_path / 'reports'}")
-    result.assert_outcomes(passed=12, failed=4, skipped=12 + 52)  # 4 targets: Vertex has no API keys to echo
+    result.assert_outcomes(passed=18, failed=6, skipped=18 + 78)  # 6 targets: Vertex has no API keys to echo
     output = "\n".join(result.outlines + result.errlines)
     assert leaks(output + everything(tmp_path, ("", ""), ""), CANARY) == []
 

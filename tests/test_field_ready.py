@@ -271,8 +271,11 @@ def test_the_pytest_plugin_takes_every_provider(pytester: pytest.Pytester, provi
 
 
 _AUTHS = {"foundry": ["api-key", "x-api-key", "entra"], "anthropic": ["x-api-key", "bearer"],
-          "openrouter": ["bearer"], "bedrock": ["sigv4", "bearer"], "vertex": ["adc", "bearer"]}
-_PLACES = {"bedrock": {"region": "us-east-1"}, "vertex": {"region": "global", "project": "p"}}
+          "openrouter": ["bearer"], "bedrock": ["sigv4", "bearer"], "vertex": ["adc", "bearer"],
+          "bedrock-mantle": ["sigv4", "bearer", "x-api-key"], "claude-platform-aws": ["sigv4", "x-api-key", "bearer"]}
+_PLACES = {"bedrock": {"region": "us-east-1"}, "vertex": {"region": "global", "project": "p"},
+           "bedrock-mantle": {"region": "us-east-1"},
+           "claude-platform-aws": {"region": "us-west-2", "workspace_id": "wrkspc_01AbCdEf23GhIj"}}
 
 
 @pytest.mark.parametrize(("provider", "auth"), [(p, a) for p, auths in _AUTHS.items() for a in auths])

@@ -17,11 +17,13 @@ def test_matrix_on_the_emulators_providers(tmp_path: Path, capsys: pytest.Captur
     report = read_report(tmp_path)
     assert code == 0
     rows = report["matrix"]["rows"]
-    assert sorted(r["provider"] for r in rows) == ["anthropic", "bedrock", "foundry", "openrouter", "vertex"]
+    assert sorted(r["provider"] for r in rows) == ["anthropic", "bedrock", "bedrock-mantle", "claude-platform-aws",
+                                                   "foundry", "openrouter", "vertex"]
     assert all(r["input_tokens"] and r["ttft_text_ms"] is not None for r in rows)
     haiku = next(c for c in report["matrix"]["usage_consistency"] if c["family"] == "claude-haiku-4-5")
-    assert haiku["consistent"] and set(haiku["input_tokens"]) == {"emulated-anthropic", "emulated-openrouter",
-                                                                  "emulated-bedrock", "emulated-vertex"}
+    assert haiku["consistent"] and set(haiku["input_tokens"]) == {
+        "emulated-anthropic", "emulated-openrouter", "emulated-bedrock", "emulated-vertex", "emulated-bedrock-mantle",
+        "emulated-claude-platform-aws"}
     assert "Cross-host matrix" in out and "claude-haiku-4-5: input_tokens consistent" in out
     assert "## Cross-host matrix" in (tmp_path / "report.md").read_text()
     html = (tmp_path / "report.html").read_text()

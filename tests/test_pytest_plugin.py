@@ -15,8 +15,8 @@ def run_suites(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 def test_suites_pass_against_healthy_emulator(pytester: pytest.Pytester) -> None:
     result = run_suites(pytester, "--harness-emulator")
-    # 7 smoke tests x 5 providers; the 13 conformance checks wait for --harness-profile full
-    result.assert_outcomes(passed=35, skipped=65)
+    # 7 smoke tests x 7 providers; the 13 conformance checks wait for --harness-profile full
+    result.assert_outcomes(passed=49, skipped=91)
     result.stdout.fnmatch_lines(["*claude-harness (emulator): emulated-foundry=foundry:http://127.0.0.1:*"])
 
 
@@ -53,8 +53,8 @@ def test_bad_plugin_option_is_a_usage_error(pytester: pytest.Pytester, monkeypat
 
 def test_full_profile_suites_against_emulator(pytester: pytest.Pytester) -> None:
     result = run_suites(pytester, "--harness-emulator", "--harness-profile", "full", "-rs")
-    # 13 conformance checks x 5 providers; errors.unsupported-endpoints applies to Foundry only
-    result.assert_outcomes(passed=35 + 65 - 4, skipped=4)
+    # 13 conformance checks x 7 providers; errors.unsupported-endpoints applies to Foundry only
+    result.assert_outcomes(passed=49 + 91 - 6, skipped=6)
     result.stdout.fnmatch_lines(["*not applicable: OpenRouter documents no unsupported endpoints*"])
 
 
@@ -65,15 +65,16 @@ def test_xdist_runs_each_target_once_and_the_controller_writes_the_report(pytest
     junit = tmp_path / "junit.xml"
     result = run_suites(pytester, "-n", "2", "--dist", "loadgroup", "--harness-mocked", "--harness-fault",
                         "invalid-key", f"--harness-report-dir={reports}", f"--junitxml={junit}")
-    # Vertex has no API keys, so invalid-key does not apply to it: 4 targets
-    result.assert_outcomes(passed=12, failed=4, skipped=12 + 52)
+    # Vertex has no API keys, so invalid-key does not apply to it: 6 targets
+    result.assert_outcomes(passed=18, failed=6, skipped=18 + 78)
     report = json.loads((reports / "report.json").read_text())
     assert sorted(t["id"] for t in report["targets"]) == ["emulated-anthropic", "emulated-bedrock",
+                                                          "emulated-bedrock-mantle", "emulated-claude-platform-aws",
                                                           "emulated-foundry", "emulated-openrouter"]
     assert {d["cause"] for d in report["diagnoses"]} == {"auth.invalid-key"}
     assert report["summary"]["verdict"] == "broken"
     causes = [p.get("value") for p in ET.parse(junit).iter("property") if p.get("name") == "cause"]
-    assert causes.count("auth.invalid-key") == 4
+    assert causes.count("auth.invalid-key") == 6
 
 
 def test_require_live_fails_instead_of_skipping(pytester: pytest.Pytester) -> None:
@@ -138,9 +139,9 @@ def test_deadline_and_timeout_apply_under_pytest(pytester: pytest.Pytester) -> N
 def test_concurrency_under_pytest(pytester: pytest.Pytester, tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     result = run_suites(pytester, "--harness-mocked", "--harness-concurrency", "3", f"--harness-report-dir={reports}")
-    result.assert_outcomes(passed=35, skipped=65)
+    result.assert_outcomes(passed=49, skipped=91)
     report = json.loads((reports / "report.json").read_text())
-    assert len(report["targets"]) == 5 and report["summary"]["verdict"] == "healthy"
+    assert len(report["targets"]) == 7 and report["summary"]["verdict"] == "healthy"
     pytest.importorskip("xdist")
     both = run_suites(pytester, "--harness-mocked", "--harness-concurrency", "3", "-n", "2")
     assert both.ret == pytest.ExitCode.USAGE_ERROR

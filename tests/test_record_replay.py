@@ -125,7 +125,7 @@ def test_record_refuses_a_foreign_directory_and_replaces_an_old_recording(
     assert (foreign / "notes.txt").read_text() == "mine"
     recording = tmp_path / "rec"
     assert main(["check", "--mocked", "--record", str(recording), "--report-dir", str(tmp_path / "r1")]) == 0
-    assert len(list(recording.glob("*/target.json"))) == 5
+    assert len(list(recording.glob("*/target.json"))) == 7
     assert main(["check", "--mocked", "--provider", "anthropic", "--record", str(recording),
                  "--report-dir", str(tmp_path / "r2")]) == 0
     capsys.readouterr()

@@ -128,9 +128,11 @@ def endpoint_answers(obs: Observation) -> Verdict:
 # Causes that mean the endpoint judged the request or the model, which it does only after the credential.
 PAST_AUTH_CAUSES = frozenset({"model.not-found", "model.invalid-parameter", "model.no-endpoints", "request.invalid",
                               "request.too-large", "model.access-denied", "model.inference-profile-required",
-                              "model.retired", "request.unsupported-version", "request.unsupported-beta"})
+                              "model.retired", "request.unsupported-version", "request.unsupported-beta",
+                              "model.wrong-id-format"})
 # Causes that speak about the credential or about where the request went: the message decides these layers.
-AUTH_LAYER_CAUSES = frozenset({"config.invalid-endpoint", "endpoint.unsupported", "access.region-blocked"})
+AUTH_LAYER_CAUSES = frozenset({"config.invalid-endpoint", "endpoint.unsupported", "access.region-blocked",
+                               "config.missing-workspace"})  # the workspace id is what a credential is judged in
 
 
 def speaks_to_auth(cause: str) -> bool:

@@ -273,7 +273,7 @@ def _rfc3339(value: str) -> bool:
 
 def _error_schema(o: Observed) -> str:
     return {"foundry": "FoundryError", "anthropic": "ErrorResponse", "openrouter": "ErrorResponse",
-            "bedrock": "BedrockError", "vertex": "VertexError"}[o.spec.name]
+            "bedrock": "BedrockError", "vertex": "VertexError"}.get(o.spec.name, "ErrorResponse")
 
 
 def bad_key_is_rejected_as_documented(o: Observed) -> Verdict:
@@ -285,7 +285,7 @@ def bad_key_is_rejected_as_documented(o: Observed) -> Verdict:
     if obs.status not in o.spec.bad_key_statuses:
         return _fail(f"a deliberately wrong credential got HTTP {obs.status} at {where}, expected {expected}",
                      "conformance.errors")
-    found = violations(o.family, _error_schema(o), obs.json())
+    found = violations(o.family, o.spec.credential_error_schema(o.auth) or _error_schema(o), obs.json())
     if found:
         return _fail(f"the {obs.status} body at {where} is not the documented error shape: " + "; ".join(found),
                      "conformance.errors")

@@ -46,7 +46,7 @@ def token_is_usable(details: dict[str, Any], scope: str, now: float) -> Verdict:
 def cloud_credentials_verdict(auth: str, provider: str, details: dict[str, Any], project: str | None,
                               region: str | None, now: float) -> Verdict:
     """Bedrock and Vertex: where the credential came from, and what can be known of it before a request."""
-    if auth == "bearer" and provider == "bedrock":
+    if auth == "bearer" and (provider == "bedrock" or "key_type" in details):  # a Bedrock API key (also Mantle)
         kind = details.get("key_type", "unrecognised")
         if details.get("expired"):
             return Verdict(False, f"the short-term Bedrock API key expired at {_when(int(details['exp']), now)}; "

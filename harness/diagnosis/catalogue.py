@@ -48,6 +48,7 @@ def steps_for(cause: CauseEntry, provider: str | None, *, gateway: bool = False,
     """The steps that fit this target: a step addressed to another provider, to gateways when the target is
     not one, or to Claude Code outside it, is left out. With no provider (an unknown context) every step is
     kept, labelled."""
+    provider = _audience(provider)
     out = []
     for step in cause.steps:
         prefix = next((p for p in _AUDIENCE_PREFIXES if step.startswith(p)), None)
@@ -68,11 +69,20 @@ _SOURCE_PLATFORMS = (("Microsoft Learn", "foundry"), ("Claude in Microsoft Found
 def sources_for(cause: CauseEntry, provider: str | None) -> list[str]:
     """The sources that fit this target: another platform's documents are left out (all are kept with no
     provider, or when none would be left)."""
+    provider = _audience(provider)
     if provider is None:
         return list(cause.sources)
     kept = [s for s in cause.sources
             if all(platform == provider for marker, platform in _SOURCE_PLATFORMS if marker in s)]
     return kept or list(cause.sources)
+
+
+def _audience(provider: str | None) -> str | None:
+    """A provider package may say whose labelled steps fit it (Mantle: Bedrock's)."""
+    from ..providers import PROVIDERS
+
+    spec = PROVIDERS.get(provider or "")
+    return spec.steps_like if spec is not None and spec.steps_like else provider
 
 
 def _unlabelled(step: str, prefix: str) -> str:

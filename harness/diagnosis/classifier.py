@@ -74,6 +74,8 @@ class Fingerprint:
 
 @cache
 def fingerprints() -> tuple[Fingerprint, ...]:
+    from ..providers import provider_fingerprints  # a provider package's own rows follow the shared table
+
     text = resources.files(__package__ or "harness.diagnosis").joinpath("fingerprints.toml").read_text(encoding="utf-8")
     return tuple(
         Fingerprint(
@@ -81,7 +83,8 @@ def fingerprints() -> tuple[Fingerprint, ...]:
             statuses=frozenset(row.get("statuses", ())), example_status=row.get("example_status"),
             example_body=row["example_body"],
         )
-        for row in tomllib.loads(text)["fingerprints"]
+        for table in (text, *provider_fingerprints())
+        for row in tomllib.loads(table)["fingerprints"]
     )
 
 

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import eventstream
+from ..providers import PROVIDERS
 from ..resources import fill, load_error_fixture
 from . import clouds
 from . import responses as r
@@ -40,9 +41,25 @@ from .tokens import acceptable_foreign_token, mint, verify
 from .usage import input_tokens, segments
 from .validate import anthropic_generation_error, anthropic_request_error, openai_request_error, request_betas
 
-Provider = Literal["foundry", "anthropic", "openrouter", "bedrock", "vertex"]
-ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
+Provider = str  # a name in harness.providers.PROVIDERS
 Kind = Literal["count_tokens", "message", "stream", "key", "models"]
+
+
+class Host(Protocol):
+    """A provider package's part in the generic pipeline (``handle(..., host=…)``): its ids, how it authenticates
+    and which model ids it refuses; the emulator core then validates, applies faults and answers as for any other
+    Messages API host."""
+
+    def ids(self) -> dict[str, str]: ...
+
+    def authenticate(self, emulator: Emulator, request: Request, raw: bytes, model: str,
+                     ids: dict[str, str]) -> Response | None: ...
+
+    def model_problem(self, emulator: Emulator, model: str, ids: dict[str, str]) -> Response | None: ...
+
+
+
+ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 FAULT_HEADER = "x-emulator-fault"
 BAD_CREDENTIAL_PREFIX = "bad-"  # a key or token starting with this is rejected with the provider's 401
 UNKNOWN_MODEL_PREFIX = "nonexistent-"  # a model starting with this is answered as not found
@@ -231,7 +248,7 @@ class Emulator:
                             status_code=broken.status, headers=self._headers(provider, ids))
 
     # --- the generic pipeline ------------------------------------------------------------------
-    async def handle(self, request: Request, provider: Provider, kind: Kind) -> Response:
+    async def handle(self, request: Request, provider: Provider, kind: Kind, host: Host | None = None) -> Response:
         body: dict[str, Any] = {}
         if request.method == "POST":
             parsed = await self._body(request)
@@ -241,8 +258,9 @@ class Emulator:
         model = str(body.get("model") or "")
         if kind == "stream" or (kind == "message" and body.get("stream") is True):
             kind = "stream"
-        ids = self._ids(provider)
-        denied = self._authenticate(request, provider, model, ids)
+        ids = host.ids() if host else self._ids(provider)
+        denied = (host.authenticate(self, request, await request.body(), model, ids) if host
+                  else self._authenticate(request, provider, model, ids))
         if denied is not None:
             return denied
         if request.method == "POST":
@@ -250,6 +268,10 @@ class Emulator:
             rejected = self._validate(provider, kind, body, betas) or self._rule_rejection(provider, kind, body, ids)
             if rejected is not None:
                 return rejected
+        if host is not None and kind in SCOPE_KINDS["generate"]:
+            refused = host.model_problem(self, model, ids)
+            if refused is not None:
+                return refused
         if model.split("/")[-1].startswith(UNKNOWN_MODEL_PREFIX) and kind in SCOPE_KINDS["generate"]:
             answer = self._fixture(provider, "unknown-model", model, ids)
             if answer is not None:
@@ -540,7 +562,8 @@ class Emulator:
         # the Metadata-Flavor header answers google-auth's "am I on Google Cloud?" ping (GCE_METADATA_HOST)
         return JSONResponse({"service": "claude-harness emulator", "providers": {
             "foundry": "/anthropic", "anthropic": "/", "openrouter": "/api/v1", "bedrock": "/bedrock",
-            "vertex": "/vertex/v1"}}, headers=clouds.METADATA_FLAVOR)
+            "vertex": "/vertex/v1", **{p.name: p.emulator_mount for p in PROVIDERS.values() if p.emulator_mount}}},
+            headers=clouds.METADATA_FLAVOR)
 
     async def msi_token(self, request: Request) -> Response:
         """The App Service managed-identity protocol that azure-identity speaks."""
@@ -602,6 +625,7 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/api/v1/models", emu.route("openrouter", "models"), methods=["GET"]),
         Route("/api/v1/models/{model_id:path}", emu.model_by_id, methods=["GET"]),
     ]
+    routes += [route for spec in PROVIDERS.values() for route in spec.emulator_routes(emu)]  # provider packages
     app = Starlette(routes=routes)
     app.add_exception_handler(404, _not_found_handler(emu))
     app.state.settings = emu.settings

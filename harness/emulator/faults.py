@@ -99,6 +99,13 @@ FAULTS: dict[str, Fault] = {
               "feature.cache-dropped", ("foundry", "anthropic", "vertex"), ("--features", "caching")),
         Fault("broken-tool-input", "message", "gateway", "a translation layer that loses tool arguments (input {})",
               "feature.tool-input-broken", ("foundry", "anthropic", "bedrock", "vertex"), ("--features", "tools")),
+        # Mantle and Claude Platform on AWS (fixtures under fixtures/bedrock-mantle and fixtures/claude-platform-aws)
+        Fault("wrong-signing-name", "auth", "fixture", "SigV4 signed for another service's signing name (403)",
+              "auth.wrong-signing-name"),
+        Fault("missing-workspace", "auth", "fixture", "Claude Platform on AWS: no anthropic-workspace-id header "
+              "reached the platform (400)", "config.missing-workspace"),
+        Fault("federation-disabled", "auth", "fixture", "Claude Platform on AWS: outbound web identity federation "
+              "is disabled for the account (403)", "auth.federation-disabled"),
         Fault("expired-token", "token", "token-expired", "Entra tokens issued already expired",
               "auth.token-expired", ("foundry",)),
         Fault("wrong-audience", "token", "token-audience", "Entra tokens issued for another audience",

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 import uvicorn
 
+from ..providers import PROVIDERS
 from .app import EmulatorSettings, QuietDrops, create_app
 
 HOST = "127.0.0.1"
@@ -49,6 +50,9 @@ class RunningEmulator:
         return f"{self.scheme}://{HOST}:{self.port}"
 
     def base_url(self, provider: str) -> str:
+        mounted = PROVIDERS[provider].emulator_mount  # a provider package says where it is served
+        if mounted:
+            return self.url + mounted
         return {"foundry": f"{self.url}/anthropic", "anthropic": self.url, "openrouter": f"{self.url}/api/v1",
                 "bedrock": f"{self.url}/bedrock", "vertex": f"{self.url}/vertex/v1"}[provider]
 

@@ -3,23 +3,46 @@
 from __future__ import annotations
 
 from .anthropic import ANTHROPIC
-from .base import AUTH_MODES, AuthMode, Placement, ProbeKind, ProviderSpec, WireFormat
+from .base import AUTH_MODES, AuthMode, HeaderSetting, Placement, ProbeKind, ProviderSpec, WireFormat
 from .bedrock import BEDROCK
+from .bedrock_mantle import BEDROCK_MANTLE
+from .claude_platform_aws import CLAUDE_PLATFORM_AWS
 from .foundry import FOUNDRY, resource_base_url
 from .openrouter import OPENROUTER
 from .vertex import VERTEX
 
-PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (FOUNDRY, OPENROUTER, ANTHROPIC, BEDROCK, VERTEX)}
+# The one list of providers: a provider package adds one name here.
+PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (FOUNDRY, OPENROUTER, ANTHROPIC, BEDROCK, VERTEX,
+                                                          BEDROCK_MANTLE, CLAUDE_PLATFORM_AWS)}
+
+
+def provider_fingerprints() -> list[str]:
+    """The fingerprints.toml of each provider package that has one (the classifier appends their rows)."""
+    import sys
+    from importlib import resources
+
+    texts = []
+    for spec in PROVIDERS.values():
+        module = type(spec).__module__
+        if not hasattr(sys.modules[module], "__path__"):
+            continue  # a single-module provider: its fingerprints are in the shared table
+        path = resources.files(module).joinpath("fingerprints.toml")
+        if path.is_file():
+            texts.append(path.read_text(encoding="utf-8"))
+    return texts
 
 __all__ = [
     "ANTHROPIC",
     "AUTH_MODES",
     "BEDROCK",
+    "BEDROCK_MANTLE",
+    "CLAUDE_PLATFORM_AWS",
     "FOUNDRY",
     "OPENROUTER",
     "PROVIDERS",
     "VERTEX",
     "AuthMode",
+    "HeaderSetting",
     "Placement",
     "ProbeKind",
     "ProviderSpec",

@@ -5,6 +5,10 @@ owns how each probe's request is addressed and shaped, where its endpoint is by 
 framed. Credentials live in ``harness.auth`` (one source per auth mode), error shapes in
 ``harness.diagnosis.shapes``, emulator routes in ``harness.emulator``: each keyed by the provider's name. The
 ladder, the checks, the diagnosis and the reports never branch on a provider's name for these.
+
+The newer providers (``bedrock_mantle/``, ``claude_platform_aws/``) are packages that hold everything true of their
+host; generic code reaches them only through the hooks marked "hook" below (a field it reads or a method it
+calls), so adding such a provider is one package plus one registry line.
 """
 
 from __future__ import annotations
@@ -26,6 +30,18 @@ class Placement:
 
     region: str | None = None
     project: str | None = None
+
+
+@dataclass(frozen=True)
+class HeaderSetting:
+    """A header the provider requires on every request, taken from a target setting or an environment variable
+    (Claude Platform on AWS: ``anthropic-workspace-id`` from ``workspace_id`` / ``ANTHROPIC_AWS_WORKSPACE_ID``)."""
+
+    key: str  # the TOML key; the flag is --key-with-dashes
+    env: str
+    header: str
+    what: str  # how messages name it
+    emulator_value: str  # what emulated targets send (the emulator checks it is present)
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,14 @@ class ProviderSpec:
     bad_key_statuses: tuple[int, ...] = (401,)  # what the provider documents for a wrong credential
     bad_model_status: int | None = None  # None: the conformance check's own per-wire expectation
     control_plane: bool = False  # has a free control plane that says whether the model may be used (Bedrock)
+    # hooks for the provider packages (generic code asks these instead of naming a provider)
+    signing_name: str | None = None  # hook: the SigV4 service name, for --auth sigv4 (signing, curl --aws-sigv4)
+    header_settings: tuple[HeaderSetting, ...] = ()  # hook: required headers from settings (config.py)
+    infer_from: tuple[str, ...] | None = None  # hook: variables that alone select it (None: key/base URL/extra env)
+    follows_anthropic_schedule: bool = False  # hook: Anthropic's lifecycle dates apply (lifecycle.py)
+    emulator_mount: str | None = None  # hook: where the emulator serves it (the SDK base URL's path)
+    otel_name: str | None = None  # hook: gen_ai.provider.name in OpenTelemetry (serve/genai.py)
+    steps_like: str | None = None  # hook: the provider whose labelled catalogue steps and sources fit it too
 
     # --- behaviours a provider module may override -----------------------------------------------------------
     def path(self, kind: ProbeKind, model: str, placement: Placement) -> str:
@@ -79,6 +103,28 @@ class ProviderSpec:
     def base_url_for(self, placement: Placement) -> str | None:
         """The endpoint the official SDK builds when no base URL is given."""
         return self.default_base_url
+
+    def lifecycle_id(self, model: str) -> str | None:
+        """Hook: the first-party id behind this provider's model id, for the lifecycle table (None: the table's own
+        per-provider mapping applies)."""
+        return None
+
+    def sts_url(self, base_url: str, region: str | None) -> str | None:
+        """Hook: where STS GetCallerIdentity answers for a SigV4 target on this host (None: not asked)."""
+        return None
+
+    def sdk_snippet(self, target: Any, *, stream: bool) -> str | None:
+        """Hook: the request with the official SDK (None: reproduce.py's generic snippets apply)."""
+        return None
+
+    def credential_error_schema(self, auth: str) -> str | None:
+        """Hook: the error schema of the answer to a wrong credential, where the host's AWS front door answers it
+        rather than the API behind (None: the provider's usual error schema)."""
+        return None
+
+    def emulator_routes(self, emulator: Any) -> list[Any]:
+        """Hook: the starlette routes that serve this provider in the emulator (its package's emulator.py)."""
+        return []
 
     @property
     def regional(self) -> bool:

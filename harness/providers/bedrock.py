@@ -87,6 +87,7 @@ BEDROCK = BedrockSpec(
     bad_key_statuses=(403,),  # AWS answers a bad signature, key id or token with 403
     bad_model_status=400,  # ValidationException: "The provided model identifier is invalid."
     control_plane=True,
+    signing_name=SIGNING_NAME,
 )
 
 

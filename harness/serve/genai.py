@@ -48,7 +48,7 @@ def base_attributes(run: TargetRun, *, latest: bool) -> dict[str, Any]:
     parts = urlsplit(t.base_url)
     provider_key = "gen_ai.provider.name" if latest else "gen_ai.system"
     out: dict[str, Any] = {"gen_ai.operation.name": OPERATION,
-                           provider_key: PROVIDER_NAMES.get(t.provider.name, t.provider.name),
+                           provider_key: t.provider.otel_name or PROVIDER_NAMES.get(t.provider.name, t.provider.name),
                            "gen_ai.request.model": t.model, "server.address": parts.hostname or ""}
     if parts.port is not None:
         out["server.port"] = parts.port
