@@ -46,8 +46,9 @@ def _sent(target: Target, feature: str) -> tuple[Documented, str | None]:
     if doc.offered == "model":
         return doc, f"not offered for this model ({target.model}): {doc.note}; source: {doc.source}"
     if spec.wire != "anthropic-messages":
-        return doc, ("checked in the Anthropic Messages format only: use --wire anthropic, or the Anthropic-format "
-                     "endpoint of this provider")
+        return doc, ("checked in the Anthropic Messages format only: point a target at an Anthropic-format "
+                     "endpoint of the same models (for OpenRouter, --provider anthropic --gateway --base-url "
+                     "https://openrouter.ai/api)")
     if feature == "betas" and not named_betas(target):
         return doc, "no anthropic-beta value named: add --header 'anthropic-beta: VALUE[,VALUE]'"
     return doc, None
