@@ -7,9 +7,11 @@ Imported only by the emulator (it needs starlette).
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from ..cloud_credentials import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
 from . import sigv4
@@ -43,3 +45,18 @@ def aws_error(status: int, code: str, message: str, ids: dict[str, str]) -> Resp
     from ..emulator.clouds import aws_error as bedrock_shaped
 
     return bedrock_shaped(status, code, message, ids)
+
+
+def messages_routes(emulator: Any, name: str, mount: str, host: Any) -> list[Route]:
+    """The Messages API (message, count_tokens) of an AWS host that serves it as-is under ``mount``, answered by the
+    emulator core with the host's own authentication and model rules."""
+
+    def endpoint(kind: str) -> Any:
+        async def serve(request: Request) -> Response:
+            answer: Response = await emulator.handle(request, name, kind, host=host)
+            return answer
+
+        return serve
+
+    return [Route(f"{mount}/v1/messages", endpoint("message"), methods=["POST"]),
+            Route(f"{mount}/v1/messages/count_tokens", endpoint("count_tokens"), methods=["POST"])]

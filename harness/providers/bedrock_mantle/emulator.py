@@ -52,14 +52,4 @@ class MantleHost:
 
 
 def routes(emulator: Any) -> list[Route]:
-    host = MantleHost()
-
-    def endpoint(kind: str) -> Any:
-        async def serve(request: Request) -> Response:
-            answer: Response = await emulator.handle(request, NAME, kind, host=host)
-            return answer
-
-        return serve
-
-    return [Route(f"{MOUNT}/v1/messages", endpoint("message"), methods=["POST"]),
-            Route(f"{MOUNT}/v1/messages/count_tokens", endpoint("count_tokens"), methods=["POST"])]
+    return aws_emulation.messages_routes(emulator, NAME, MOUNT, MantleHost())

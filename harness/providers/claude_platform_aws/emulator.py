@@ -53,14 +53,4 @@ class PlatformHost:
 
 
 def routes(emulator: Any) -> list[Route]:
-    host = PlatformHost()
-
-    def endpoint(kind: str) -> Any:
-        async def serve(request: Request) -> Response:
-            answer: Response = await emulator.handle(request, NAME, kind, host=host)
-            return answer
-
-        return serve
-
-    return [Route(f"{MOUNT}/v1/messages", endpoint("message"), methods=["POST"]),
-            Route(f"{MOUNT}/v1/messages/count_tokens", endpoint("count_tokens"), methods=["POST"])]
+    return aws_emulation.messages_routes(emulator, NAME, MOUNT, PlatformHost())
