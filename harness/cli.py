@@ -19,8 +19,8 @@ from .providers import AUTH_MODES, PROVIDERS
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claude-harness",
-        description="Connectivity and conformance checks for Claude through Foundry, OpenRouter, the Anthropic API, "
-        "Amazon Bedrock and Google Vertex AI.",
+        description="Connectivity and conformance checks for Claude through "
+        + ", ".join(spec.display_name for spec in PROVIDERS.values()) + ".",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {constants.VERSION}")
     sub = parser.add_subparsers(dest="command", required=True)

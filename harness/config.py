@@ -550,7 +550,8 @@ def _resolve_secret(
     if value is None:
         raise ConfigError(
             f"The credential variable {var} is not set.",
-            fix=f"Export {var} with your {spec.display_name} key, or name another variable with --api-key-env.",
+            fix=f"Export {var} with your {spec.display_name} {'token' if auth == 'bearer' else 'key'}, or name "
+                "another variable with --api-key-env (in a TOML target: api_key_env).",
             cause="config.missing-credentials",
         )
     if not value.strip():

@@ -32,7 +32,20 @@ EMULATOR_AWS_ENV = {"AWS_ACCESS_KEY_ID": EMULATOR_ACCESS_KEY, "AWS_SECRET_ACCESS
 
 def emulated_providers(faults: frozenset[str], flags: Mapping[str, Any]) -> list[str]:
     """The providers an emulated run covers: the one asked for, else every one the faults apply to."""
-    providers = [flags["provider"]] if flags.get("provider") else list(PROVIDERS)
+    asked = flags.get("provider")
+    if asked is not None and str(asked).strip().lower() not in PROVIDERS:
+        raise HarnessError(f"Unknown provider {asked!r}.", fix=f"Use --provider with one of: {', '.join(PROVIDERS)}.")
+    providers = [str(asked).strip().lower()] if asked else list(PROVIDERS)
+    auth = flags.get("auth")
+    if auth is not None and asked and auth not in PROVIDERS[providers[0]].auth_modes:
+        spec = PROVIDERS[providers[0]]
+        raise HarnessError(f"Auth mode {auth!r} is not available for {spec.display_name}.",
+                           fix=f"Use --auth with one of: {', '.join(spec.auth_modes)}.")
+    if auth is not None and not asked:
+        providers = [p for p in providers if auth in PROVIDERS[p].auth_modes]
+        if not providers:
+            raise HarnessError(f"Auth mode {auth!r} is not available for any provider.",
+                               fix="Use --auth with one of the modes `claude-harness check --help` lists.")
     if flags.get("auth") == "entra" or faults & TOKEN_FAULTS:
         providers = [p for p in providers if p == "foundry"]
     providers = [p for p in providers if p in PROVIDERS and all(fault_applies(FAULTS[f], p) for f in faults)]

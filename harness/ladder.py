@@ -54,8 +54,14 @@ from .reproduce import curl_command, sdk_snippet
 from .wire import count_tokens_body, message_body, read_message, read_stream, usage_counts
 
 # Probes that generate (and bill) when the endpoint accepts them; a rejected one bills nothing.
-BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_model",
-                             "tier_opus", "tier_sonnet", "tier_haiku", "tier_fable"})  # Claude Code's tier probes
+BILLABLE_PROBES = frozenset({"message", "stream", "truncated", "bad_key", "bad_model"})
+TIER_PROBE_PREFIX = "tier_"  # Claude Code's tier probes, one per tier its facts name (claude_code_facts.toml)
+
+
+def is_billable_probe(name: str) -> bool:
+    """Whether a probe generates (and bills) when accepted: the smoke and full rungs, Claude Code's tier probes
+    and the feature probes. The one place that says so: usage, the plan and serve's free-only guard ask it."""
+    return name in BILLABLE_PROBES or name.startswith((TIER_PROBE_PREFIX, FEATURE_PROBE_PREFIX))
 BAD_KEY = "bad-key-from-claude-harness"
 NOT_RECORDED_HEADER = "x-claude-harness-not-recorded"  # set by replay on an answer the recording lacks
 UNKNOWN_MODEL = "nonexistent-model-from-claude-harness"
@@ -101,7 +107,7 @@ class TargetRun:
     @property
     def usage(self) -> dict[str, int]:
         billable = [o for name, o in self.observations.items()
-                    if (name in BILLABLE_PROBES or name.startswith(FEATURE_PROBE_PREFIX)) and o.ok]
+                    if is_billable_probe(name) and o.ok]
         totals = {"billable_calls": len(billable), "input_tokens": 0, "output_tokens": 0}
         wire = self.target.provider.wire
         for obs in billable:
@@ -129,7 +135,7 @@ class Ladder:
         self.check_ids = [c for c in checks.CHECK_LAYERS if (c != "model.access" or target.provider.control_plane)
                           and (c != "gateway.startup" or self._claude_code_gateway)]
         ids = [c for c in self.check_ids if not c.startswith("claude-code.")]
-        at = ids.index("credentials.obtained") + 1  # Claude Code's start-up calls come before its first message
+        at = ids.index("credentials.obtained") + 1  # Claude Code's start-up calls: judged before its first message
         self.check_ids = ids[:at] + _claude_code_ids(target) + ids[at:]
         self.check_ids += list(CONFORMANCE_CHECKS) if profile == "full" else []
         self.features = features_for(target, profile)
@@ -191,8 +197,11 @@ class Ladder:
         for value in [*self._credentials.secret_values, *(shape.secret_values() if shape is not None else [])]:
             self._prober.redactor.add(value)
         calls = None
+        startup: list[tuple[str, asyncio.Future[Observation]]] = []
         if self._credential_verdict(dict(self._credentials.details)).passed:
             calls = await self._send_calls(network)
+            if shape is not None:  # Claude Code's own start-up calls go out beside the others
+                startup = await self._send_claude_code_startup()
 
         self._record("network.reachable", checks.endpoint_answers(await network), await network)
         if hello is not None and not self._blocked():
@@ -207,8 +216,8 @@ class Ladder:
         self._record("credentials.obtained", self._credential_verdict(details), None)
         if self._blocked() or calls is None:
             return
-        if shape is not None:  # Claude Code's own start-up calls (profile list, tier probes), judged next
-            await self._claude_code_startup()
+        if startup:  # Claude Code's own start-up calls (profile list, tier probes), judged next
+            await self._judge_claude_code_startup(startup)
             if self._blocked():
                 return
 
@@ -381,19 +390,33 @@ class Ladder:
         verdict = judge_model_access(availability, profile, t.region or "")
         self._record("model.access", verdict, availability or profile, blocks=False)
 
-    async def _claude_code_startup(self) -> None:
-        """Claude Code's own start-up calls (checks/claude_code.py): ListInferenceProfiles, then one billable
-        max_tokens 1 probe per unpinned tier; a refused tier fails the target, as it fails Claude Code."""
+    async def _send_claude_code_startup(self) -> list[tuple[str, asyncio.Future[Observation]]]:
+        """Claude Code's own start-up calls (checks/claude_code.py), sent side by side: ListInferenceProfiles,
+        and one billable max_tokens 1 probe per unpinned tier."""
         t = self.target
         shape = t.claude_code_shape
+        sent: list[tuple[str, asyncio.Future[Observation]]] = []
         if shape.list_profiles:
-            obs = await self._authed("list_profiles", "GET", "/inference-profiles?type=SYSTEM_DEFINED", None,
-                                     base=control_url(t.base_url))
-            self._record("claude-code.list-profiles", claude_code_checks.list_profiles(obs, shape.tier_probes), obs,
-                         blocks=False)
+            path = "/inference-profiles?type=SYSTEM_DEFINED"
+            sent.append(("list_profiles", await self._start(
+                self._authed("list_profiles", "GET", path, None, base=control_url(t.base_url)))))
         for tier in shape.tier_probes:
             body = message_body(t.provider.wire, tier.model, 1, stream=False)
-            obs = await self._api(tier.probe, "message", body, model=tier.model)
+            sent.append((tier.tier, await self._start(self._api(tier.probe, "message", body, model=tier.model))))
+        return sent
+
+    async def _judge_claude_code_startup(self, sent: list[tuple[str, asyncio.Future[Observation]]]) -> None:
+        """A refused tier fails the target, as it fails Claude Code at start."""
+        t = self.target
+        shape = t.claude_code_shape
+        tiers = {tier.tier: tier for tier in shape.tier_probes}
+        for name, future in sent:
+            obs = await future
+            if name == "list_profiles":
+                self._record("claude-code.list-profiles", claude_code_checks.list_profiles(obs, shape.tier_probes),
+                             obs, blocks=False)
+                continue
+            tier = tiers[name]
             ctx = Context(t.provider.name, t.auth, tier.model)
             self._record(f"claude-code.tier-{tier.tier}", claude_code_checks.tier_probe(obs, tier, ctx), obs,
                          blocks=False)

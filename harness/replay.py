@@ -136,6 +136,35 @@ def recording_folder(target_id: str) -> str:
     return safe
 
 
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise HarnessError(f"The recording file {path} cannot be read as JSON ({exc}).",
+                           fix="Record it again with `claude-harness check --record DIR`, or restore the file.") \
+            from None
+
+
+def _readable_recording(target_json: Path) -> dict[str, Any]:
+    """A recorded target and every answer recorded for it, checked before anything is replayed: a damaged
+    fixture is a usage error naming the file, never a diagnosis of the endpoint."""
+    info = _load_json(target_json)
+    needed = ("id", "provider", "endpoint", "model", "auth")
+    missing = [k for k in needed if not isinstance(info, dict) or k not in info]
+    if missing:
+        raise HarnessError(f"The recording file {target_json} lacks {', '.join(missing)}.",
+                           fix="Record it again with `claude-harness check --record DIR`.")
+    for answer in sorted(target_json.parent.glob("*.json")):
+        if answer == target_json:
+            continue
+        meta = _load_json(answer)
+        if not isinstance(meta, dict) or not isinstance(meta.get("status"), int):
+            raise HarnessError(f"The recording file {answer} has no HTTP status.",
+                               fix="Record it again with `claude-harness check --record DIR`, or remove the file.")
+    assert isinstance(info, dict)
+    return info
+
+
 def recorded_targets(directory: Path) -> list[dict[str, Any]]:
     """Target settings from a recording (the secrets were never recorded; a placeholder stands in)."""
     found = sorted(directory.glob("*/target.json"))
@@ -144,7 +173,7 @@ def recorded_targets(directory: Path) -> list[dict[str, Any]]:
                            fix="Pass a directory written by `claude-harness check --record DIR`.")
     raws = []
     for path in found:
-        info = json.loads(path.read_text(encoding="utf-8"))
+        info = _readable_recording(path)
         raw = {"name": info["id"], "provider": info["provider"], "base_url": info["endpoint"], "model": info["model"],
                "auth": info["auth"], "allow_insecure_http": True}
         raw.update({k: info[k] for k in ("region", "project", "workspace_id") if isinstance(info.get(k), str)})

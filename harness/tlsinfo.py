@@ -137,6 +137,8 @@ def _presented_certificate(url: str, proxy: str | None, timeout: float) -> bytes
             sock = socket.create_connection((host, port), timeout=timeout)
         else:
             p = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+            if p.scheme != "http":  # an https:// or SOCKS proxy: this plain side-probe would expose its login
+                return None
             login = ""
             if p.username is not None:  # the same proxy credentials the request itself used
                 pair = f"{unquote(p.username)}:{unquote(p.password or '')}".encode()

@@ -292,3 +292,41 @@ def test_every_reproduction_snippet_is_valid_python(provider: str, auth: str, st
     tree = ast.parse(snippet)  # a SyntaxError here is what a user pasting it would get
     calls = [ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)]
     assert any(c.endswith(("messages.create", "completions.create")) for c in calls)
+
+
+@pytest.mark.parametrize("name", ["report.json", "junit.xml", "terminal.txt"])
+def test_a_report_file_name_taken_by_a_folder_is_refused_before_anything_is_sent(
+        tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / name).mkdir()
+    sent: list[object] = []
+    monkeypatch.setattr(commands, "run_and_report", lambda *a, **k: sent.append(a))
+    assert main(["check", "--mocked", "--provider", "anthropic", "--report-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert name in err and "Traceback" not in err and sent == []
+    assert not (tmp_path / "report.md").exists()
+
+
+@pytest.mark.parametrize(("broken", "content"), [("target.json", "{bad"), ("target.json", '{"a": 1}'),
+                                                 ("message.json", "{]"), ("count_tokens.json", '{"body": 1}')])
+def test_a_damaged_recording_is_a_usage_error_naming_the_file(tmp_path: Path, broken: str, content: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    recording = tmp_path / "rec"
+    assert main(["check", "--mocked", "--provider", "anthropic", "--record", str(recording),
+                 "--report-dir", str(tmp_path / "r1")]) == 0
+    target = next(recording.iterdir())
+    (target / broken).write_text(content)
+    capsys.readouterr()
+    assert main(["check", "--replay", str(recording), "--report-dir", str(tmp_path / "r2")]) == 2
+    err = capsys.readouterr().err
+    assert broken in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("argv", "words"), [(["--provider", "nosuch"], ["Unknown provider 'nosuch'"]),
+                                             (["--provider", "anthropic", "--auth", "sigv4"], ["'sigv4'", "x-api-key"]),
+                                             (["--auth", "bogus"], ["'bogus'"])])
+def test_emulated_runs_check_the_provider_and_auth_as_live_runs_do(tmp_path: Path, argv: list[str],
+                                                                   words: list[str],
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--mocked", *argv, "--report-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert all(word in err for word in words) and "fault" not in err

@@ -471,3 +471,13 @@ def test_label_values_are_escaped() -> None:
     result = ProbeResult(target='a"b', module="smoke", success=False, duration_s=0.1, layer_success={},
                          layer_duration_s={}, cause='x\\y"z\nw')
     assert 'probe_claude_failure{cause="x\\\\y\\"z\\nw",transient="false"} 1' in render_probe(result)
+
+
+def test_a_targets_features_are_not_sent_by_serve() -> None:
+    """A TOML shared with `check --features` lists features; a smoke scrape still sends its two rungs only."""
+    emulator = Counting()
+    service = ProbeService(targets({"name": "ok", "features": ["tools", "caching", "thinking"]}),
+                           transport=emulator, clock=Clock())
+    got = samples(scrape(service, "/probe?target=ok&module=smoke")[0].text)
+    assert got["probe_success"] == 1
+    assert len(emulator.billable()) == 2 and got["probe_claude_billable_calls"] == 2

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
 from ..checks.basic import Context, Verdict, credentials_accepted
-from ..ladder import BILLABLE_PROBES, TargetRun
+from ..ladder import TargetRun, is_billable_probe
 from ..lifecycle import lookup
 from ..wire import read_stream
 
@@ -82,7 +82,7 @@ def result_from_run(run: TargetRun, *, module: str, duration_s: float, notes: Se
         billable_calls=usage["billable_calls"], input_tokens=usage["input_tokens"],
         output_tokens=usage["output_tokens"], retirement_ts=retires, notes=tuple(notes),
         # a billable request the endpoint answered (a refused connection cannot have been billed)
-        billable_attempted=any(name in BILLABLE_PROBES and obs.status is not None
+        billable_attempted=any(is_billable_probe(name) and obs.status is not None
                                for name, obs in run.observations.items()),
     )
 

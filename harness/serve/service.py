@@ -17,7 +17,7 @@ import httpx
 
 from ..auth import CredentialFactory
 from ..config import Target
-from ..ladder import BILLABLE_PROBES, DeadlineReached, Ladder, TargetRun
+from ..ladder import DeadlineReached, Ladder, TargetRun, is_billable_probe
 from ..observation import Observation
 from ..probe import Prober, ProbeRequest
 from ..redact import Redactor
@@ -55,7 +55,7 @@ class _FreeOnlyProber(Prober):
     _free_in_flight: int = 0
 
     async def send(self, req: ProbeRequest) -> Observation:
-        if req.probe in BILLABLE_PROBES:
+        if is_billable_probe(req.probe):
             while self._free_in_flight:
                 await asyncio.sleep(0.005)
             if self.on_refused is not None:
@@ -150,7 +150,9 @@ class ProbeService:
         prober_type = _FreeOnlyProber if module == "free" else Prober
         async with prober_type(self.redactor, transport=self.transport, verify=self.verify, retries=self.retries,
                                deadline=deadline) as prober:
-            ladder = Ladder(target, prober, self.credential_factory, profile=profile, deadline=deadline)
+            # a target's `features` are check's (its plan and budget); serve's modules send only their own rungs
+            ladder = Ladder(replace(target, features=()), prober, self.credential_factory, profile=profile,
+                            deadline=deadline)
             if isinstance(prober, _FreeOnlyProber):
                 prober.on_refused = lambda: ladder.stop(FREE_STOP)
             await ladder.execute()
