@@ -167,3 +167,20 @@ def test_message_without_usage_is_conformance_usage() -> None:
                       body_text=_json.dumps({"type": "message", "content": [{"type": "text", "text": "hi"}]}))
     verdict = message_has_text_and_usage(obs, "anthropic-messages", "anthropic", "x-api-key")
     assert not verdict.passed and verdict.cause == "conformance.usage"
+
+
+def test_fingerprint_ids_are_unique() -> None:
+    """A decision names the row that made it (evidence.decided_by): two rows with one id make that ambiguous."""
+    import sys
+    from pathlib import Path
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    root = Path(__file__).resolve().parents[1] / "harness"
+    ids: list[str] = []
+    for table in [root / "diagnosis" / "fingerprints.toml", *sorted((root / "providers").glob("*/fingerprints.toml"))]:
+        ids += [row["id"] for row in tomllib.loads(table.read_text(encoding="utf-8")).get("fingerprints", [])]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []

@@ -363,3 +363,27 @@ def test_a_real_litellm_alias_serving_a_retired_name_is_a_warning(tmp_path: Path
     for part in ("retired on 2025-10-22", "claude-sonnet-4-6", "still answers it"):
         assert part in lifecycle["message"]
     assert main(["check", "--replay", str(folder), "--report-dir", str(tmp_path / "s"), "--quiet", "--strict"]) == 1
+
+
+def test_the_emulated_models_api_and_messages_agree_on_a_retired_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Models retrieve says "retired" for a model the messages route refuses as retired, on the same day."""
+    import asyncio
+
+    import httpx
+
+    from harness.emulator import EmulatorSettings, create_app
+
+    monkeypatch.setenv("CLAUDE_HARNESS_TODAY", "2026-12-01")  # a day after claude-sonnet-4-5 retired
+
+    async def ask() -> tuple[httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=create_app(EmulatorSettings()))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            headers = {"x-api-key": "k-123456", "anthropic-version": "2023-06-01"}
+            info = await client.get("/v1/models/claude-sonnet-4-5", headers=headers)
+            message = await client.post("/v1/messages", headers=headers, json={
+                "model": "claude-sonnet-4-5", "max_tokens": 8, "messages": [{"role": "user", "content": "hi"}]})
+        return info, message
+
+    info, message = asyncio.run(ask())
+    assert message.status_code == 404
+    assert info.status_code == 200 and info.json()["lifecycle"] == "retired"

@@ -548,8 +548,10 @@ class Emulator:
         model_id = request.path_params["model_id"]
         listing = r.openrouter_models() if provider == "openrouter" else r.anthropic_models({"limit": "1000"})
         found = next((m for m in listing["data"] if m["id"] == model_id), None)
-        if found is None and provider == "anthropic":  # every public id and alias, not only the listed ones
-            found = model_info(model_id)
+        if found is None and provider == "anthropic" and model_info(model_id) is not None:
+            # every public id and alias, not only the listed ones, with its lifecycle as of today (a retired id
+            # says "retired", as the messages route refuses it)
+            found = r.model_details(model_id)
         headers = self._headers(provider, ids)
         if found is None:
             error: dict[str, Any] = (

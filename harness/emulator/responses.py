@@ -241,7 +241,7 @@ def openrouter_models() -> dict[str, Any]:
     ]}
 
 
-def _model_info(model: str) -> dict[str, Any]:
+def model_details(model: str) -> dict[str, Any]:
     """Models retrieve: limits and capabilities from the catalogue where it knows the id, and the lifecycle fields
     judged as of today from the same data as model.lifecycle."""
     from ..lifecycle import lifecycle_today, lookup
@@ -262,7 +262,7 @@ def anthropic_models(query: dict[str, str] | None = None) -> dict[str, Any]:
     query = query or {}
     from .retired import available
 
-    models = [_model_info(m) for m in ANTHROPIC_MODELS if available("anthropic", m)]  # retired ones are not listed
+    models = [model_details(m) for m in ANTHROPIC_MODELS if available("anthropic", m)]  # retired ones are not listed
     ids = [m["id"] for m in models]
     if query.get("after_id") in ids:
         models = models[ids.index(query["after_id"]) + 1:]
