@@ -423,8 +423,8 @@ def emulate(args: argparse.Namespace) -> int:
         raise HarnessError(f"Unknown fault(s): {', '.join(bad)}.", fix=f"Known faults: {', '.join(FAULTS)}.")
     if not 0 <= args.port < 65536:
         raise HarnessError(f"--port {args.port} is not a valid port.", fix="Use 1-65535, or 0 for a free one.")
-    if args.latency < 0 or args.tokens_per_second < 0:
-        raise HarnessError("--latency and --tokens-per-second must not be negative.")
+    if args.latency < 0 or args.tokens_per_second < 0 or args.slow_seconds < 0:
+        raise HarnessError("--latency, --tokens-per-second and --slow-seconds must not be negative.")
     try:
         loopback = is_loopback_host(args.host)
     except ValueError:

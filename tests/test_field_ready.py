@@ -330,3 +330,9 @@ def test_emulated_runs_check_the_provider_and_auth_as_live_runs_do(tmp_path: Pat
     assert main(["check", "--mocked", *argv, "--report-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert all(word in err for word in words) and "fault" not in err
+
+
+@pytest.mark.parametrize("flag", ["--latency", "--tokens-per-second", "--slow-seconds"])
+def test_emulate_refuses_a_negative_duration(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["emulate", "--port", "0", flag, "-1"]) == 2
+    assert flag in capsys.readouterr().err
