@@ -140,8 +140,12 @@ def test_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
 
 def _interrupt_soon(argv: list[str], cwd: Path, started: Path, after_s: float) -> int:
     """Ctrl-C ``after_s`` seconds after the run has begun (its report folder exists)."""
-    proc = subprocess.Popen(argv, cwd=cwd, env=bare_env(HOME=str(cwd)), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # Ctrl-C must reach it even where this test runs with SIGINT ignored (a background CI job): a small exec
+    # wrapper restores the default first (preexec_fn is not safe in a process with threads).
+    restore = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+               "os.execv(sys.argv[1], sys.argv[1:])")
+    proc = subprocess.Popen([sys.executable, "-c", restore, *argv], cwd=cwd, env=bare_env(HOME=str(cwd)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
