@@ -12,6 +12,7 @@ from typing import Any
 
 from harness.emulator import EmulatorSettings, create_app
 from harness.emulator.app import ASGIApp
+from harness.emulator.gateway import body_once
 
 
 def standin(settings: EmulatorSettings | None = None) -> ASGIApp:
@@ -36,14 +37,7 @@ def standin(settings: EmulatorSettings | None = None) -> ASGIApp:
         if answer is not None:
             await _json(send, answer)
             return
-        sent = False
-
-        async def replay() -> Any:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": raw, "more_body": False}
-            return await receive()
+        replay = body_once(raw, receive)
 
         await emulator(scope, replay, send)
 
@@ -116,14 +110,7 @@ def lossy_gateway(app: ASGIApp) -> ASGIApp:
                 "type": "invalid_request_error", "message": "this gateway accepts text content only"}}).encode(),
                 b"application/json")
             return
-        sent = False
-
-        async def replay() -> Any:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": raw, "more_body": False}
-            return await receive()
+        replay = body_once(raw, receive)
 
         start: dict[str, Any] = {}
         chunks: list[bytes] = []

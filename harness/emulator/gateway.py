@@ -116,14 +116,7 @@ def in_front(app: ASGIApp, faults: frozenset[str]) -> ASGIApp:
         if problem is not None:
             await _refuse(send, scope["path"], problem)
             return
-        sent = False
-
-        async def replay() -> Any:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": raw, "more_body": False}
-            return await receive()
+        replay = body_once(raw, receive)
 
         scope["headers"] = headers  # the same scope: what the app notes in its state reaches the request log
         inner = scope
@@ -167,3 +160,17 @@ async def _refuse(send: Any, path: str, problem: str) -> None:
     await send({"type": "http.response.start", "status": 400, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()), *extra]})
     await send({"type": "http.response.body", "body": data, "more_body": False})
+
+
+def body_once(raw: bytes, receive: Any) -> Any:
+    """An ASGI receive that hands the app ``raw`` (a body already read, perhaps rewritten) once, then the rest."""
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": raw, "more_body": False}
+        return await receive()
+
+    return replay
