@@ -445,19 +445,15 @@ def emulate(args: argparse.Namespace) -> int:
     shown = f"[{args.host}]" if ":" in args.host else args.host
     base = f"http://{shown}:{port}"
     print(f"claude-harness emulator on {base} (Ctrl-C to stop)")
-    print(f"  Foundry     base URL {base}/anthropic   (any key; Entra tokens from {base}/msi/token)")
-    print(f"  Anthropic   base URL {base}")
-    print(f"  OpenRouter  base URL {base}/api/v1")
-    print(f"  Bedrock     base URL {base}/bedrock     (SigV4 with {EMULATOR_ACCESS_KEY} and the AWS docs' example "
-          "secret, or any API key; STS at /sts/)")
-    print(f"  Vertex AI   base URL {base}/vertex/v1   (any access token; for google-auth set both "
-          f"GCE_METADATA_HOST={shown}:{port} and GCE_METADATA_IP={shown}:{port}, or it also asks 169.254.169.254; "
-          f"token_uri {base}/vertex/token)")
-    for spec in PROVIDERS.values():  # provider packages say where they are served
-        if spec.emulator_mount:
+    served = [spec for spec in PROVIDERS.values() if spec.emulator_mount is not None]
+    width = max(len(spec.display_name) for spec in served)
+    for spec in served:  # each provider says where it is served and what it accepts there
+        if spec.emulator_note:
+            note = spec.emulator_note.format(base=base, host=f"{shown}:{port}", access_key=EMULATOR_ACCESS_KEY)
+        else:
             signing = f"SigV4 as {spec.signing_name} with the example pair, or " if spec.signing_name else ""
-            required = "".join(f"; {h.header} required" for h in spec.header_settings)
-            print(f"  {spec.display_name} base URL {base}{spec.emulator_mount}   ({signing}any API key{required})")
+            note = signing + "any API key" + "".join(f"; {h.header} required" for h in spec.header_settings)
+        print(f"  {spec.display_name:<{width}}  base URL {base}{spec.emulator_mount}   ({note})")
     print(f"  Managed identity: IDENTITY_ENDPOINT={base}/msi/token IDENTITY_HEADER={settings.identity_header}")
     print("  Faults per request: header 'x-emulator-fault: NAME[,NAME]'; at start-up: --fault NAME")
     for fault in FAULTS.values():

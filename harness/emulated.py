@@ -17,14 +17,8 @@ EMULATOR_KEY_ENV = "CLAUDE_HARNESS_EMULATOR_KEY"
 EMULATOR_KEY = "emulator-key-0000"
 EMULATOR_DEPLOYMENT = "claude-sonnet-4-6"
 TOKEN_FAULTS = frozenset({"expired-token", "wrong-audience", "token-endpoint-down"})
-IN_PROCESS_BASES = {
-    "foundry": "http://emulator.invalid/anthropic",
-    "anthropic": "http://emulator.invalid",
-    "openrouter": "http://emulator.invalid/api/v1",
-    "bedrock": "http://emulator.invalid/bedrock",
-    "vertex": "http://emulator.invalid/vertex/v1",
-    **{p.name: "http://emulator.invalid" + p.emulator_mount for p in PROVIDERS.values() if p.emulator_mount},
-}
+IN_PROCESS_BASES = {p.name: "http://emulator.invalid" + p.emulator_mount
+                    for p in PROVIDERS.values() if p.emulator_mount is not None}
 # Where the clouds' targets point in the emulator, and the credentials it accepts (the AWS docs' example pair).
 CLOUD_PLACEMENT = {"bedrock": {"region": "us-east-1"}, "vertex": {"region": "us-east5", "project": EMULATOR_PROJECT}}
 EMULATOR_AWS_ENV = {"AWS_ACCESS_KEY_ID": EMULATOR_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": EMULATOR_SECRET_KEY}

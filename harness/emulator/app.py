@@ -563,8 +563,7 @@ class Emulator:
     async def index(self, request: Request) -> Response:
         # the Metadata-Flavor header answers google-auth's "am I on Google Cloud?" ping (GCE_METADATA_HOST)
         return JSONResponse({"service": "claude-harness emulator", "providers": {
-            "foundry": "/anthropic", "anthropic": "/", "openrouter": "/api/v1", "bedrock": "/bedrock",
-            "vertex": "/vertex/v1", **{p.name: p.emulator_mount for p in PROVIDERS.values() if p.emulator_mount}}},
+            p.name: p.emulator_mount or "/" for p in PROVIDERS.values() if p.emulator_mount is not None}},
             headers=clouds.METADATA_FLAVOR)
 
     async def msi_token(self, request: Request) -> Response:

@@ -51,10 +51,9 @@ class RunningEmulator:
 
     def base_url(self, provider: str) -> str:
         mounted = PROVIDERS[provider].emulator_mount  # a provider package says where it is served
-        if mounted:
-            return self.url + mounted
-        return {"foundry": f"{self.url}/anthropic", "anthropic": self.url, "openrouter": f"{self.url}/api/v1",
-                "bedrock": f"{self.url}/bedrock", "vertex": f"{self.url}/vertex/v1"}[provider]
+        if mounted is None:
+            raise ValueError(f"{provider} is not served by the emulator")
+        return self.url + mounted
 
     @property
     def identity_endpoint(self) -> str:

@@ -1,4 +1,4 @@
-"""Provider registry: one module per provider, looked up by name."""
+"""Provider registry: one package per provider (``harness/providers/<name>/``), looked up by name."""
 
 from __future__ import annotations
 
@@ -16,20 +16,22 @@ PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (FOUNDRY, OPENROUTER, A
                                                           BEDROCK_MANTLE, CLAUDE_PLATFORM_AWS)}
 
 
+def package_of(spec: ProviderSpec) -> str:
+    """The import name of a provider's package (``harness.providers.bedrock_mantle`` for ``bedrock-mantle``)."""
+    return f"{__name__}.{spec.name.replace('-', '_')}"
+
+
 def provider_fingerprints() -> list[str]:
     """The fingerprints.toml of each provider package that has one (the classifier appends their rows)."""
-    import sys
     from importlib import resources
 
     texts = []
     for spec in PROVIDERS.values():
-        module = type(spec).__module__
-        if not hasattr(sys.modules[module], "__path__"):
-            continue  # a single-module provider: its fingerprints are in the shared table
-        path = resources.files(module).joinpath("fingerprints.toml")
+        path = resources.files(package_of(spec)).joinpath("fingerprints.toml")
         if path.is_file():
             texts.append(path.read_text(encoding="utf-8"))
     return texts
+
 
 __all__ = [
     "ANTHROPIC",
@@ -47,5 +49,6 @@ __all__ = [
     "ProbeKind",
     "ProviderSpec",
     "WireFormat",
+    "package_of",
     "resource_base_url",
 ]

@@ -85,7 +85,10 @@ class ProviderSpec:
     header_settings: tuple[HeaderSetting, ...] = ()  # hook: required headers from settings (config.py)
     infer_from: tuple[str, ...] | None = None  # hook: variables that alone select it (None: key/base URL/extra env)
     follows_anthropic_schedule: bool = False  # hook: Anthropic's lifecycle dates apply (lifecycle.py)
-    emulator_mount: str | None = None  # hook: where the emulator serves it (the SDK base URL's path)
+    emulator_mount: str | None = None  # hook: where the emulator serves it (the SDK base URL's path; "" = the root)
+    # hook: what `emulate` prints beside the base URL ({base}: the emulator's URL, {host}: host:port, {access_key}:
+    # the example access key id); "" = the generic note from the signing name and required headers
+    emulator_note: str = ""
     otel_name: str | None = None  # hook: gen_ai.provider.name in OpenTelemetry (serve/genai.py)
     steps_like: str | None = None  # hook: the provider whose labelled catalogue steps and sources fit it too
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import ProviderSpec
+from ..base import ProviderSpec
 
 ANTHROPIC = ProviderSpec(
     name="anthropic",
@@ -24,5 +24,7 @@ ANTHROPIC = ProviderSpec(
     documented_request_id_headers=("request-id",),
     ratelimit_header_prefix="anthropic-ratelimit-",
     sdk_hint="anthropic.Anthropic",
+    emulator_mount="",
+    emulator_note="any key",
     extra_env=("ANTHROPIC_AUTH_TOKEN",),  # the SDK sends it as Authorization: Bearer
 )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .base import Placement, ProbeKind, ProviderSpec
+from ..base import Placement, ProbeKind, ProviderSpec
 
 DIALECT = "bedrock-2023-05-31"
 SIGNING_NAME = "bedrock"
@@ -80,6 +80,8 @@ BEDROCK = BedrockSpec(
     documented_request_id_headers=("x-amzn-requestid",),
     ratelimit_header_prefix=None,
     sdk_hint="anthropic.AnthropicBedrock",
+    emulator_mount="/bedrock",
+    emulator_note="SigV4 with {access_key} and the AWS docs' example secret, or any API key; STS at /sts/",
     stream_content_type="application/vnd.amazon.eventstream",
     version_header=False,
     default_dialect=DIALECT,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .base import Placement, ProbeKind, ProviderSpec
+from ..base import Placement, ProbeKind, ProviderSpec
 
 DIALECT = "vertex-2023-10-16"
 SCOPE = "https://www.googleapis.com/auth/cloud-platform"
@@ -64,6 +64,9 @@ VERTEX = VertexSpec(
     documented_request_id_headers=(),  # Vertex puts req_vrtx_… in the body, not in a header
     ratelimit_header_prefix=None,
     sdk_hint="anthropic.AnthropicVertex",
+    emulator_mount="/vertex/v1",
+    emulator_note=("any access token; for google-auth set both GCE_METADATA_HOST={host} and GCE_METADATA_IP={host}, "
+                   "or it also asks 169.254.169.254; token_uri {base}/vertex/token"),
     extra_env=("ANTHROPIC_VERTEX_PROJECT_ID",),
     version_header=False,
     default_dialect=DIALECT,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import ProviderSpec
+from ..base import ProviderSpec
 
 OPENROUTER = ProviderSpec(
     name="openrouter",
@@ -24,4 +24,6 @@ OPENROUTER = ProviderSpec(
     documented_request_id_headers=(),
     ratelimit_header_prefix=None,
     sdk_hint="openai.OpenAI",
+    emulator_mount="/api/v1",
+    emulator_note="any key",
 )

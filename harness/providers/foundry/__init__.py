@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import ProviderSpec
+from ..base import ProviderSpec
 
 FOUNDRY = ProviderSpec(
     name="foundry",
@@ -25,6 +25,8 @@ FOUNDRY = ProviderSpec(
     ratelimit_header_prefix=None,  # Foundry documents that it sends no anthropic-ratelimit-* headers
     resource_env="ANTHROPIC_FOUNDRY_RESOURCE",
     sdk_hint="anthropic.AnthropicFoundry",
+    emulator_mount="/anthropic",
+    emulator_note="any key; Entra tokens from {base}/msi/token",
 )
 
 
