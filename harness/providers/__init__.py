@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 from .anthropic import ANTHROPIC
 from .base import AUTH_MODES, AuthMode, HeaderSetting, Placement, ProbeKind, ProviderSpec, WireFormat
 from .bedrock import BEDROCK
@@ -19,6 +22,17 @@ PROVIDERS: dict[str, ProviderSpec] = {p.name: p for p in (FOUNDRY, OPENROUTER, A
 def package_of(spec: ProviderSpec) -> str:
     """The import name of a provider's package (``harness.providers.bedrock_mantle`` for ``bedrock-mantle``)."""
     return f"{__name__}.{spec.name.replace('-', '_')}"
+
+
+def provider_part(spec: ProviderSpec, part: str) -> ModuleType | None:
+    """A provider package's module for one concern (``emulator``, ``diagnosis``, ...), or None where it has none:
+    generic code asks this instead of naming the provider."""
+    try:
+        return importlib.import_module(f"{package_of(spec)}.{part}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{package_of(spec)}.{part}":
+            raise
+        return None
 
 
 def provider_fingerprints() -> list[str]:
@@ -50,5 +64,6 @@ __all__ = [
     "ProviderSpec",
     "WireFormat",
     "package_of",
+    "provider_part",
     "resource_base_url",
 ]

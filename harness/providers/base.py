@@ -91,6 +91,14 @@ class ProviderSpec:
     emulator_note: str = ""
     otel_name: str | None = None  # hook: gen_ai.provider.name in OpenTelemetry (serve/genai.py)
     steps_like: str | None = None  # hook: the provider whose labelled catalogue steps and sources fit it too
+    # fields: emulator (hooks with defaults)
+    # (end of emulator fields)
+    # fields: lifecycle and models (hooks with defaults)
+    # (end of lifecycle and models fields)
+    # fields: diagnosis and checks (hooks with defaults)
+    # (end of diagnosis and checks fields)
+    # fields: client side (hooks with defaults)
+    # (end of client side fields)
 
     # --- behaviours a provider module may override -----------------------------------------------------------
     def path(self, kind: ProbeKind, model: str, placement: Placement) -> str:
@@ -128,6 +136,18 @@ class ProviderSpec:
     def emulator_routes(self, emulator: Any) -> list[Any]:
         """Hook: the starlette routes that serve this provider in the emulator (its package's emulator.py)."""
         return []
+
+    # --- hooks: emulator --------------------------------------------------------------------------------------------
+    # (end of emulator hooks)
+
+    # --- hooks: lifecycle and models --------------------------------------------------------------------------------
+    # (end of lifecycle and models hooks)
+
+    # --- hooks: diagnosis and checks --------------------------------------------------------------------------------
+    # (end of diagnosis and checks hooks)
+
+    # --- hooks: client side -----------------------------------------------------------------------------------------
+    # (end of client side hooks)
 
     @property
     def regional(self) -> bool:
