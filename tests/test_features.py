@@ -282,3 +282,22 @@ def test_a_feature_answer_that_echoes_the_key_never_leaks_it(tmp_path: Path) -> 
     assert check["status"] == "failed" and "batches refused for key" in check["message"]
     everything = json.dumps(report) + "".join(renderings(report).values())
     assert canary not in everything and canary[:12] not in everything
+
+
+def test_the_plan_names_what_server_tools_and_caching_bill_beyond_output_tokens(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--mocked", "--provider", "anthropic", "--features", "caching,web-search,code-execution",
+                 "--max-output-tokens", "10", "--report-dir", str(tmp_path), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Nothing was sent" in err  # refused by the budget: the plan alone is printed
+    extra = next(line for line in err.splitlines() if "beyond output tokens" in line)
+    assert "caching: at least" in extra and "input tokens written to the cache" in extra
+    assert "web-search: at most 1 web search (billed per search)" in extra
+    assert "code-execution: code execution container time" in extra
+
+
+def test_a_plan_without_fees_beyond_tokens_prints_no_extra_line(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "--mocked", "--provider", "anthropic", "--features", "tools", "--report-dir", str(tmp_path), "-q"])
+    err = capsys.readouterr().err
+    assert "features plan for emulated-anthropic" in err and "beyond output tokens" not in err

@@ -61,6 +61,7 @@ class Step:
     path: str | None = None  # a GET's path under the base URL
     betas: tuple[str, ...] = ()
     max_tokens: int = 0  # the most this step can generate (0: it cannot bill)
+    extra_cost: str | None = None  # what it can bill beyond tokens generated (server tool fees, cache writes)
     follow: Callable[[list[Observation]], dict[str, Any] | None] | None = field(default=None, compare=False)
 
     @property
@@ -110,7 +111,10 @@ def steps(feature: str, model: str, betas: tuple[str, ...] = ()) -> list[Step]:
     if feature == "caching":
         system = [{"type": "text", "text": cache_prefix(model), "cache_control": {"type": "ephemeral"}}]
         body = _message(model, 1, "ping", system=system)
-        return [Step("write", "message", body, max_tokens=1), Step("read", "message", body, max_tokens=1)]
+        written = f"at least {len(cache_prefix(model).split())} input tokens written to the cache (billed above " \
+                  "the input rate) and read back once"
+        return [Step("write", "message", body, max_tokens=1, extra_cost=written),
+                Step("read", "message", body, max_tokens=1)]
     if feature == "structured-output":
         body = _message(model, 64, "Reply with a JSON object whose answer is 'pong'.",
                         output_format={"type": "json_schema", "schema": REPLY_SCHEMA})
@@ -134,15 +138,18 @@ def steps(feature: str, model: str, betas: tuple[str, ...] = ()) -> list[Step]:
     if feature == "web-search":
         tools = [{"type": "web_search_20250305", "name": "web_search", "max_uses": 1}]
         body = _message(model, 256, "Search the web for the Anthropic homepage; answer in three words.", tools=tools)
-        return [Step("search", "message", body, max_tokens=256)]
+        return [Step("search", "message", body, max_tokens=256,
+                     extra_cost="at most 1 web search (billed per search) and its results as input tokens")]
     if feature == "web-fetch":
         tools = [{"type": "web_fetch_20250910", "name": "web_fetch", "max_uses": 1}]
         body = _message(model, 256, "Fetch https://example.com and give its title.", tools=tools)
-        return [Step("fetch", "message", body, betas=(WEB_FETCH_BETA,), max_tokens=256)]
+        return [Step("fetch", "message", body, betas=(WEB_FETCH_BETA,), max_tokens=256,
+                     extra_cost="at most 1 web fetch, its page as input tokens")]
     if feature == "code-execution":
         tools = [{"type": "code_execution_20250825", "name": "code_execution"}]
         body = _message(model, 256, "Use code execution to compute 6*7; answer with the number.", tools=tools)
-        return [Step("run", "message", body, betas=(CODE_EXECUTION_BETA,), max_tokens=256)]
+        return [Step("run", "message", body, betas=(CODE_EXECUTION_BETA,), max_tokens=256,
+                     extra_cost="code execution container time (billed per hour beyond the free allowance)")]
     if feature == "batches":
         return [Step("list", "get", path="/v1/messages/batches?limit=1")]
     if feature == "files":
@@ -159,3 +166,8 @@ def worst_case(feature: str, model: str, betas: tuple[str, ...] = ()) -> tuple[i
     """(billable calls, output tokens) at most: every billable step generating its whole max_tokens."""
     plan = steps(feature, model, betas)
     return sum(s.billable for s in plan), sum(s.max_tokens for s in plan if s.billable)
+
+
+def extra_costs(feature: str, model: str, betas: tuple[str, ...] = ()) -> list[str]:
+    """What the feature's steps can bill beyond the tokens they generate, in words for the printed plan."""
+    return [s.extra_cost for s in steps(feature, model, betas) if s.extra_cost]

@@ -17,7 +17,7 @@ from . import judges
 from .availability import Documented, documented
 from .catalog import PROFILE_DEFAULT
 from .judges import BETA_STRIPPED, CACHE_DROPPED, TOOL_INPUT_BROKEN, UNAVAILABLE, UNSUPPORTED_BETA, Finding
-from .probes import Step, steps, worst_case
+from .probes import Step, extra_costs, steps, worst_case
 
 if TYPE_CHECKING:
     from ..ladder import Ladder
@@ -72,6 +72,10 @@ def plan_lines(targets: Sequence[Target], profile: str) -> list[str]:
             parts = ", ".join(f"{f} {c} call{'s' if c != 1 else ''}/{t} tokens" for f, c, t in cost)
             lines.append(f"features plan for {target.id}: {sum(c for _, c, _ in cost)} billable calls, at most "
                          f"{sum(t for _, _, t in cost)} output tokens ({parts})")
+            extras = [f"{feature}: {extra}" for feature, _, _ in cost
+                      for extra in extra_costs(feature, target.model, named_betas(target))]
+            if extras:
+                lines.append(f"  beyond output tokens: {'; '.join(extras)}")
     return lines
 
 
