@@ -162,3 +162,14 @@ def test_multi_line_messages_keep_the_terminal_layout() -> None:
     column = lines[start].index("no token")
     assert lines[start + 1].index("EnvironmentCredential") == column
     assert lines[start + 2].index("ManagedIdentityCredential") == column
+
+
+def test_an_offline_run_says_its_billable_calls_billed_nothing(tmp_path: Path) -> None:
+    assert main(["check", "--mocked", "--provider", "anthropic", "--report-dir", str(tmp_path), "-q",
+                 ]) == 0
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "2 billable calls, " in markdown and "(nothing billed: mocked run)" in markdown
+    from harness.report.model import spent
+
+    live = {"mode": "live", "usage": {"billable_calls": 1, "input_tokens": 3, "output_tokens": 4}}
+    assert spent(live) == "1 billable call, 3 input / 4 output tokens"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .model import counted, gateway_note, path_note, retries_line, tally, target_summaries
+from .model import gateway_note, path_note, retries_line, spent, tally, target_summaries
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
@@ -41,7 +41,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"<header><h1>claude-harness report <span class=\"badge {_e(s['verdict'])}\" id=\"verdict\">"
         f"{_e(s['verdict'])}</span></h1>",
         f"<p>mode {_e(report['mode'])} · exit {_e(s['exit_code'])} · {_e(tally(s))} · "
-        f"{_e(counted(report['usage']['billable_calls'], 'billable call'))}</p></header><main>",
+        f"{_e(spent(report))}</p></header><main>",
     ]
     if not report.get("complete", True):
         parts.append('<p class="root"><strong>Incomplete run:</strong> what was observed before it stopped.</p>')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import counted, gateway_note, path_note, retries_line, tally, target_summaries
+from .model import gateway_note, path_note, retries_line, spent, tally, target_summaries
 
 _ICON = {"passed": "✅", "warning": "⚠️ warning", "failed": "❌", "blocked": "⏸️", "skipped": "⏭️", "error": "💥"}
 
@@ -22,8 +22,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     out = [
         f"# claude-harness report: {summary['verdict']} (exit {summary['exit_code']})",
         "",
-        f"Mode: {report['mode']} · {tally(summary)} · {counted(report['usage']['billable_calls'], 'billable call')}, "
-        f"{report['usage']['input_tokens']} input / {report['usage']['output_tokens']} output tokens",
+        f"Mode: {report['mode']} · {tally(summary)} · {spent(report)}",
     ]
     if not report.get("complete", True):
         out += ["", "> **Incomplete run**: the report holds what was observed before it stopped."]

@@ -43,6 +43,14 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
+def spent(report: dict[str, Any]) -> str:
+    """'2 billable calls, 38 input / 12 output tokens', saying so when the run could not bill (emulator, replay)."""
+    usage = report["usage"]
+    offline = "" if report.get("mode") == "live" else f" (nothing billed: {report.get('mode')} run)"
+    return (f"{counted(usage['billable_calls'], 'billable call')}, {usage['input_tokens']} input / "
+            f"{usage['output_tokens']} output tokens{offline}")
+
+
 def tally(summary: dict[str, Any]) -> str:
     """The one-line count every rendering shows."""
     return (f"{summary['passed']} passed, {counted(summary.get('warning', 0), 'warning')}, {summary['failed']} failed,"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import counted, failing_line, gateway_note, path_note, retries_line, tally
+from .model import counted, failing_line, gateway_note, path_note, retries_line, spent, tally
 
 _MARK = {"passed": "ok  ", "warning": "WARN", "failed": "FAIL", "blocked": "--  ", "skipped": "skip", "error": "ERR "}
 
@@ -53,12 +53,10 @@ def render_terminal(report: dict[str, Any], *, report_dir: str | None = None) ->
 
         lines.append(render_features_terminal(report["features_matrix"]))
     summary = report["summary"]
-    usage = report["usage"]
     failing = failing_line(report)
     lines.append(
         f"Verdict: {summary['verdict']} (exit {summary['exit_code']}) - " + (f"{failing} - " if failing else "") +
-        f"{tally(summary)}; {counted(usage['billable_calls'], 'billable call')}, "
-        f"{usage['input_tokens']} input / {usage['output_tokens']} output tokens"
+        f"{tally(summary)}; {spent(report)}"
     )
     if summary.get("strict") and summary.get("warning"):
         lines.append(f"--strict: {counted(summary['warning'], 'warning')} fail the run (exit {summary['exit_code']}).")
