@@ -340,3 +340,15 @@ def test_emulated_runs_check_the_provider_and_auth_as_live_runs_do(tmp_path: Pat
 def test_emulate_refuses_a_negative_duration(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["emulate", "--port", "0", flag, "-1"]) == 2
     assert flag in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command, needed", [("check", []), ("models", []), ("explain", []), ("emulate", []),
+                                             ("serve", ["--config", "targets.toml"])])
+def test_an_unknown_flag_shows_the_subcommands_usage(command: str, needed: list[str],
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([command, *needed, "--no-such-flag"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert f"usage: claude-harness {command}" in err
+    assert f"claude-harness {command}: error: unrecognized arguments: --no-such-flag" in err
