@@ -10,7 +10,7 @@ from typing import Any
 from .diagnosis import Evidence, classify, entry, sources_for, steps_for
 from .diagnosis.parameters import parameter_steps
 from .diagnosis.platform import platform_named
-from .providers.bedrock import ERROR_STATUS
+from .diagnosis.provider_facts import facts, read_pasted
 from .redact import Redactor
 
 _STATUS_PATTERNS = (
@@ -81,35 +81,18 @@ _BEARER_CONTEXT = re.compile(
     r"authorization:\s*bearer\s+ey", re.I)
 
 
-def infer_auth(text: str, provider: str, auth: str | None) -> str:
-    """The auth mode the text implies: an explicit --auth wins; then bearer/Entra clues; then the default."""
+def infer_auth(text: str, provider: str | None, auth: str | None) -> str:
+    """The auth mode the text implies: an explicit --auth wins; then bearer/Entra clues; then the provider's
+    default for a pasted error (its diagnosis.toml)."""
     if auth is not None:
         return auth
-    if _BEARER_CONTEXT.search(text):
-        return "entra" if provider == "foundry" else "bearer"
-    return {"foundry": "api-key", "openrouter": "bearer"}.get(provider, "x-api-key")
+    own = facts(provider)
+    return own.pasted_bearer_auth if _BEARER_CONTEXT.search(text) else own.pasted_auth
 
 
 _CLAUDE_CODE = re.compile(r"API Error|Please run /login|Try --model to switch|/model to switch|apiKeyHelper|"
                           r"Request rejected \(\d{3}\)|Fix external API key|Credit balance is too low|"
                           r"issue with the selected model|Unable to connect to API|\"type\":\s*\"result\"", re.I)
-
-
-# boto3 / botocore: "An error occurred (AccessDeniedException) when calling the InvokeModel operation: …"
-_BOTO = re.compile(r"An error occurred \((\w+)\)(?: \(reached max retries: \d+\))? when calling the (\w+) "
-                   r"operation(?: \(reached max retries: \d+\))?: (.*)", re.S)
-
-
-def _boto(text: str) -> tuple[int | None, dict[str, str], str, bool] | None:
-    """A boto3 exception's status (from its AWS code), the code as AWS sends it, the message, and whether it
-    arrived inside a stream."""
-    match = _BOTO.search(text)
-    if match is None:
-        return None
-    code, operation, message = match.group(1), match.group(2), match.group(3).strip()
-    in_stream = code[:1].islower()  # event-stream exception members are camelCase: throttlingException
-    name = code[:1].upper() + code[1:]
-    return ERROR_STATUS.get(name), {"x-amzn-errortype": name}, message, in_stream and "Stream" in operation
 
 
 def claude_code_result(text: str) -> tuple[str, int | None] | None:
@@ -141,18 +124,18 @@ def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[s
     body = _body(text)
     headers = _headers(text)
     after_200 = False
-    boto = _boto(text)
-    if boto is not None:
-        status, aws_headers, body, after_200 = boto
-        headers.update(aws_headers)
-        provider = provider or "bedrock"
+    pasted = read_pasted(text)  # a provider SDK's own exception text (boto3's) names its provider
+    if pasted is not None:
+        sdk_provider, (status, sdk_headers, body, after_200) = pasted
+        headers.update(sdk_headers)
+        provider = provider or sdk_provider
         status = 200 if after_200 else status
     phase = None
     if status is None:
         phase = next((name for name, pattern in _PHASES if pattern.search(text)), None)
     named, named_why = (provider, "--provider") if provider else platform_named(text)
     platform = None if named == "gateway" else named  # steps and rules of the platform the evidence names
-    auth = infer_auth(text, platform or "anthropic", auth)
+    auth = infer_auth(text, platform, auth)  # no platform: the Anthropic API's defaults, which are the generic ones
     evidence = Evidence(provider=platform or "any", auth=auth, phase=phase, status=status, body=body,
                         headers=headers, after_200=after_200)
     result = classify(evidence)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ..diagnosis import Evidence, classify
+from ..diagnosis.provider_facts import facts
 from ..observation import Observation
 from ..providers import ProviderSpec
 from ..retry import parse_retry_after
@@ -62,8 +63,13 @@ class Observed:
     unsupported: tuple[Observation, ...] = ()
 
     @property
-    def family(self) -> str:
-        return "anthropic" if self.spec.wire == "anthropic-messages" else "openrouter"
+    def wire(self) -> str:
+        return self.spec.wire
+
+    @property
+    def messages(self) -> bool:
+        """Anthropic's Messages format (else OpenAI's chat completions)."""
+        return self.spec.wire == "anthropic-messages"
 
 
 def _fail(message: str, cause: str = "conformance.schema") -> Verdict:
@@ -71,8 +77,8 @@ def _fail(message: str, cause: str = "conformance.schema") -> Verdict:
 
 
 def message_matches_schema(o: Observed) -> Verdict:
-    name = "CompleteMessage" if o.family == "anthropic" else "ChatCompletion"
-    found = violations(o.family, name, o.message.json())
+    name = "CompleteMessage" if o.messages else "ChatCompletion"
+    found = violations(o.wire, name, o.message.json())
     if found:
         return _fail(f"the message does not match {name}: " + "; ".join(found))
     return Verdict.ok(f"the message matches {name}")
@@ -82,7 +88,7 @@ def stream_events_match_schemas(o: Observed) -> Verdict:
     checked = 0
     for number, timed in enumerate(o.stream.events, start=1):
         event = timed.event
-        if o.family == "anthropic":
+        if o.messages:
             name = _EVENT_SCHEMAS.get(event.event or "")
             if name is None:
                 continue  # unknown event types are allowed
@@ -91,7 +97,7 @@ def stream_events_match_schemas(o: Observed) -> Verdict:
                 continue
             name = "ChatCompletionChunk"
         instance = _json(event.data)
-        found = violations(o.family, name, instance)
+        found = violations(o.wire, name, instance)
         if found:
             return _fail(f"event {number} ({event.event or 'data'}) does not match {name}: " + "; ".join(found))
         checked += 1
@@ -99,14 +105,13 @@ def stream_events_match_schemas(o: Observed) -> Verdict:
 
 
 def auxiliary_responses_match_schemas(o: Observed) -> Verdict:
-    names = {"count_tokens": "BedrockCountTokens" if o.spec.name == "bedrock" else "CountTokens",
-             "key_info": "KeyInfo", "models": "ModelsList"}
+    names = {"count_tokens": facts(o.spec.name).count_tokens_schema, "key_info": "KeyInfo", "models": "ModelsList"}
     seen = []
     for obs in o.auxiliary:
         name = names.get(obs.probe)
         if name is None or not obs.ok:
             continue
-        found = violations(o.family, name, obs.json())
+        found = violations(o.wire, name, obs.json())
         if found:
             return _fail(f"{obs.method} {obs.url} does not match {name}: " + "; ".join(found))
         seen.append(name)
@@ -115,7 +120,7 @@ def auxiliary_responses_match_schemas(o: Observed) -> Verdict:
 
 def stream_follows_grammar(o: Observed) -> Verdict:
     events = [t.event for t in o.stream.events]
-    result = check_anthropic_stream(events) if o.family == "anthropic" else check_openrouter_stream(events)
+    result = check_anthropic_stream(events) if o.messages else check_openrouter_stream(events)
     if result.ok:
         return Verdict.ok(result.message)
     if result.error_event is not None:
@@ -140,7 +145,7 @@ def _counts_problem(usage: dict[str, Any] | None, keys: tuple[str, ...]) -> str 
 
 def message_usage_is_consistent(o: Observed) -> Verdict:
     reading = read_message(o.spec.wire, o.message)
-    keys = ("input_tokens", "output_tokens") if o.family == "anthropic" else (
+    keys = ("input_tokens", "output_tokens") if o.messages else (
         "prompt_tokens", "completion_tokens", "total_tokens")
     problem = _counts_problem(reading.usage, keys)
     if problem:
@@ -150,14 +155,14 @@ def message_usage_is_consistent(o: Observed) -> Verdict:
     assert counts is not None
     if counts[1] > o.max_tokens:
         return _fail(f"output tokens {counts[1]} exceed max_tokens {o.max_tokens}", "conformance.max-tokens")
-    if o.family == "openrouter" and reading.usage["total_tokens"] != counts[0] + counts[1]:
+    if not o.messages and reading.usage["total_tokens"] != counts[0] + counts[1]:
         return _fail(f"total_tokens {reading.usage['total_tokens']} != prompt_tokens {counts[0]} + "
                      f"completion_tokens {counts[1]}", "conformance.usage")
     return Verdict.ok(f"message usage in={counts[0]} out={counts[1]} (max_tokens {o.max_tokens})")
 
 
 def stream_usage_is_consistent(o: Observed) -> Verdict:
-    if o.family == "openrouter":
+    if not o.messages:
         usages = [_json(t.event.data).get("usage") for t in o.stream.events
                   if isinstance(_json(t.event.data), dict) and isinstance(_json(t.event.data).get("usage"), dict)]
         if len(usages) != 1:
@@ -216,7 +221,7 @@ def max_tokens_stops_generation(o: Observed) -> Verdict:
         status = None if o.truncated is None else o.truncated.status
         return _fail(f"the max_tokens probe did not return 200 (status {status})", "conformance.max-tokens")
     reading = read_message(o.spec.wire, o.truncated)
-    expected = "max_tokens" if o.family == "anthropic" else "length"
+    expected = "max_tokens" if o.messages else "length"
     counts = usage_counts(o.spec.wire, reading.usage)
     if reading.stop_reason != expected:
         return _fail(f"with max_tokens={TRUNCATION_MAX_TOKENS} the stop reason is {reading.stop_reason!r}, "
@@ -272,8 +277,7 @@ def _rfc3339(value: str) -> bool:
 
 
 def _error_schema(o: Observed) -> str:
-    return {"foundry": "FoundryError", "anthropic": "ErrorResponse", "openrouter": "ErrorResponse",
-            "bedrock": "BedrockError", "vertex": "VertexError"}.get(o.spec.name, "ErrorResponse")
+    return facts(o.spec.name).error_schema  # the provider's own (its diagnosis.toml), else ErrorResponse
 
 
 def bad_key_is_rejected_as_documented(o: Observed) -> Verdict:
@@ -285,7 +289,7 @@ def bad_key_is_rejected_as_documented(o: Observed) -> Verdict:
     if obs.status not in o.spec.bad_key_statuses:
         return _fail(f"a deliberately wrong credential got HTTP {obs.status} at {where}, expected {expected}",
                      "conformance.errors")
-    found = violations(o.family, o.spec.credential_error_schema(o.auth) or _error_schema(o), obs.json())
+    found = violations(o.wire, o.spec.credential_error_schema(o.auth) or _error_schema(o), obs.json())
     if found:
         return _fail(f"the {obs.status} body at {where} is not the documented error shape: " + "; ".join(found),
                      "conformance.errors")
@@ -300,7 +304,7 @@ def bad_model_is_rejected_as_documented(o: Observed) -> Verdict:
     where = f"{obs.method} {_path(obs.url)}"
     if obs.status != expected:
         return _fail(f"an unknown model got HTTP {obs.status} at {where}, expected {expected}", "conformance.errors")
-    found = violations(o.family, _error_schema(o), obs.json())
+    found = violations(o.wire, _error_schema(o), obs.json())
     if found:
         return _fail(f"the {expected} body at {where} is not the documented error shape: " + "; ".join(found),
                      "conformance.errors")

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from ..diagnosis.provider_facts import facts, token_audiences
 from .basic import Verdict
-
-# Audiences Foundry accepts for Claude: Microsoft documents Cognitive Services, Anthropic documents ai.azure.com.
-FOUNDRY_AUDIENCES = ("https://cognitiveservices.azure.com", "https://ai.azure.com")
 
 
 def audience_of_scope(scope: str) -> str:
@@ -34,7 +32,7 @@ def token_is_usable(details: dict[str, Any], scope: str, now: float) -> Verdict:
     if isinstance(exp, (int, float)) and exp <= now:
         return Verdict(False, f"the token for scope {scope} expired at {_when(int(exp), now)}; the endpoint will "
                               "answer 401", "auth.token-expired")
-    accepted = {wanted, *FOUNDRY_AUDIENCES}
+    accepted = {wanted, *token_audiences()}  # what a provider documents it also accepts (its diagnosis.toml)
     if aud and aud not in accepted:
         return Verdict(False, f"the token's audience is {aud!r}, but the endpoint needs a token for scope {scope} "
                               f"(audience {wanted!r})", "auth.token-wrong-audience")
@@ -46,7 +44,8 @@ def token_is_usable(details: dict[str, Any], scope: str, now: float) -> Verdict:
 def cloud_credentials_verdict(auth: str, provider: str, details: dict[str, Any], project: str | None,
                               region: str | None, now: float) -> Verdict:
     """Bedrock and Vertex: where the credential came from, and what can be known of it before a request."""
-    if auth == "bearer" and (provider == "bedrock" or "key_type" in details):  # a Bedrock API key (also Mantle)
+    # a Bedrock API key: the provider says its bearer credential is one, or the key read as one (Mantle's too)
+    if auth == "bearer" and (facts(provider).bearer_is_bedrock_api_key or "key_type" in details):
         kind = details.get("key_type", "unrecognised")
         if details.get("expired"):
             return Verdict(False, f"the short-term Bedrock API key expired at {_when(int(details['exp']), now)}; "

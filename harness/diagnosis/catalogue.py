@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from . import provider_facts
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -38,9 +40,13 @@ def catalogue() -> dict[str, CauseEntry]:
     }
 
 
-_AUDIENCE_PREFIXES = {"Foundry:": "foundry", "OpenRouter:": "openrouter", "Anthropic:": "anthropic",
-                      "Gateway:": "gateway", "Claude Code:": "claude-code", "Bedrock:": "bedrock",
-                      "Vertex:": "vertex"}
+# Labels of steps addressed to a reader who is not a provider; each provider's label is its own (diagnosis.toml).
+_READER_LABELS = {"Gateway:": "gateway", "Claude Code:": "claude-code"}
+
+
+def _audience_labels() -> dict[str, str]:
+    """label -> whom a step so labelled is for (a provider's name, "gateway" or "claude-code")."""
+    return {**provider_facts.step_labels(), **_READER_LABELS}
 
 
 def steps_for(cause: CauseEntry, provider: str | None, *, gateway: bool = False,
@@ -50,20 +56,15 @@ def steps_for(cause: CauseEntry, provider: str | None, *, gateway: bool = False,
     kept, labelled."""
     provider = _audience(provider)
     out = []
+    labels = _audience_labels()
     for step in cause.steps:
-        prefix = next((p for p in _AUDIENCE_PREFIXES if step.startswith(p)), None)
-        audience = _AUDIENCE_PREFIXES.get(prefix or "")
+        prefix = next((p for p in labels if step.startswith(p)), None)
+        audience = labels.get(prefix or "")
         if audience is None or provider is None:
             out.append(step)
         elif audience == provider or (audience, True) in (("gateway", gateway), ("claude-code", claude_code)):
             out.append(_unlabelled(step, prefix or ""))
     return out
-
-
-# Sources that are about one platform only, by how their label begins or what it names.
-_SOURCE_PLATFORMS = (("Microsoft Learn", "foundry"), ("Claude in Microsoft Foundry", "foundry"),
-                     ("AWS docs", "bedrock"), ("on Amazon Bedrock", "bedrock"), ("Google Cloud docs", "vertex"),
-                     ("on Vertex AI", "vertex"), ("OpenRouter", "openrouter"))
 
 
 def sources_for(cause: CauseEntry, provider: str | None) -> list[str]:
@@ -72,8 +73,9 @@ def sources_for(cause: CauseEntry, provider: str | None) -> list[str]:
     provider = _audience(provider)
     if provider is None:
         return list(cause.sources)
-    kept = [s for s in cause.sources
-            if all(platform == provider for marker, platform in _SOURCE_PLATFORMS if marker in s)]
+    # a source is about one platform only when its label names it (each provider's markers: diagnosis.toml)
+    markers = provider_facts.source_markers()
+    kept = [s for s in cause.sources if all(platform == provider for marker, platform in markers if marker in s)]
     return kept or list(cause.sources)
 
 
@@ -87,7 +89,7 @@ def _audience(provider: str | None) -> str | None:
 
 def _unlabelled(step: str, prefix: str) -> str:
     """A provider's own step without its label (the reader's target is that provider)."""
-    if prefix in ("Gateway:", "Claude Code:"):
+    if prefix in _READER_LABELS:
         return step  # keep it: the reader should know this step is about the gateway or Claude Code
     rest = step[len(prefix):].lstrip()
     return rest[:1].upper() + rest[1:]

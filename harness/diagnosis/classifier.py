@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from . import middlebox
+from . import middlebox, provider_facts
 from .shapes import ErrorInfo, parse_error
 
 if sys.version_info >= (3, 11):
@@ -123,7 +123,7 @@ def _cause(ev: Evidence, info: ErrorInfo) -> tuple[str, str]:
         return middlebox.transport_cause(ev.phase, search_text(ev, info), fingerprints())
     status = ev.status
     if status is not None and 200 <= status < 300 and not ev.after_200 and info.shape not in (
-            "anthropic", "openrouter", "openai"):
+            "messages-error", "int-code", "openai"):
         return "unclassified", "HTTP 2xx without an error"
     if ev.after_200 or (status is not None and 200 <= status < 300):
         return "stream.error-event", "an error inside a 200 answer"
@@ -182,18 +182,11 @@ def _by_status(ev: Evidence, info: ErrorInfo, status: int, text: str) -> tuple[s
 
 
 def _unauthorized(ev: Evidence, info: ErrorInfo, text: str) -> tuple[str, str]:
-    bearer = ev.auth in ("entra", "bearer")
     if ev.auth in ("entra", "adc"):
         return "auth.token-invalid", f"401 to an {'Entra ID' if ev.auth == 'entra' else 'OAuth'} token"
-    if ev.provider == "openrouter" and "no auth credentials" in text and not bearer:
-        return "auth.wrong-scheme", "OpenRouter found no bearer credential"
-    if ev.provider == "foundry" and ev.auth == "bearer" and "subscription key" in text:
-        return "auth.wrong-scheme", "an API key sent as a bearer token to Foundry"
-    if ev.provider == "anthropic" and ev.auth == "api-key":
-        return "auth.wrong-scheme", "the Anthropic API does not read the api-key header"
-    if ev.provider == "foundry" and ev.auth == "bearer" and any(
-            w in text for w in ("token", "audience", "expired", "jwt", "bearer")):
-        return "auth.token-invalid", "401 to a bearer token naming the token"
+    own = provider_facts.unauthorized(ev.provider, ev.auth, text)  # a provider's own reading (wrong scheme...)
+    if own is not None:
+        return own
     return "auth.invalid-key", "status 401"
 
 
@@ -207,7 +200,7 @@ def _not_found(ev: Evidence, info: ErrorInfo, text: str) -> tuple[str, str]:
 
 
 def _bad_request(info: ErrorInfo) -> tuple[str, str]:
-    if info.shape == "openrouter" and info.body_status in (400, 422):
+    if info.shape == "int-code" and info.body_status in (400, 422):
         return "request.invalid", "OpenRouter's envelope with code 400: invalid or missing parameters"
     kind = (info.type or "").lower()
     if info.shape == "aws" and kind == "validationexception":
@@ -220,6 +213,6 @@ def _bad_request(info: ErrorInfo) -> tuple[str, str]:
 
 def _server_error(info: ErrorInfo, status: int) -> tuple[str, str]:
     kind = f"{info.type or ''} {info.code or ''}".lower().split()
-    if any(k in _PROVIDER_SERVER_TYPES for k in kind) or info.shape == "openrouter":
+    if any(k in _PROVIDER_SERVER_TYPES for k in kind) or info.shape == "int-code":
         return "provider.server-error", "the provider's own envelope reports a server error"
     return "endpoint.server-error", f"status {status} without the provider's error envelope"

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-# shape: anthropic | openai | openrouter | azure | azure-status | problem | json | html | text | none
+# shape: messages-error (Anthropic's) | openai | int-code (OpenRouter's, Google's RPC status) | azure |
+#        azure-status | problem | json | html | text | none
 _OPENAI_KEYS = frozenset({"param", "type"})
 
 
@@ -49,7 +50,7 @@ def parse_error(body: Any) -> ErrorInfo:
     if body.get("type") == "error" and isinstance(error, dict):
         details: Any = error.get("details") if isinstance(error.get("details"), dict) else {}
         code = details.get("error_code") or error.get("error_type")
-        return ErrorInfo("anthropic", _s(error.get("type")), _s(code), _s(error.get("message")) or "")
+        return ErrorInfo("messages-error", _s(error.get("type")), _s(code), _s(error.get("message")) or "")
     if isinstance(error, dict):
         return _nested_error(error)
     if isinstance(error, str):
@@ -83,7 +84,7 @@ def _nested_error(error: dict[str, Any]) -> ErrorInfo:
     if metadata.get("reasons"):
         message += " moderation: " + ", ".join(map(str, metadata["reasons"]))
     if isinstance(raw_code, int) or metadata or availability:
-        shape = "openrouter"  # also Google's RPC status, which shares the int code
+        shape = "int-code"  # OpenRouter's, and Google's RPC status, which shares the int code
     elif _OPENAI_KEYS & set(error):
         shape = "openai"
     else:

@@ -144,6 +144,8 @@ class ProviderSpec:
     # (end of lifecycle and models hooks)
 
     # --- hooks: diagnosis and checks --------------------------------------------------------------------------------
+    # None here: a provider's diagnosis.toml (data) and diagnosis.py (unauthorized, read_pasted) in its package,
+    # read by harness/diagnosis/provider_facts.py, hold what the diagnosis and the checks ask of it.
     # (end of diagnosis and checks hooks)
 
     # --- hooks: client side -----------------------------------------------------------------------------------------
