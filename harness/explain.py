@@ -113,6 +113,20 @@ def claude_code_result(text: str) -> tuple[str, int | None] | None:
     return line["result"], status if isinstance(status, int) and not isinstance(status, bool) else None
 
 
+# The status each error type of the Messages API's envelope comes with (https://docs.claude.com/en/api/errors): a
+# body pasted without its status line still says which status it was.
+_ENVELOPE_STATUS = {"invalid_request_error": 400, "authentication_error": 401, "billing_error": 402,
+                    "permission_error": 403, "not_found_error": 404, "request_too_large": 413,
+                    "rate_limit_error": 429, "api_error": 500, "overloaded_error": 529}
+
+
+def _envelope_status(body: Any) -> int | None:
+    if not isinstance(body, dict) or body.get("type") != "error" or not isinstance(body.get("error"), dict):
+        return None
+    kind = body["error"].get("type")
+    return _ENVELOPE_STATUS.get(kind) if isinstance(kind, str) else None
+
+
 def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[str, Any]:
     """Diagnose a pasted error. Without a provider, every provider's steps are shown, each labelled."""
     from_json = claude_code_result(text)
@@ -130,6 +144,9 @@ def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[s
         headers.update(sdk_headers)
         provider = provider or sdk_provider
         status = 200 if after_200 else status
+    status_from_type = status is None and _envelope_status(body) is not None
+    if status_from_type:
+        status = _envelope_status(body)
     phase = None
     if status is None:
         phase = next((name for name, pattern in _PHASES if pattern.search(text)), None)
@@ -156,8 +173,9 @@ def explain_text(text: str, *, provider: str | None, auth: str | None) -> dict[s
         "platform": named,
         "platform_from": named_why,
         "transient": result.transient,
-        "evidence": {"status": status, "phase": phase, "error_type": result.info.type,
-                     "error_code": result.info.code, "message": result.info.message[:300],
+        "evidence": {"status": status, "status_from": "the error type" if status_from_type else None,
+                     "phase": phase, "error_type": result.info.type, "error_code": result.info.code,
+                     "message": result.info.message[:300],
                      "decided_by": result.rule, "auth": auth},
         "request_ids": ids,
     }

@@ -48,6 +48,20 @@ CASES = [
     ('{"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist. If you '
      'created the deployment within the last 5 minutes, please wait a moment and try again."}}', "model.not-found",
      "foundry", "deployment name", "OpenRouter"),  # also pasted without its status
+    # a Messages error envelope pasted without its status line: the error type says which status it came with
+    ('{"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired. Please obtain a new '
+     'token or refresh your existing token."}}', "auth.token-expired", "anthropic", "/login", "DefaultAzureCredential"),
+    ('{"type":"error","error":{"type":"invalid_request_error","message":"`temperature` and `top_p` cannot both be '
+     'specified for this model. Please use only one."}}', "request.invalid", None, "temperature", "unclassified"),
+    # Claude Code's line for a model the platform does not serve names the platform (claude-code-observed.md)
+    ("The model claude-opus-4-6 is not available on your foundry deployment. Try /model to switch to "
+     "claude-sonnet-4-5, or ask your admin to enable this model.", "model.not-found", "foundry", "Claude Code:",
+     "OpenRouter"),
+    ("The model claude-opus-4-6@default is not available on your vertex deployment. Try /model to switch to "
+     "claude-opus-4-1@20250805, or ask your admin to enable this model.", "model.not-found", "vertex", "Vertex",
+     "Foundry"),
+    ("The model us.anthropic.claude-sonnet-4-5-20250929-v1:0 is not available on your bedrock deployment.",
+     "model.not-found", "bedrock", "Bedrock", "Foundry"),
 ]
 
 
