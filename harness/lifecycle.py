@@ -210,13 +210,8 @@ def canonical_model(provider: str, model: str) -> str:
 
 def _first_party_row(model: str) -> _Row | None:
     """A first-party id's row; also found under the columns that hold first-party names (default deployments)."""
-    found = _row_of(None, model)
-    for part in _parts():
-        if found is not None:
-            break
-        if getattr(part, "FIRST_PARTY_NAMES", False):
-            found = _row_of(part.COLUMN, model)
-    return found
+    columns = (None, *(part.COLUMN for part in _parts() if getattr(part, "FIRST_PARTY_NAMES", False)))
+    return next((row for row in (_row_of(column, model) for column in columns) if row is not None), None)
 
 
 def _find(provider: str, model: str) -> _Row | None:
