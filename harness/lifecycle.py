@@ -1,21 +1,37 @@
 """What is known about a model's lifecycle on each platform (data in lifecycle.toml), and the model.lifecycle
-judge (pure). The data is a hint: the endpoint's answer decides (harness/checks/lifecycle_rule.py)."""
+judge (pure). The data is a hint: the endpoint's answer decides (harness/checks/lifecycle_rule.py).
+
+Each provider says how its ids map onto the data in its package's ``lifecycle`` module
+(``harness/providers/<name>/lifecycle.py``, found through ``provider_part``); every name in it is optional, and a
+provider without one is judged on the first-party ids and Anthropic's schedule:
+
+- ``COLUMN``: the lifecycle.toml key holding its ids (``FIRST_PARTY`` for the first-party platform);
+  ``TITLE``: its section in ``models`` (a platform without one is not listed);
+- ``SCHEDULE`` / ``SCHEDULE_KEY``: whose dates apply on it and the row's table holding them (default: Anthropic's);
+- ``canonical_model(model)``: the first-party id behind one of its ids (the spec's ``lifecycle_id`` hook first);
+- ``find(model, row_of)``: the row of one of its ids, asking ``row_of(column, id)`` (column None: the first-party
+  ids); default: the first-party ids. ``listed_ids(first_party, row)``: what ``models`` lists for a row;
+- ``UNKNOWN_NOTE``: what an id the data lacks may be; ``FIRST_PARTY_NAMES``: its column holds first-party names,
+  so a first-party lookup searches it too; ``DEPLOYMENT_NAMES``: the model field names a deployment (a reply's
+  model cannot be compared); ``reply_first_party(name)`` / ``respelling(name)``: reading a reply's model id when
+  it is in this platform's spelling.
+"""
 
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from functools import cache
 from importlib import resources
+from types import ModuleType
 from typing import Any
 
 from .checks.basic import Verdict
 from .errors import HarnessError
-from .providers import PROVIDERS
+from .providers import PROVIDERS, provider_part
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,11 +42,43 @@ WARN_DAYS = 90  # warn this long before a model retires
 STALE_DAYS = 120  # the data should be re-checked at least this often (docs/lifecycle.md)
 
 # Which schedule applies where: Anthropic's covers the platforms it operates (Anthropic docs, "Model deprecations");
-# Bedrock and Google Cloud set their own. OpenRouter and gateways pass the model on to one of those.
+# a platform that sets its own names it in its lifecycle module. Gateways pass the model on to one of those.
 ANTHROPIC = "Anthropic"
-PLATFORM_SCHEDULES = {"bedrock": "Amazon Bedrock", "bedrock-mantle": "Amazon Bedrock", "vertex": "Google Cloud"}
-PLATFORMS = ("anthropic", "foundry", "openrouter", "bedrock", "vertex")  # what `models` lists
-_BEDROCK_GEO = re.compile(r"^(?:us-gov|global|apac|us|eu|jp|au|ca)\.")
+FIRST_PARTY = "ids"  # the lifecycle.toml key of a row's first-party ids
+GATEWAY_NOTE = " (a gateway may serve a name of its own)"  # an unlisted platform's unknown id
+
+
+@cache
+def _part(provider: str) -> ModuleType | None:
+    """The provider's lifecycle module (None: none, or not a registered provider)."""
+    spec = PROVIDERS.get(provider)
+    return provider_part(spec, "lifecycle") if spec is not None else None
+
+
+def _parts() -> Iterator[ModuleType]:
+    """The registered providers' lifecycle modules, in registry order."""
+    for name in PROVIDERS:
+        part = _part(name)
+        if part is not None:
+            yield part
+
+
+@cache
+def listed_platforms() -> tuple[str, ...]:
+    """What `models` lists: the first-party platform, then every provider with a title of its own in registry
+    order."""
+    listed = [name for name in PROVIDERS if hasattr(_part(name), "TITLE")]
+    return tuple(sorted(listed, key=lambda name: getattr(_part(name), "COLUMN", None) != FIRST_PARTY))
+
+
+def first_party_platform() -> str:
+    """The provider whose ids are the first-party ids (the Claude API)."""
+    return next(name for name in listed_platforms() if getattr(_part(name), "COLUMN", None) == FIRST_PARTY)
+
+
+def platform_title(platform: str) -> str:
+    """How `models` heads a platform's section."""
+    return str(getattr(_part(platform), "TITLE", platform))
 
 
 @dataclass(frozen=True)
@@ -80,13 +128,23 @@ class _Row:
     replacement: str | None
     source: str
     checked: date | None
-    platform_ids: dict[str, tuple[str, ...]]
-    bedrock_profiles: tuple[str, ...]
-    schedules: dict[str, dict[str, Any]]
+    columns: dict[str, tuple[str, ...]]  # lifecycle.toml key -> the ids in it (FIRST_PARTY: the first-party ids)
+    schedules: dict[str, dict[str, Any]]  # lifecycle.toml key of a platform's own schedule -> that schedule
+    raw: dict[str, Any]  # the row as written, for a provider's listed_ids
 
 
 def _date(value: object) -> date | None:
     return date.fromisoformat(str(value)) if value else None
+
+
+def _columns() -> tuple[str, ...]:
+    """The lifecycle.toml keys that hold ids: the first-party ids and each registered provider's column."""
+    return tuple(dict.fromkeys((FIRST_PARTY, *(part.COLUMN for part in _parts() if hasattr(part, "COLUMN")))))
+
+
+def _schedule_keys() -> tuple[str, ...]:
+    """The lifecycle.toml keys of the platforms' own schedules, from their lifecycle modules."""
+    return tuple(dict.fromkeys(part.SCHEDULE_KEY for part in _parts() if hasattr(part, "SCHEDULE_KEY")))
 
 
 @cache
@@ -94,14 +152,12 @@ def _data() -> tuple[tuple[_Row, ...], dict[str, dict[str, str]]]:
     text = resources.files(__package__ or "harness").joinpath("lifecycle.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     rows = []
+    columns, schedule_keys = _columns(), _schedule_keys()
     for row in data["models"]:
         ids = tuple(row["ids"])
-        platform_ids = {"anthropic": ids, "openrouter": tuple(row.get("openrouter", ())),
-                        "bedrock": tuple(row.get("bedrock", ())), "vertex": tuple(row.get("vertex", ())),
-                        "foundry": tuple(row.get("foundry", ()))}
-        schedules = {p: row[f"{p}_schedule"] for p in ("bedrock", "vertex") if f"{p}_schedule" in row}
         rows.append(_Row(ids, row["status"], _date(row.get("retires")), row.get("replacement"), row["source"],
-                         _date(row.get("checked")), platform_ids, tuple(row.get("bedrock_profiles", ())), schedules))
+                         _date(row.get("checked")), {key: tuple(row.get(key, ())) for key in columns},
+                         {key: row[key] for key in schedule_keys if key in row}, row))
     return tuple(rows), data["sources"]
 
 
@@ -112,66 +168,96 @@ def _anthropic_entry(row: _Row, model: str) -> Lifecycle:
 
 
 def _platform_entry(row: _Row, model: str, platform: str) -> Lifecycle:
-    """The row as it applies on ``platform`` (a key of PLATFORM_SCHEDULES or an Anthropic-schedule platform)."""
+    """The row as it applies on ``platform``: on its own schedule where its lifecycle module names one."""
     base = _anthropic_entry(row, model)
-    schedule_name = PLATFORM_SCHEDULES.get(platform)
-    if schedule_name is None:
+    part = _part(platform)
+    if part is None or not hasattr(part, "SCHEDULE"):
         return base
-    own = row.schedules.get("bedrock" if platform.startswith("bedrock") else platform)
+    own = row.schedules.get(part.SCHEDULE_KEY)
     if own is None:
         return replace(base, schedule=ANTHROPIC, fallback=True)
     source = _data()[1][own["source"]]
     return Lifecycle(model, own["status"], _date(own.get("retires")), row.replacement, source["reference"],
-                     source["label"], schedule=schedule_name, checked=_date(own.get("checked")), row=row.ids[0])
+                     source["label"], schedule=str(part.SCHEDULE), checked=_date(own.get("checked")), row=row.ids[0])
 
 
 @cache
 def _index() -> dict[str, dict[str, _Row]]:
-    """platform -> id -> row; first-party ids are valid everywhere the model field carries them."""
-    index: dict[str, dict[str, _Row]] = {p: {} for p in PLATFORMS}
+    """lifecycle.toml key -> id -> row; first-party ids are valid everywhere the model field carries them."""
+    index: dict[str, dict[str, _Row]] = {key: {} for key in _columns()}
     for row in _data()[0]:
-        for platform, ids in row.platform_ids.items():
+        for key, ids in row.columns.items():
             for model in ids:
-                index[platform][model] = row
+                index[key][model] = row
     return index
 
 
+def _row_of(column: str | None, model: str) -> _Row | None:
+    """The row holding ``model`` in one lifecycle.toml column (None: the first-party ids)."""
+    return _index().get(column or FIRST_PARTY, {}).get(model)
+
+
 def canonical_model(provider: str, model: str) -> str:
-    """OpenRouter's anthropic/claude-sonnet-4.5 is Anthropic's claude-sonnet-4-5; variants (:free) share it."""
+    """The first-party id behind ``model`` as ``provider`` names it (OpenRouter's anthropic/claude-sonnet-4.5 is
+    claude-sonnet-4-5): the spec's ``lifecycle_id`` hook, else the provider's lifecycle module, else the id."""
     spec = PROVIDERS.get(provider)
-    mapped = spec.lifecycle_id(model) if spec is not None else None  # a provider package maps its own ids
+    mapped = spec.lifecycle_id(model) if spec is not None else None
     if mapped is not None:
         return mapped
-    if provider == "openrouter":
-        return model.split(":", 1)[0].removeprefix("anthropic/").replace(".", "-")
-    if provider.startswith("bedrock"):  # us.anthropic.claude-haiku-4-5-20251001-v1:0 -> claude-haiku-4-5-20251001
-        return re.sub(r"-v\d+(:\d+)?$", "", re.sub(r"^([a-z-]+\.)?anthropic\.", "", model))
-    if provider == "vertex":  # claude-haiku-4-5@20251001 -> claude-haiku-4-5-20251001
-        return model.replace("@", "-")
-    return model
+    canonical: Callable[[str], str] | None = getattr(_part(provider), "canonical_model", None)
+    return canonical(model) if canonical is not None else model
+
+
+def _first_party_row(model: str) -> _Row | None:
+    """A first-party id's row; also found under the columns that hold first-party names (default deployments)."""
+    columns = (None, *(part.COLUMN for part in _parts() if getattr(part, "FIRST_PARTY_NAMES", False)))
+    return next((row for row in (_row_of(column, model) for column in columns) if row is not None), None)
 
 
 def _find(provider: str, model: str) -> _Row | None:
-    index = _index()
-    if provider == "openrouter":
-        slug = model.split(":", 1)[0]
-        return index["openrouter"].get(slug) or index["anthropic"].get(canonical_model(provider, model))
-    if provider.startswith("bedrock"):
-        base = _BEDROCK_GEO.sub("", model.rsplit("/", 1)[-1])  # a profile id or an ARN's last part
-        return index["bedrock"].get(base) or index["anthropic"].get(canonical_model("bedrock", base))
-    if provider == "vertex":
-        return index["vertex"].get(model) or index["anthropic"].get(canonical_model(provider, model))
-    return index["anthropic"].get(model) or index["foundry"].get(model)
+    finder = getattr(_part(provider), "find", None)
+    return finder(model, _row_of) if finder is not None else _first_party_row(model)
 
 
 def lookup(provider: str, model: str) -> Lifecycle:
     """What the data knows of ``model`` as ``provider`` names it, on that platform's schedule."""
     row = _find(provider, model)
     if row is None:
-        where = (" (a Foundry deployment may have a name of its own)" if provider == "foundry" else
-                 " (a gateway may serve a name of its own)" if provider not in PLATFORMS else "")
+        where = getattr(_part(provider), "UNKNOWN_NOTE", "" if provider in listed_platforms() else GATEWAY_NOTE)
         return Lifecycle(model, "unknown", source=f"not in the lifecycle data{where}")
     return _platform_entry(row, model, provider)
+
+
+def first_party(model: str) -> Lifecycle:
+    """The first-party entry of a model id (the Claude API's, on Anthropic's schedule), whichever platform asks:
+    what the emulator and the Models API's answer go by. The same as ``lookup`` on the first-party platform."""
+    row = _first_party_row(model)
+    if row is None:
+        return Lifecycle(model, "unknown", source="not in the lifecycle data")
+    return _anthropic_entry(row, model)
+
+
+def names_deployments(provider: str) -> bool:
+    """The provider's model field names a deployment (any model may sit behind it): a reply's model is not
+    compared with it."""
+    return bool(getattr(_part(provider), "DEPLOYMENT_NAMES", False))
+
+
+def reply_spellings(answered: str) -> tuple[str, ...]:
+    """A model id a reply names, then as each platform's own spelling of replies turns it around (no repeats)."""
+    return tuple(dict.fromkeys((answered, *(part.respelling(answered) for part in _parts()
+                                            if hasattr(part, "respelling")))))
+
+
+def reply_first_party(name: str) -> str:
+    """The first-party id of a model a reply names in a platform's recognisable spelling (a vendor/ slug), else
+    the name unchanged."""
+    for part in _parts():
+        read: Callable[[str], str | None] | None = getattr(part, "reply_first_party", None)
+        found = read(name) if read is not None else None
+        if found is not None:
+            return found
+    return name
 
 
 def from_models_api(model: str, body: object) -> Lifecycle | None:
@@ -187,7 +273,7 @@ def from_models_api(model: str, body: object) -> Lifecycle | None:
             retires = date.fromisoformat(retires_at[:10])
         except ValueError:
             retires = None
-    table = lookup("anthropic", model)
+    table = first_party(model)
     return Lifecycle(model, str(body["lifecycle"]), retires, table.replacement,
                      "Anthropic Models API (GET /v1/models/{id})", "the Anthropic Models API")
 
@@ -202,24 +288,22 @@ class Listed:
 
 
 def _platform_ids(row: _Row, platform: str) -> Iterator[str]:
-    if platform == "openrouter" and not row.platform_ids["openrouter"]:
-        derived = [openrouter_id(m) for m in row.ids]
-        yield from (m for m in derived if m)
+    part = _part(platform)
+    lister = getattr(part, "listed_ids", None)
+    if lister is not None:
+        yield from lister(row.ids, row.raw)
         return
-    for model in row.platform_ids[platform]:
-        yield model
-        if platform == "bedrock":
-            yield from (f"{prefix}.{model}" for prefix in row.bedrock_profiles)
+    yield from row.columns.get(getattr(part, "COLUMN", FIRST_PARTY), ())
 
 
 _RANK = {"deprecated": 0, "legacy": 1, "active": 2, "retired": 3}
 
 
-def listing(today: date, platforms: tuple[str, ...] = PLATFORMS) -> list[Listed]:
-    """Every id on every platform, each platform's rows sorted: deprecated (soonest first), legacy, active,
-    retired (latest first)."""
+def listing(today: date, platforms: tuple[str, ...] | None = None) -> list[Listed]:
+    """Every id on every platform (default: those `models` lists), each platform's rows sorted: deprecated
+    (soonest first), legacy, active, retired (latest first)."""
     out = []
-    for platform in platforms:
+    for platform in platforms if platforms is not None else listed_platforms():
         rows = [Listed(platform, m, _platform_entry(row, m, platform)) for row in _data()[0]
                 for m in _platform_ids(row, platform)]
 
@@ -235,7 +319,7 @@ def listing(today: date, platforms: tuple[str, ...] = PLATFORMS) -> list[Listed]
 
 def all_models() -> list[Lifecycle]:
     """The first-party rows (Anthropic's schedule), sorted as `models` sorts them."""
-    return [item.info for item in listing(lifecycle_today(), ("anthropic",))]
+    return [item.info for item in listing(lifecycle_today(), (first_party_platform(),))]
 
 
 def oldest_check() -> date:
@@ -253,15 +337,6 @@ def staleness(as_of: date, max_age_days: int = STALE_DAYS) -> str | None:
         return None
     return (f"the lifecycle data was last checked on {oldest.isoformat()}, {age} days before {as_of.isoformat()} "
             f"(more than {max_age_days}): re-read the sources and update harness/lifecycle.toml (docs/lifecycle.md)")
-
-
-def openrouter_id(model: str) -> str | None:
-    """claude-sonnet-4-5 -> anthropic/claude-sonnet-4.5; dated and -latest ids have no OpenRouter twin."""
-    match = re.fullmatch(r"(claude-[a-z]+)-(\d+)(?:-(\d))?", model)
-    if match is None:
-        return None
-    version = match.group(2) + (f".{match.group(3)}" if match.group(3) else "")
-    return f"anthropic/{match.group(1)}-{version}"
 
 
 def lifecycle_today() -> date:

@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from .errors import HarnessError
-from .lifecycle import PLATFORMS, STALE_DAYS, WARN_DAYS, lifecycle_today, listing, oldest_check, staleness
+from .lifecycle import (
+    STALE_DAYS,
+    WARN_DAYS,
+    first_party_platform,
+    lifecycle_today,
+    listed_platforms,
+    listing,
+    oldest_check,
+    platform_title,
+    staleness,
+)
 from .providers import PROVIDERS
-
-_TITLES = {"anthropic": "Claude API (also Claude Platform on AWS)", "foundry": "Microsoft Foundry (default deployment "
-           "names)", "openrouter": "OpenRouter", "bedrock": "Amazon Bedrock (base and inference-profile ids)",
-           "vertex": "Google Vertex AI"}
 
 
 def _as_of(value: str | None) -> date:
@@ -22,10 +28,12 @@ def _as_of(value: str | None) -> date:
         raise HarnessError(f"--as-of {value!r} is not a date.", fix="Use YYYY-MM-DD, e.g. 2027-01-31.") from None
 
 
-def render_models(today: date, platforms: tuple[str, ...] = PLATFORMS) -> str:
+def render_models(today: date, platforms: tuple[str, ...] | None = None) -> str:
+    """The table for ``platforms`` (default: every platform the data lists, each under its lifecycle module's
+    title)."""
     lines = []
-    for platform in platforms:
-        lines.append(f"{_TITLES[platform]}:")
+    for platform in platforms if platforms is not None else listed_platforms():
+        lines.append(f"{platform_title(platform)}:")
         lines.append(f"  {'model':<52} {'status':<10} {'retires':<10} {'days':>5}  {'replacement':<18} schedule")
         for item in listing(today, (platform,)):
             info = item.info
@@ -57,7 +65,7 @@ def models_command(provider: str | None, *, as_of: str | None = None, check_stal
               f"{STALE_DAYS if max_age_days is None else max_age_days} days of {today.isoformat()}")
         return 0
     if provider is None:
-        print(render_models(today, PLATFORMS), end="")
+        print(render_models(today), end="")
         return 0
     platform = _platform_of(provider)
     if platform != provider:
@@ -69,9 +77,9 @@ def models_command(provider: str | None, *, as_of: str | None = None, check_stal
 
 def _platform_of(provider: str) -> str:
     """The platform whose lifecycle data applies to a provider the data does not list (its package says which)."""
-    if provider in PLATFORMS:
+    if provider in listed_platforms():
         return provider
     spec = PROVIDERS[provider]
-    if spec.follows_anthropic_schedule:
-        return "anthropic"
-    return spec.steps_like if spec.steps_like in PLATFORMS else "anthropic"
+    if spec.follows_anthropic_schedule or spec.steps_like not in listed_platforms():
+        return first_party_platform()
+    return spec.steps_like

@@ -14,7 +14,8 @@ import pytest
 
 import harness.probe
 from harness.cli import main
-from harness.lifecycle import STALE_DAYS, canonical_model, lookup, model_lifecycle, oldest_check, openrouter_id
+from harness.lifecycle import STALE_DAYS, canonical_model, lookup, model_lifecycle, oldest_check
+from harness.providers.openrouter.lifecycle import openrouter_id
 
 _PROBER_INIT = harness.probe.Prober.__init__
 RETIRES = date(2026, 11, 30)  # claude-sonnet-4-5, per the anthropic SDK's deprecation table

@@ -12,7 +12,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..lifecycle import Lifecycle, canonical_model, lookup
+from ..lifecycle import (
+    Lifecycle,
+    canonical_model,
+    first_party,
+    lookup,
+    names_deployments,
+    reply_first_party,
+    reply_spellings,
+)
 from ..observation import Observation
 from .lifecycle_rule import Judged
 
@@ -26,25 +34,17 @@ def answered_model(obs: Observation | None) -> str | None:
     return model if isinstance(model, str) and model else None
 
 
-def _family(provider: str, model: str) -> str:
+def _family(model: str) -> str:
     """One spelling per model: no provider prefix, no date, no -latest, no Bedrock version suffix."""
-    name = canonical_model(provider, model) if provider in ("openrouter", "vertex") or provider.startswith(
-        "bedrock") else model
-    name = name.split("/")[-1].replace(".", "-").replace("@", "-")
+    name = model.split("/")[-1].replace(".", "-").replace("@", "-")
     return re.sub(r"(-\d{8}|-latest|-v\d+(:\d+)?)+$", "", name)
-
-
-def _name_first(model: str) -> str:
-    """OpenRouter's canonical slug anthropic/claude-4.5-sonnet-20250929 -> anthropic/claude-sonnet-4.5-20250929."""
-    return re.sub(r"claude-(\d+(?:[.-]\d)?)-(opus|sonnet|haiku|fable|mythos)", r"claude-\2-\1", model)
 
 
 def _known(provider: str, answered: str) -> Lifecycle | None:
     """The data's row for the id a reply names: as this platform names it, or as the first-party id (the clouds
-    answer with it), also with OpenRouter's version-first canonical slug turned around."""
-    for name in dict.fromkeys((answered, _name_first(answered))):
-        for found in (lookup(provider, name),
-                      lookup("anthropic", canonical_model("openrouter", name) if "/" in name else name)):
+    answer with it), also as the platforms' own spellings of replies (OpenRouter's version-first slug) turn it."""
+    for name in reply_spellings(answered):
+        for found in (lookup(provider, name), first_party(reply_first_party(name))):
             if found.status != "unknown":
                 return found
     return None
@@ -53,12 +53,12 @@ def _known(provider: str, answered: str) -> Lifecycle | None:
 def differs(provider: str, requested: str, answered: str) -> bool:
     """True only when the requested id is a known model and the reply names another one."""
     asked = lookup(provider, requested)
-    if asked.status == "unknown" or provider == "foundry":
+    if asked.status == "unknown" or names_deployments(provider):
         return False  # a deployment name (any model may sit behind it) or a gateway's own name: nothing to compare
     got = _known(provider, answered)
     if got is not None:
         return got.row != asked.row
-    return _family(provider, requested) != _family("anthropic", answered)
+    return _family(canonical_model(provider, requested)) != _family(answered)
 
 
 def apply_model_echo_rule(checks: Sequence[Judged], provider: str, requested: str, message: Observation | None,

@@ -12,7 +12,7 @@ from ..checks.basic import evidence_of
 from ..config import Target
 from ..diagnosis import classify
 from ..observation import Observation
-from ..providers import PROVIDERS
+from ..providers import provider_part
 from . import judges
 from .availability import Documented, documented
 from .catalog import PROFILE_DEFAULT
@@ -79,6 +79,14 @@ def plan_lines(targets: Sequence[Target], profile: str) -> list[str]:
     return lines
 
 
+def _provider_says(target: Target, name: str) -> str | None:
+    """One fact of the provider's ``features`` module (``harness/providers/<name>/features.py``), None where it has
+    none: ``SUSPECT``, the likeliest place a feature is lost on it ({region} and {display_name} filled in);
+    ``BETAS_BODY_FIELD``, the body field that carries betas instead of the anthropic-beta header."""
+    value = getattr(provider_part(target.provider, "features"), name, None)
+    return str(value) if value is not None else None
+
+
 def culprit(target: Target, gateway: str | None, cause: str | None) -> str:
     """The likeliest place the feature is lost, from what the answer said and what sits on the path."""
     specific = {
@@ -90,15 +98,11 @@ def culprit(target: Target, gateway: str | None, cause: str | None) -> str:
                           "only, per model)",
     }.get(cause or "", "")
     where = [f"the gateway in front of the provider ({gateway})"] if gateway else []
-    name = target.provider.name
+    suspect = _provider_says(target, "SUSPECT")
     if specific:
         pass  # the answer itself says what was lost; the platform's own limits are not the suspects
-    elif name == "foundry":
-        where.append("the deployment type: Foundry 'Hosted on Azure' deployments refuse structured outputs, server "
-                     "tools and the Files API by design")
-    elif name in ("bedrock", "vertex"):
-        where.append(f"the model or region ({target.region or 'no region'}): {PROVIDERS[name].display_name} offers "
-                     "some features per model and region")
+    elif suspect is not None:
+        where.append(suspect.format(region=target.region or "no region", display_name=target.provider.display_name))
     elif not gateway:
         where.append("the account or the model (some features need a beta, a usage tier or a newer model)")
     return "; ".join(x for x in (specific, *where) if x)
@@ -113,8 +117,9 @@ def _headers_and_body(ladder: Ladder, step: Step, body: dict[str, Any] | None) -
     if step.kind == "get":
         headers.pop("content-type", None)
     if step.betas:
-        if target.provider.name == "bedrock" and body is not None:
-            body = {**body, "anthropic_beta": list(step.betas)}  # Bedrock reads betas from the body
+        betas_field = _provider_says(target, "BETAS_BODY_FIELD")
+        if betas_field is not None and body is not None:
+            body = {**body, betas_field: list(step.betas)}  # the platform reads betas from the body
         else:
             headers["anthropic-beta"] = ",".join(step.betas)
     if body is not None and step.kind != "get":

@@ -13,14 +13,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..ladder import TargetRun
+from ..providers import ProviderSpec
 from ..wire import read_message, read_stream, usage_counts
 
 OPT_IN_VARIABLE = "OTEL_SEMCONV_STABILITY_OPT_IN"
 LATEST = "gen_ai_latest_experimental"
 OPERATION = "chat"  # the Messages API is a chat completion in the conventions' terms
-# gen_ai.provider.name: the conventions' well-known values where one applies, else the harness's provider name
-PROVIDER_NAMES = {"anthropic": "anthropic", "bedrock": "aws.bedrock", "vertex": "gcp.vertex_ai",
-                  "foundry": "azure.ai.inference"}
 # The conventions' ExplicitBucketBoundaries
 DURATION_BUCKETS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92)
 TOKEN_BUCKETS = (1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864)
@@ -43,12 +41,18 @@ class Generation:
     output_tokens: int | None
 
 
+def provider_name(spec: ProviderSpec) -> str:
+    """gen_ai.provider.name: the conventions' well-known value the provider names (its spec's ``otel_name``), else
+    the harness's provider name."""
+    return spec.otel_name or spec.name
+
+
 def base_attributes(run: TargetRun, *, latest: bool) -> dict[str, Any]:
     t = run.target
     parts = urlsplit(t.base_url)
     provider_key = "gen_ai.provider.name" if latest else "gen_ai.system"
     out: dict[str, Any] = {"gen_ai.operation.name": OPERATION,
-                           provider_key: t.provider.otel_name or PROVIDER_NAMES.get(t.provider.name, t.provider.name),
+                           provider_key: provider_name(t.provider),
                            "gen_ai.request.model": t.model, "server.address": parts.hostname or ""}
     if parts.port is not None:
         out["server.port"] = parts.port

@@ -24,6 +24,7 @@ ANTHROPIC = ProviderSpec(
     documented_request_id_headers=("request-id",),
     ratelimit_header_prefix="anthropic-ratelimit-",
     sdk_hint="anthropic.Anthropic",
+    otel_name="anthropic",  # gen_ai.provider.name: the OpenTelemetry GenAI conventions' well-known value
     emulator_mount="",
     emulator_note="any key",
     extra_env=("ANTHROPIC_AUTH_TOKEN",),  # the SDK sends it as Authorization: Bearer

@@ -80,6 +80,7 @@ BEDROCK = BedrockSpec(
     documented_request_id_headers=("x-amzn-requestid",),
     ratelimit_header_prefix=None,
     sdk_hint="anthropic.AnthropicBedrock",
+    otel_name="aws.bedrock",  # gen_ai.provider.name: the OpenTelemetry GenAI conventions' well-known value
     emulator_mount="/bedrock",
     emulator_note="SigV4 with {access_key} and the AWS docs' example secret, or any API key; STS at /sts/",
     stream_content_type="application/vnd.amazon.eventstream",

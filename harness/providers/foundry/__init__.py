@@ -25,6 +25,7 @@ FOUNDRY = ProviderSpec(
     ratelimit_header_prefix=None,  # Foundry documents that it sends no anthropic-ratelimit-* headers
     resource_env="ANTHROPIC_FOUNDRY_RESOURCE",
     sdk_hint="anthropic.AnthropicFoundry",
+    otel_name="azure.ai.inference",  # gen_ai.provider.name: the OpenTelemetry GenAI conventions' well-known value
     emulator_mount="/anthropic",
     emulator_note="any key; Entra tokens from {base}/msi/token",
 )

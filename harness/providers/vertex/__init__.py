@@ -64,6 +64,7 @@ VERTEX = VertexSpec(
     documented_request_id_headers=(),  # Vertex puts req_vrtx_… in the body, not in a header
     ratelimit_header_prefix=None,
     sdk_hint="anthropic.AnthropicVertex",
+    otel_name="gcp.vertex_ai",  # gen_ai.provider.name: the OpenTelemetry GenAI conventions' well-known value
     emulator_mount="/vertex/v1",
     emulator_note=("any access token; for google-auth set both GCE_METADATA_HOST={host} and GCE_METADATA_IP={host}, "
                    "or it also asks 169.254.169.254; token_uri {base}/vertex/token"),
