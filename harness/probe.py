@@ -19,6 +19,7 @@ from . import constants, eventstream, netpath, retry, tlsinfo
 from .observation import Observation, TimedEvent, TransportPhase
 from .redact import Redactor
 from .sse import ServerSentEvent, SSEDecoder
+from .stall import StallWatch
 
 
 @dataclass(frozen=True)
@@ -165,14 +166,18 @@ class Prober:
             streamed=req.stream,
         )
         start = self._clock()
+        watch = StallWatch(start, self._clock)
         try:
-            exchange = self._exchange(req, obs, start)
-            if self.deadline is None:
-                await exchange
-            else:  # a hard cap: custom transports do not enforce httpx's own timeouts
-                await asyncio.wait_for(exchange, max(0.0, self.deadline - time.monotonic()))
+            async with watch.watching() if req.stream else contextlib.nullcontext(watch):
+                exchange = self._exchange(req, obs, start)
+                if self.deadline is None:
+                    await exchange
+                else:  # a hard cap: custom transports do not enforce httpx's own timeouts
+                    await asyncio.wait_for(exchange, max(0.0, self.deadline - time.monotonic()))
         except asyncio.TimeoutError:
             obs.phase, obs.error = "timeout", "the run deadline was reached"
+        if req.stream:  # arrival times are the wire's only while the loop was listening (checks/buffering.py)
+            obs.details["loop_stalls"] = [list(stall) for stall in watch.stalls]
         obs.timings.total_ms = self._ms(start)
         return obs
 

@@ -47,3 +47,75 @@ def test_buffered_streams_are_told_from_fast_and_paced_ones(arrivals: list[float
 def test_a_failed_stream_keeps_its_own_verdict() -> None:
     failed = Verdict(False, "stream ended early", "conformance.stream")
     assert judge_buffering(_stream([900.0] * 9, 6), failed, "full") is failed
+
+
+@pytest.mark.parametrize(("stalls", "judged"), [
+    ([], True),  # the prober was listening: the wire held the events back
+    ([[905.0, 120.0]], False),  # its loop stalled just as they were read: they may have come apart on the wire
+    ([[100.0, 80.0], [300.0, 90.0], [500.0, 80.0]], False),  # stalled for over a quarter of the wait
+    ([[100.0, 20.0], [400.0, 15.0]], True),  # ordinary jitter, long before the events
+])
+def test_events_read_together_after_the_probers_own_stall_are_not_called_buffered(stalls: list[list[float]],
+                                                                                   judged: bool) -> None:
+    obs = _stream([900.0] * 8 + [901.0], 6)
+    obs.details["loop_stalls"] = stalls
+    verdict = judge_buffering(obs, COMPLETED, "full")
+    assert (verdict.cause == "stream.buffered") is judged
+
+
+def test_the_stall_watch_sees_a_blocked_event_loop() -> None:
+    import asyncio
+    import time
+
+    from harness.stall import StallWatch
+
+    async def blocked_then_idle() -> StallWatch:
+        watch = StallWatch(time.perf_counter())
+        async with watch.watching():
+            await asyncio.sleep(0.02)
+            time.sleep(0.08)  # a CPU-bound step holding the loop
+            await asyncio.sleep(0.02)
+        return watch
+
+    stalls = asyncio.run(blocked_then_idle()).stalls
+    assert any(lasted >= 60 for _, lasted in stalls), stalls
+
+
+
+def _sse_body() -> bytes:
+    names = ["message_start", "content_block_start"] + ["content_block_delta"] * 6 + ["message_stop"]
+    return b"".join(f"event: {n}\ndata: {DELTA if n == 'content_block_delta' else '{}'}\n\n".encode() for n in names)
+
+
+@pytest.mark.parametrize(("held_by", "buffered"), [("the wire", True), ("the prober's own loop", False)])
+def test_the_probe_tells_a_stream_held_on_the_wire_from_one_its_own_loop_was_too_busy_to_read(
+        held_by: str, buffered: bool) -> None:
+    import asyncio
+    import time
+    from collections.abc import AsyncIterator
+
+    import httpx
+
+    from harness.checks.buffering import buffered_span
+    from harness.probe import Prober, ProbeRequest
+    from harness.redact import Redactor
+
+    class Held(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            if held_by == "the wire":
+                await asyncio.sleep(0.35)  # the prober listens; nothing arrives
+            else:
+                time.sleep(0.35)  # the prober's loop is held up: whatever came meanwhile is read at once
+            yield _sse_body()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Held())
+
+    async def send() -> Observation:
+        async with Prober(Redactor(), transport=httpx.MockTransport(handler)) as prober:
+            return await prober.send(ProbeRequest("stream", "POST", "https://h.test/v1/messages", {}, {"a": 1},
+                                                  stream=True))
+
+    obs = asyncio.run(send())
+    assert len(obs.events) == 9 and isinstance(obs.details["loop_stalls"], list)
+    assert (buffered_span(obs) is not None) is buffered, obs.details["loop_stalls"]

@@ -3,12 +3,15 @@
 A stream's events are generated over time (the decode of every token takes milliseconds); a buffering proxy
 (nginx's proxy_buffering, gzip on text/event-stream, an HTTP/1.0 upstream, a content-scanning proxy) holds them
 and sends them together at the end. With enough content events to tell, events that all arrive within a few
-milliseconds, long after the request, were buffered. Too short a stream to tell is never judged.
+milliseconds, long after the request, were buffered. Too short a stream to tell is never judged, nor one whose events
+were read just after the prober's own event loop stalled (``loop_stalls``, from harness/stall.py): they may have
+come apart on the wire and been read together.
 """
 
 from __future__ import annotations
 
 from ..observation import Observation
+from ..stall import stall_explains
 from .basic import Verdict
 
 MIN_CONTENT_EVENTS = 4  # fewer deltas can come in one burst from the provider itself
@@ -22,9 +25,11 @@ def buffered_span(obs: Observation) -> tuple[float, float] | None:
                or '"delta"' in e.event.data]
     if len(content) < MIN_CONTENT_EVENTS or len(obs.events) < 2:
         return None
+
     first, last = obs.events[0].at_ms, obs.events[-1].at_ms
     span = last - first
-    if span <= MAX_SPAN_MS and last >= MIN_WAIT_MS:
+    if span <= MAX_SPAN_MS and last >= MIN_WAIT_MS and not stall_explains(obs.details.get("loop_stalls", []),
+                                                                          first, last, MAX_SPAN_MS):
         return span, last
     return None
 
