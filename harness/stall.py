@@ -14,7 +14,8 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 TICK_S = 0.005
-MIN_STALL_MS = 10.0  # shorter delays are the scheduler's ordinary jitter
+MIN_STALL_MS = 20.0  # shorter delays are a loaded machine's ordinary jitter
+EXPLAINING_STALL_MS = 50.0  # a stall this long as the events were read can hide a stream's spread
 MAX_KEPT = 64
 
 
@@ -57,9 +58,9 @@ BUSY_SHARE = 0.25  # stalled this share of the wait or more: the prober was too 
 
 def stall_explains(stalls: list[tuple[float, float]] | list[list[float]], first_ms: float, last_ms: float,
                    span_ms: float) -> bool:
-    """Whether the prober's own stalls explain events read together: a stall that ended as they were read and
-    lasted longer than they are apart, or a loop stalled for a quarter of the wait or more."""
-    if any(first_ms - 2 * MIN_STALL_MS <= ended <= last_ms + 2 * MIN_STALL_MS and lasted > span_ms
+    """Whether the prober's own stalls explain events read together: a long stall that ended as they were read, or
+    a loop stalled for a quarter of the wait or more."""
+    if any(first_ms - MIN_STALL_MS <= ended <= last_ms + MIN_STALL_MS and lasted >= max(EXPLAINING_STALL_MS, span_ms)
            for ended, lasted in stalls):
         return True
     return sum(lasted for ended, lasted in stalls if ended <= last_ms) >= BUSY_SHARE * last_ms
