@@ -33,6 +33,7 @@ from starlette.routing import Route
 
 from . import responses as r
 from .catalogue import capabilities, family_of, model_info
+from .stores import BATCH_EXPIRY
 from .surface import Surface
 
 if TYPE_CHECKING:
@@ -42,14 +43,15 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 SYNTHESIZED_CUSTOM_ID = "request-1"  # the one request a synthesized batch reports
 
 
-def synthesized_batch(batch_id: str, base_url: str, now: str, *, canceling: bool = False) -> dict[str, Any]:
+def synthesized_batch(batch_id: str, base_url: str, now: str, expires: str, *,
+                      canceling: bool = False) -> dict[str, Any]:
     """A MessageBatch of that id: ended with one succeeded request, or (just cancelled) ``canceling``."""
     counts = {"processing": 0, "succeeded": 1, "errored": 0, "canceled": 0, "expired": 0}
     if canceling:
         counts = {**counts, "processing": 1, "succeeded": 0}
     return {"id": batch_id, "type": "message_batch", "processing_status": "canceling" if canceling else "ended",
             "request_counts": counts, "ended_at": None if canceling else now, "created_at": now,
-            "expires_at": now, "archived_at": None, "cancel_initiated_at": now if canceling else None,
+            "expires_at": expires, "archived_at": None, "cancel_initiated_at": now if canceling else None,
             "results_url": None if canceling else f"{base_url}/v1/messages/batches/{batch_id}/results"}
 
 
@@ -100,6 +102,10 @@ class MockServer:
     def _now(self) -> str:
         return self.emu.stores.batches.timestamp()
 
+    def _expiry(self) -> str:
+        batches = self.emu.stores.batches
+        return batches.timestamp(batches.clock() + BATCH_EXPIRY.total_seconds())
+
     def _batch(self, action: str) -> Callable[[Request, str, dict[str, str]], Response]:
         def answer(request: Request, batch_id: str, headers: dict[str, str]) -> Response:
             if action == "delete":
@@ -108,8 +114,8 @@ class MockServer:
                 line = json.dumps(synthesized_result(batch_id), separators=(",", ":")) + "\n"
                 return Response(line, headers=headers, media_type="application/binary")
             base = str(request.base_url).rstrip("/")
-            return JSONResponse(synthesized_batch(batch_id, base, self._now(), canceling=action == "cancel"),
-                                headers=headers)
+            return JSONResponse(synthesized_batch(batch_id, base, self._now(), self._expiry(),
+                                                  canceling=action == "cancel"), headers=headers)
 
         return answer
 
