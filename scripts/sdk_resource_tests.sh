@@ -31,7 +31,7 @@ PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0));
 # shellcheck disable=SC2086
 (cd "$HERE" && exec "$HERE/.venv/bin/python" -m harness emulate --port "$PORT" $FLAG > "$WORK/emulator.log" 2>&1) &
 EMULATOR=$!
-trap 'kill "$EMULATOR" 2>/dev/null || true' EXIT INT TERM
+trap 'kill "$EMULATOR" 2>/dev/null || true' EXIT HUP INT PIPE TERM
 for _ in 1 2 3 4 5 6 7 8 9 10; do
   curl -s "http://127.0.0.1:$PORT/health" > /dev/null && break
   sleep 0.5
