@@ -126,6 +126,10 @@ def _parser() -> argparse.ArgumentParser:
                               "per request: header x-emulator-fault)")
     emulate.add_argument("--slow-seconds", type=float, default=3.0, metavar="S",
                          help="how long the slow-first-byte and slow-stream faults wait (default 3)")
+    emulate.add_argument("--mock-server", action="store_true",
+                         help="answer as the API's mock server does, for test suites written against one: unknown "
+                              "batch, file and model ids get a synthesized object, request rules are off "
+                              "(default: answer as the real API)")
 
     from .serve.command import add_arguments as serve_arguments
 

@@ -441,10 +441,13 @@ def emulate(args: argparse.Namespace) -> int:
         print(f"claude-harness: warning: serving on {args.host}, not loopback: anyone who can reach "
               f"{args.host}:{port} can use this emulator.", file=sys.stderr)
     settings = EmulatorSettings(faults=frozenset(args.fault), slow_seconds=args.slow_seconds,
-                                latency_seconds=args.latency / 1000, tokens_per_second=args.tokens_per_second)
+                                latency_seconds=args.latency / 1000, tokens_per_second=args.tokens_per_second,
+                                mock_server=args.mock_server)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     base = f"http://{shown}:{port}"
     print(f"claude-harness emulator on {base} (Ctrl-C to stop)")
+    if settings.mock_server:
+        print("  mock-server mode: unknown batch, file and model ids are synthesized; request rules are off")
     served = [spec for spec in PROVIDERS.values() if spec.emulator_mount is not None]
     width = max(len(spec.display_name) for spec in served)
     for spec in served:  # each provider says where it is served and what it accepts there

@@ -30,11 +30,13 @@ from . import clouds
 from . import responses as r
 from .caching import PromptCache
 from .catalogue import family_of, model_info
+from .complete import complete_routes
 from .converse_route import converse_routes
 from .faults import FAULTS, Fault
 from .gateway import in_front
+from .mock_server import mock_server_routes
 from .retired import retired_answer
-from .rules import BEDROCK_PREFIX, rejection
+from .rules import BEDROCK_PREFIX, Rejection, rejection
 from .stores import Stores
 from .surface import Surface
 from .tokens import acceptable_foreign_token, mint, verify
@@ -82,6 +84,7 @@ class EmulatorSettings:
     clock: Callable[[], float] = time.monotonic  # prompt-cache TTLs and batch processing read this
     cache_entries: int = 4096  # bound on the prompt cache (prefixes kept, least recently used evicted)
     batch_seconds: float = 0.0  # a message batch ends at the first read this long after its creation
+    mock_server: bool = False  # answer as the API's mock server: every id exists, no rules (mock_server.py)
 
 
 class EmulatedDrop(ConnectionResetError):
@@ -233,15 +236,19 @@ class Emulator:
 
     def request_problem(self, provider: Provider, body: dict[str, Any]) -> str | None:
         """The message of the rules table's rejection of a Messages request (batches use it), or None."""
-        broken = rejection(body, "generate", self.stores.files.content)
+        broken = self._rules(body, "generate")
         return broken.message if broken is not None else None
+
+    def _rules(self, body: dict[str, Any], kind: str) -> Rejection | None:
+        """rules.toml's verdict ("generate" or "count"); none in mock-server mode."""
+        return None if self.settings.mock_server else rejection(body, kind, self.stores.files.content)
 
     def _rule_rejection(self, provider: Provider, kind: Kind, body: dict[str, Any],
                         ids: dict[str, str]) -> Response | None:
         """rules.toml's checks, on the Anthropic-format providers (OpenRouter translates, and answers its own)."""
         if provider == "openrouter":
             return None
-        broken = rejection(body, "count" if kind == "count_tokens" else "generate", self.stores.files.content)
+        broken = self._rules(body, "count" if kind == "count_tokens" else "generate")
         if broken is None:
             return None
         return JSONResponse({"type": "error", "error": {"type": broken.type, "message": broken.message}},
@@ -276,7 +283,7 @@ class Emulator:
             answer = self._fixture(provider, "unknown-model", model, ids)
             if answer is not None:
                 return answer
-        if kind in SCOPE_KINDS["generate"]:  # a model past its retirement date, answered the platform's way
+        if kind in SCOPE_KINDS["generate"] and not self.settings.mock_server:  # a retired model, the platform's way
             gone = retired_answer(provider, model, ids, self._headers(provider, ids))
             if gone is not None:
                 return gone
@@ -331,7 +338,7 @@ class Emulator:
                 return clouds.aws_error(400, "ValidationException", problem, ids)
             return JSONResponse({"type": "error", "error": {"type": "invalid_request_error", "message": problem},
                                  "request_id": clouds.vertex_request_id()}, status_code=400)
-        broken = rejection(body, "count" if kind == "count_tokens" else "generate", self.stores.files.content)
+        broken = self._rules(body, "count" if kind == "count_tokens" else "generate")
         if broken is not None:
             if provider == "bedrock":
                 return clouds.aws_error(400, "ValidationException", BEDROCK_PREFIX + broken.message, ids)
@@ -344,7 +351,8 @@ class Emulator:
             return answer
         place = request.path_params  # Vertex: its own project and location in the answer
         gone = retired_answer(provider, model, ids, ids, project=place.get("project", ""),
-                              location=place.get("location", "")) if kind != "count_tokens" else None
+                              location=place.get("location", "")) \
+            if kind != "count_tokens" and not self.settings.mock_server else None
         if gone is not None:
             return gone
         if provider == "bedrock" and kind != "count_tokens" and clouds.needs_inference_profile(model):
@@ -627,10 +635,11 @@ def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:
         Route("/api/v1/models/{model_id:path}", emu.model_by_id, methods=["GET"]),
     ]
     routes += [route for spec in PROVIDERS.values() for route in spec.emulator_routes(emu)]  # provider packages
+    routes = [*mock_server_routes(emu), *complete_routes(emu), *routes]  # first match wins: these go first
     app = Starlette(routes=routes)
     app.add_exception_handler(404, _not_found_handler(emu))
     app.state.settings = emu.settings
-    served = in_front(app, emu.settings.faults)
+    served = in_front(app, emu.settings.faults, beta_gate=not emu.settings.mock_server)
     if emu.settings.latency_seconds > 0:
         return _with_latency(served, emu.settings.latency_seconds)
     return served

@@ -79,8 +79,9 @@ def broken_tool_input(content_type: str, raw: bytes) -> bytes:
     return json.dumps(body).encode("utf-8")
 
 
-def in_front(app: ASGIApp, faults: frozenset[str]) -> ASGIApp:
-    """The emulator app behind the beta gate and whichever gateway faults a request asks for."""
+def in_front(app: ASGIApp, faults: frozenset[str], *, beta_gate: bool = True) -> ASGIApp:
+    """The emulator app behind the beta gate (``beta_gate=False``: none, as in mock-server mode) and whichever
+    gateway faults a request asks for."""
 
     async def gateway(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -112,7 +113,7 @@ def in_front(app: ASGIApp, faults: frozenset[str]) -> ASGIApp:
             raw = json.dumps(body).encode("utf-8")
             headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(raw)).encode()))
-        problem = beta_problem(scope["path"], _betas(headers, body), body)
+        problem = beta_problem(scope["path"], _betas(headers, body), body) if beta_gate else None
         if problem is not None:
             await _refuse(send, scope["path"], problem)
             return
