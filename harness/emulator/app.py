@@ -28,7 +28,7 @@ from .caching import PromptCache
 from .catalogue import family_of
 from .faults import FAULTS, Fault
 from .gateway import in_front
-from .host import SSE_MEDIA, Host, host_of, hosts
+from .host import SSE_MEDIA, Host, host_of, hosts, invalid
 from .retired import retired_answer
 from .rules import rejection
 from .stores import Stores
@@ -146,11 +146,11 @@ class Emulator:
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            return _invalid("The request body is not valid JSON.")
+            return invalid("The request body is not valid JSON.")
         if not isinstance(body.get("model"), str) or not body["model"]:
-            return _invalid("model: Field required")
+            return invalid("model: Field required")
         if not isinstance(body.get("messages"), list):
-            return _invalid("messages: Input should be a valid list")
+            return invalid("messages: Input should be a valid list")
         return body
 
     def request_problem(self, provider: Provider, body: dict[str, Any]) -> str | None:
@@ -383,11 +383,6 @@ class Emulator:
         return JSONResponse({"service": "claude-harness emulator", "providers": {
             p.name: p.emulator_mount or "/" for p in PROVIDERS.values() if p.emulator_mount is not None}},
             headers=headers)
-
-
-def _invalid(message: str) -> Response:
-    return JSONResponse({"type": "error", "error": {"type": "invalid_request_error", "message": message}},
-                        status_code=400)
 
 
 def create_app(settings: EmulatorSettings | None = None) -> ASGIApp:

@@ -9,7 +9,6 @@ overrides only what differs. The core (``app.py``) names no provider: it asks ``
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Mapping
 from functools import cache
@@ -162,15 +161,11 @@ class Host:
         return response
 
 
-def error_json(response: Response) -> Any:
-    return json.loads(bytes(response.body))
-
-
 @cache
 def host_of(name: str) -> Host:
     """The provider's Host: its package's ``emulator.py`` ``HOST`` (a bare Host where it has none)."""
-    part = provider_part(PROVIDERS[name], "emulator")
-    host = getattr(part, "HOST", None)
+    spec = PROVIDERS.get(name)
+    host = getattr(provider_part(spec, "emulator"), "HOST", None) if spec is not None else None
     if isinstance(host, Host):
         return host
     bare = Host()
