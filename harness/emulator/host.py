@@ -10,8 +10,10 @@ overrides only what differs. The core (``app.py``) names no provider: it asks ``
 from __future__ import annotations
 
 import secrets
+import sys
 from collections.abc import Mapping
 from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -21,6 +23,11 @@ from ..providers import PROVIDERS, provider_part
 from . import responses as r
 from .rules import Rejection, rejection
 from .validate import anthropic_generation_error, anthropic_request_error
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 if TYPE_CHECKING:
     from .app import Emulator, Kind
@@ -159,6 +166,14 @@ class Host:
     def wrap_error(self, kind: Kind, response: Response) -> Response:
         """An error answer as the cloud's route sends it."""
         return response
+
+
+def emulator_data(package: str | None) -> dict[str, Any]:
+    """A provider package's ``emulator.toml``: the data its emulator.py reads (the faults it offers, the models it
+    lists, the dialects it accepts)."""
+    text = resources.files(package or __package__ or "").joinpath("emulator.toml").read_text(encoding="utf-8")
+    data: dict[str, Any] = tomllib.loads(text)
+    return data
 
 
 @cache

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from ...emulator import responses as r
 from ...emulator.catalogue import model_info
-from ...emulator.host import Host
+from ...emulator.host import Host, emulator_data
 from ...emulator.retired import available
 from ...emulator.surface import Surface
 from . import ANTHROPIC
@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from ...emulator.app import Emulator
 
 NAME = ANTHROPIC.name
-# the models the Models API lists (a retired one is left out, as the API stops listing it)
-ANTHROPIC_MODELS = ("claude-haiku-4-5", "claude-sonnet-4-6", "claude-sonnet-4-5", "claude-opus-4-5", "claude-opus-5")
-RATE_LIMITS = (("requests", "4000"), ("tokens", "2000000"), ("input-tokens", "2000000"), ("output-tokens", "400000"))
+DATA = emulator_data(__package__)  # emulator.toml
+ANTHROPIC_MODELS: tuple[str, ...] = tuple(DATA["models"])
+RATE_LIMITS: tuple[tuple[str, str], ...] = tuple(DATA["rate_limits"].items())
 
 
 def ratelimit_headers() -> dict[str, str]:
@@ -45,7 +45,7 @@ def anthropic_models(query: dict[str, str] | None = None) -> dict[str, Any]:
 
 class AnthropicHost(Host):
     name = NAME
-    offered_faults = frozenset({"buffered-stream", "strip-betas", "drop-cache-control", "broken-tool-input"})
+    offered_faults = frozenset(DATA["offered_faults"])
 
     def headers(self, ids: dict[str, str]) -> dict[str, str]:
         return {**ids, **ratelimit_headers()}

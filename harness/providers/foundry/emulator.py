@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ...emulator.host import BAD_CREDENTIAL_PREFIX, Host, bearer_token
+from ...emulator.host import BAD_CREDENTIAL_PREFIX, Host, bearer_token, emulator_data
 from ...emulator.surface import Surface
 from ...emulator.tokens import acceptable_foreign_token, mint, verify
 from . import FOUNDRY
@@ -24,12 +24,12 @@ if TYPE_CHECKING:
 
 NAME = FOUNDRY.name
 MOUNT = "/anthropic"
+DATA = emulator_data(__package__)  # emulator.toml
 
 
 class FoundryHost(Host):
     name = NAME
-    offered_faults = frozenset({"buffered-stream", "strip-betas", "drop-cache-control", "broken-tool-input",
-                                "expired-token", "wrong-audience", "token-endpoint-down"})
+    offered_faults = frozenset(DATA["offered_faults"])
 
     def ids(self) -> dict[str, str]:
         ids = super().ids()

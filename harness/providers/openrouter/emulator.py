@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from ...emulator import responses as r
 from ...emulator.behaviour import Plan, plan_openai
-from ...emulator.host import BAD_CREDENTIAL_PREFIX, Host, bearer_token
+from ...emulator.host import BAD_CREDENTIAL_PREFIX, Host, bearer_token, emulator_data
 from ...emulator.reasoning import message_fields, reasoning_tokens, with_reasoning
 from ...emulator.retired import available
 from ...emulator.validate import openai_request_error
@@ -27,15 +27,8 @@ if TYPE_CHECKING:
 
 NAME = OPENROUTER.name
 MOUNT = "/api/v1"
-# the models the emulator lists (a retired slug is left out, as OpenRouter stops routing it)
-OPENROUTER_MODELS = (
-    "anthropic/claude-haiku-4.5",
-    "anthropic/claude-sonnet-4.5",
-    "anthropic/claude-opus-4.5",
-    "anthropic/claude-sonnet-4.6",
-    "anthropic/claude-opus-5",
-    "anthropic/claude-3.5-sonnet",
-)
+DATA = emulator_data(__package__)  # emulator.toml
+OPENROUTER_MODELS: tuple[str, ...] = tuple(DATA["models"])
 
 
 def _openrouter_usage(body: dict[str, Any], completion: int, reasoning: int = 0) -> dict[str, Any]:
@@ -144,7 +137,7 @@ def openrouter_models() -> dict[str, Any]:
 
 class OpenRouterHost(Host):
     name = NAME
-    offered_faults = frozenset({"buffered-stream"})
+    offered_faults = frozenset(DATA["offered_faults"])
     unmatched_paths = "/api/"  # an unrouted /api/ path is OpenRouter's 404
 
     def ids(self) -> dict[str, str]:

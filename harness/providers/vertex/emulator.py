@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ...emulator.clouds import EMULATOR_PROJECT, dialect_problem
-from ...emulator.host import BAD_CREDENTIAL_PREFIX, Host, bearer_token
+from ...emulator.host import BAD_CREDENTIAL_PREFIX, Host, bearer_token, emulator_data
 from . import VERTEX
 
 if TYPE_CHECKING:
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 NAME = VERTEX.name
 MOUNT = "/vertex/v1"
-ACCEPTED_DIALECTS = ("vertex-2023-10-16", "2026-10-21")
+DATA = emulator_data(__package__)  # emulator.toml
+ACCEPTED_DIALECTS: tuple[str, ...] = tuple(DATA["accepted_dialects"])
 EXPIRED_PREFIX = "expired-"  # a token starting with this is answered as expired
 METADATA_FLAVOR = {"Metadata-Flavor": "Google"}
 EMULATOR_SERVICE_ACCOUNT = f"claude-harness@{EMULATOR_PROJECT}.iam.gserviceaccount.com"
@@ -87,7 +88,7 @@ def publisher_model_not_found(project: str, location: str, model: str) -> Respon
 class VertexHost(Host):
     name = NAME
     message_id_prefix = "msg_vrtx_"
-    offered_faults = frozenset({"strip-betas", "drop-cache-control", "broken-tool-input"})
+    offered_faults = frozenset(DATA["offered_faults"])
     root_headers = METADATA_FLAVOR  # the index answers google-auth's "am I on Google Cloud?" ping
 
     def ids(self) -> dict[str, str]:

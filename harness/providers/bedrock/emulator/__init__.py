@@ -25,7 +25,7 @@ from .... import eventstream
 from ....cloud_credentials import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
 from ....emulator import responses as r
 from ....emulator.clouds import dialect_problem
-from ....emulator.host import BAD_CREDENTIAL_PREFIX, Host
+from ....emulator.host import BAD_CREDENTIAL_PREFIX, Host, emulator_data
 from ....emulator.rules import BEDROCK_PREFIX
 from ... import aws_emulation, sigv4
 from ...aws_emulation import EMULATOR_ACCOUNT, aws_error
@@ -38,9 +38,9 @@ if TYPE_CHECKING:
 
 NAME = BEDROCK.name
 MOUNT = "/bedrock"
-ACCEPTED_DIALECTS = ("bedrock-2023-05-31", "2026-10-21")
-# Anthropic error types and the Bedrock stream exceptions they become.
-STREAM_EXCEPTIONS = {"overloaded_error": "throttlingException", "api_error": "internalServerException"}
+DATA = emulator_data(__package__)  # emulator.toml
+ACCEPTED_DIALECTS: tuple[str, ...] = tuple(DATA["accepted_dialects"])
+STREAM_EXCEPTIONS: dict[str, str] = dict(DATA["stream_exceptions"])  # Anthropic error types: Bedrock's exceptions
 STOP_METRICS = {"inputTokenCount": 0, "outputTokenCount": 0, "invocationLatency": 1, "firstByteLatency": 1}
 
 
@@ -123,7 +123,7 @@ class BedrockHost(Host):
     name = NAME
     message_id_prefix = "msg_bdrk_"
     count_tokens_field = "inputTokens"
-    offered_faults = frozenset({"control-plane-denied", "reframed-stream", "broken-tool-input"})
+    offered_faults = frozenset(DATA["offered_faults"])
 
     def ids(self) -> dict[str, str]:
         return aws_emulation.request_ids()

@@ -7,6 +7,7 @@ import datetime as _dt
 import re
 from typing import Any
 
+from ....emulator.host import emulator_data
 from ...aws_emulation import EMULATOR_ACCOUNT
 
 _GENERATION_4_5_ON = re.compile(r"^anthropic\.claude-(opus|sonnet|haiku|fable|mythos)-(4-[5-9]|[5-9])")
@@ -18,13 +19,9 @@ def needs_inference_profile(model: str) -> bool:
 
 
 # --- Bedrock's control plane ---------------------------------------------------------------------------------
-# The foundation models behind the system-defined profiles ListInferenceProfiles returns (Claude Code looks its
-# tier defaults up in this list at start-up).
-PROFILE_MODELS = ("anthropic.claude-opus-5", "anthropic.claude-sonnet-5", "anthropic.claude-fable-5",
-                  "anthropic.claude-opus-4-8", "anthropic.claude-opus-4-7", "anthropic.claude-opus-4-6-v1",
-                  "anthropic.claude-sonnet-4-6", "anthropic.claude-opus-4-5-20251101-v1:0",
-                  "anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-haiku-4-5-20251001-v1:0")
-PROFILE_GEOS = ("us", "eu", "apac", "global")
+DATA = emulator_data(__package__)  # emulator.toml: the system-defined profiles ListInferenceProfiles returns
+PROFILE_MODELS: tuple[str, ...] = tuple(DATA["profile_models"])
+PROFILE_GEOS: tuple[str, ...] = tuple(DATA["profile_geos"])
 
 
 def system_profiles(region: str) -> list[dict[str, Any]]:
