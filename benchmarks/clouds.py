@@ -23,8 +23,8 @@ from collections.abc import Callable
 from harness import eventstream
 from harness.cloud_credentials import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
 from harness.emulator import responses
-from harness.emulator.clouds import to_event_stream
 from harness.providers import sigv4
+from harness.providers.bedrock.emulator import to_event_stream
 from harness.sse import SSEDecoder
 
 PROVIDERS = ("anthropic", "foundry", "openrouter", "bedrock", "vertex")

@@ -228,7 +228,8 @@ def test_after_the_retirement_the_emulator_rejects_it_as_the_platform_does(
 
 
 def test_the_emulated_models_api_lists_only_what_is_available(monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness.emulator.responses import anthropic_models, openrouter_models
+    from harness.providers.anthropic.emulator import anthropic_models
+    from harness.providers.openrouter.emulator import openrouter_models
 
     monkeypatch.setenv("CLAUDE_HARNESS_TODAY", "2026-11-29")
     assert "claude-sonnet-4-5" in [m["id"] for m in anthropic_models()["data"]]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.emulator.responses import anthropic_stream, openrouter_stream
+from harness.emulator.responses import anthropic_stream
+from harness.providers.openrouter.emulator import openrouter_stream
 from harness.sse import ServerSentEvent, SSEDecoder, decode_all
 
 ANTHROPIC = b"".join(anthropic_stream("msg_1", "m", {"max_tokens": 8, "messages": [{"role": "user", "content": "hé"}]}))

@@ -1,4 +1,9 @@
-"""The emulator's faults, as data: which requests each one breaks and how."""
+"""The emulator's faults, as data: which requests each one breaks and how.
+
+Which providers have a fault is the providers' own data: a fixture fault applies wherever
+``fixtures/<provider>/errors/<fault>.json`` exists, and a fault marked ``only_where_offered`` only on the providers
+whose emulator Host lists it in ``offered_faults`` (``harness/providers/<name>/emulator.py``).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,9 @@ class Fault:
     behaviour: Behaviour
     description: str
     expected_cause: str  # what the harness must diagnose (tests hold us to it)
-    providers: tuple[str, ...] = ()  # only these providers have it (empty: any provider with the fault's fixture)
+    # True: only the providers whose emulator offers it (their Host's offered_faults, in their package's emulator.py);
+    # False: any provider (a fixture fault: any provider with the fault's fixture)
+    only_where_offered: bool = False
     check_args: tuple[str, ...] = ()  # what `check` needs to meet it (gateway faults break a feature, not the smoke)
 
 
@@ -49,7 +56,7 @@ FAULTS: dict[str, Fault] = {
         Fault("slow-stream", "stream", "slow-stream", "waits between stream events", "network.timeout"),
         Fault("buffered-stream", "stream", "buffered-stream", "holds the stream's events and sends them together "
               "at the end, as a buffering proxy does (a warning in smoke, a failure in full)", "stream.buffered",
-              ("anthropic", "foundry", "openrouter")),
+              only_where_offered=True),
         Fault("truncated-stream", "stream", "truncated-stream", "stream ends without its terminator",
               "conformance.stream"),
         Fault("error-after-200", "stream", "error-event", "an overloaded error event after HTTP 200",
@@ -78,9 +85,9 @@ FAULTS: dict[str, Fault] = {
         Fault("model-timeout", "message", "fixture", "Bedrock: ModelTimeoutException (408)", "network.timeout"),
         Fault("model-error", "message", "fixture", "Bedrock: ModelErrorException (424)", "provider.server-error"),
         Fault("control-plane-denied", "auth", "control-plane", "Bedrock: the identity may invoke models but not read "
-              "the control plane (a warning only)", "none", ("bedrock",)),
+              "the control plane (a warning only)", "none", only_where_offered=True),
         Fault("reframed-stream", "stream", "reframed-stream", "Bedrock: a proxy re-frames the event stream as SSE",
-              "conformance.stream", ("bedrock",)),
+              "conformance.stream", only_where_offered=True),
         Fault("model-not-enabled", "generate", "fixture", "Vertex: the project may not use this publisher model (400 "
               "FAILED_PRECONDITION)", "model.access-denied"),
         Fault("api-disabled", "auth", "fixture", "Vertex: the Vertex AI API is disabled in the project (403)",
@@ -93,12 +100,13 @@ FAULTS: dict[str, Fault] = {
         # rewrite is not offered for Bedrock: SigV4 signs headers and body, so a middlebox rewriting either must
         # re-sign as the gateway it is (and the signature check would answer first).
         Fault("strip-betas", "message", "gateway", "a gateway that drops the anthropic-beta header and forwards "
-              "the body", "feature.beta-stripped", ("foundry", "anthropic", "vertex"),
-              ("--features", "betas", "--header", "anthropic-beta: context-management-2025-06-27")),
+              "the body", "feature.beta-stripped", only_where_offered=True,
+              check_args=("--features", "betas", "--header", "anthropic-beta: context-management-2025-06-27")),
         Fault("drop-cache-control", "message", "gateway", "a proxy that removes every cache_control marker",
-              "feature.cache-dropped", ("foundry", "anthropic", "vertex"), ("--features", "caching")),
+              "feature.cache-dropped", only_where_offered=True, check_args=("--features", "caching")),
         Fault("broken-tool-input", "message", "gateway", "a translation layer that loses tool arguments (input {})",
-              "feature.tool-input-broken", ("foundry", "anthropic", "bedrock", "vertex"), ("--features", "tools")),
+              "feature.tool-input-broken", only_where_offered=True,
+              check_args=("--features", "tools")),
         # Mantle and Claude Platform on AWS (fixtures under fixtures/bedrock-mantle and fixtures/claude-platform-aws)
         Fault("wrong-signing-name", "auth", "fixture", "SigV4 signed for another service's signing name (403)",
               "auth.wrong-signing-name"),
@@ -107,10 +115,10 @@ FAULTS: dict[str, Fault] = {
         Fault("federation-disabled", "auth", "fixture", "Claude Platform on AWS: outbound web identity federation "
               "is disabled for the account (403)", "auth.federation-disabled"),
         Fault("expired-token", "token", "token-expired", "Entra tokens issued already expired",
-              "auth.token-expired", ("foundry",)),
+              "auth.token-expired", only_where_offered=True),
         Fault("wrong-audience", "token", "token-audience", "Entra tokens issued for another audience",
-              "auth.token-wrong-audience", ("foundry",)),
+              "auth.token-wrong-audience", only_where_offered=True),
         Fault("token-endpoint-down", "token", "fixture", "the managed-identity endpoint fails",
-              "auth.credential-unavailable", ("foundry",)),
+              "auth.credential-unavailable", only_where_offered=True),
     )
 }

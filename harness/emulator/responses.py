@@ -1,23 +1,12 @@
-"""Healthy answers in each provider's wire format, with plausible, consistent token counts (pure)."""
+"""Healthy answers in the Messages API's wire format, with plausible, consistent token counts (pure); a provider
+with another wire format has its own in its package's emulator.py."""
 
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
-from .behaviour import Plan, plan_anthropic, plan_openai
-from .reasoning import message_fields, reasoning_tokens, with_reasoning
-
-OPENROUTER_MODELS = (
-    "anthropic/claude-haiku-4.5",
-    "anthropic/claude-sonnet-4.5",
-    "anthropic/claude-opus-4.5",
-    "anthropic/claude-sonnet-4.6",
-    "anthropic/claude-opus-5",
-    "anthropic/claude-3.5-sonnet",
-)
-ANTHROPIC_MODELS = ("claude-haiku-4-5", "claude-sonnet-4-6", "claude-sonnet-4-5", "claude-opus-4-5", "claude-opus-5")
+from .behaviour import Plan, plan_anthropic
 
 
 def input_tokens(body: dict[str, Any]) -> int:
@@ -136,111 +125,6 @@ def anthropic_error_event(error_type: str, message: str) -> bytes:
     return sse("error", {"type": "error", "error": {"type": error_type, "message": message}})
 
 
-def _openrouter_usage(body: dict[str, Any], completion: int, reasoning: int = 0) -> dict[str, Any]:
-    prompt = input_tokens(body)
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-        "cost": round((prompt * 1 + completion * 5) / 1_000_000, 8),
-        "is_byok": False,
-        "prompt_tokens_details": {"cached_tokens": 0},
-        "completion_tokens_details": {"reasoning_tokens": reasoning},
-    }
-
-
-def _tool_calls(plan: Plan) -> list[dict[str, Any]]:
-    assert plan.tool is not None
-    return [{"index": 0, "id": plan.tool["id"], "type": "function",
-             "function": {"name": plan.tool["name"], "arguments": json.dumps(plan.tool["input"])}}]
-
-
-def openrouter_completion(gen_id: str, model: str, body: dict[str, Any]) -> dict[str, Any]:
-    plan = with_reasoning(plan_openai(body), body)
-    message: dict[str, Any] = {"role": "assistant", "content": None if plan.tool else plan.text, "refusal": None,
-                               "reasoning": None, **message_fields(plan, body)}
-    if plan.tool:
-        message["tool_calls"] = _tool_calls(plan)
-    return {
-        "id": gen_id,
-        "provider": "Anthropic",
-        "model": model,
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "system_fingerprint": None,
-        "choices": [{
-            "index": 0,
-            "logprobs": None,
-            "finish_reason": plan.extra["finish_reason"],
-            "native_finish_reason": plan.stop_reason,
-            "message": message,
-        }],
-        "usage": _openrouter_usage(body, plan.output_tokens, reasoning_tokens(plan)),
-    }
-
-
-def _chunk(gen_id: str, model: str, created: int, choices: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {"id": gen_id, "provider": "Anthropic", "model": model, "object": "chat.completion.chunk",
-            "created": created, "system_fingerprint": None, "choices": choices, **extra}
-
-
-def openrouter_stream(gen_id: str, model: str, body: dict[str, Any], *, terminate: bool = True) -> list[bytes]:
-    plan = with_reasoning(plan_openai(body), body)
-    created = int(time.time())
-    out = [b": OPENROUTER PROCESSING\n\n"]
-    deltas: list[dict[str, Any]] = [{"role": "assistant", "content": t} for t in plan.text_tokens]
-    thought = message_fields(plan, body)
-    if thought:  # the reasoning streams before the answer
-        deltas.insert(0, {"role": "assistant", "content": "", **thought})
-    if plan.tool:
-        deltas = [{"role": "assistant", "content": None, "tool_calls": _tool_calls(plan)}]
-    for delta in deltas:
-        choice = {"index": 0, "delta": delta, "finish_reason": None, "native_finish_reason": None, "logprobs": None}
-        out.append(sse(None, _chunk(gen_id, model, created, [choice])))
-    final = {"index": 0, "delta": {"role": "assistant", "content": ""},
-             "finish_reason": plan.extra["finish_reason"], "native_finish_reason": plan.stop_reason,
-             "logprobs": None}
-    out.append(sse(None, _chunk(gen_id, model, created, [final])))
-    if terminate:
-        usage = _openrouter_usage(body, plan.output_tokens, reasoning_tokens(plan))
-        out.append(sse(None, _chunk(gen_id, model, created, [], usage=usage)))
-        out.append(sse(None, "[DONE]"))
-    return out
-
-
-def openrouter_error_chunk(gen_id: str, model: str, code: int, message: str, error_type: str) -> bytes:
-    choice = {"index": 0, "delta": {"content": ""}, "finish_reason": "error"}
-    error = {"code": code, "message": message, "metadata": {"error_type": error_type}}
-    return sse(None, _chunk(gen_id, model, int(time.time()), [choice], error=error))
-
-
-def openrouter_key_info() -> dict[str, Any]:
-    return {"data": {
-        "label": "claude-harness emulator key", "limit": None, "limit_remaining": None, "limit_reset": None,
-        "include_byok_in_limit": False, "usage": 0, "usage_daily": 0, "usage_weekly": 0, "usage_monthly": 0,
-        "byok_usage": 0, "byok_usage_daily": 0, "byok_usage_weekly": 0, "byok_usage_monthly": 0,
-        "is_free_tier": False, "is_management_key": False, "is_provisioning_key": False, "expires_at": None,
-    }}
-
-
-def openrouter_models() -> dict[str, Any]:
-    from .retired import available
-
-    return {"data": [
-        {
-            "id": model_id, "canonical_slug": model_id, "name": model_id.split("/")[1], "created": 1_750_000_000,
-            "description": "Emulated model", "context_length": 200000,
-            "architecture": {"modality": "text->text", "input_modalities": ["text"], "output_modalities": ["text"],
-                             "tokenizer": "Claude", "instruct_type": None},
-            "pricing": {"prompt": "0.000001", "completion": "0.000005", "request": "0", "image": "0"},
-            "top_provider": {"context_length": 200000, "max_completion_tokens": 64000, "is_moderated": True},
-            "per_request_limits": None, "supported_parameters": ["max_tokens", "temperature", "stream"],
-            "default_parameters": {}, "supported_voices": None, "links": {"details": ""},
-        }
-        for model_id in OPENROUTER_MODELS if available("openrouter", model_id)  # retired slugs are not listed
-    ]}
-
-
 def model_details(model: str) -> dict[str, Any]:
     """Models retrieve: limits and capabilities from the catalogue where it knows the id, and the lifecycle fields
     judged as of today from the same data as model.lifecycle."""
@@ -257,12 +141,9 @@ def model_details(model: str) -> dict[str, Any]:
     return out
 
 
-def anthropic_models(query: dict[str, str] | None = None) -> dict[str, Any]:
-    """The Models API list with its cursor pagination (limit, after_id, before_id)."""
+def models_page(models: list[dict[str, Any]], query: dict[str, str] | None = None) -> dict[str, Any]:
+    """A Models API list with its cursor pagination (limit, after_id, before_id)."""
     query = query or {}
-    from .retired import available
-
-    models = [model_details(m) for m in ANTHROPIC_MODELS if available("anthropic", m)]  # retired ones are not listed
     ids = [m["id"] for m in models]
     if query.get("after_id") in ids:
         models = models[ids.index(query["after_id"]) + 1:]

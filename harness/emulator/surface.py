@@ -1,4 +1,4 @@
-"""The Anthropic API's routes beyond Messages: Message Batches and Files (the emulator's edge; state in stores).
+"""The Messages API's routes beyond Messages: Message Batches and Files (the emulator's edge; state in stores).
 
 Message Batches: create (and cancel) answer ``in_progress`` (``canceling``); processing ends at the next read
 once the batch's processing time (``EmulatorSettings.batch_seconds``, on the injected clock) has passed; each
@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import responses as r
+from .host import host_of
 from .stores import MAX_BATCH_REQUESTS, MAX_FILE_BYTES, parse_upload
 from .validate import anthropic_generation_error
 
@@ -31,19 +32,20 @@ def _error(status: int, kind: str, message: str, headers: dict[str, str]) -> Res
 
 
 class Surface:
-    """``provider``: whose credentials and headers the routes speak (Foundry's "Hosted on Anthropic" deployments
-    serve the Files API under /anthropic, with Foundry's api-key)."""
+    """``provider``: whose credentials and headers the routes speak (a provider package mounts them: the Messages
+    API's Batches and Files at its root, or the Files API alone under its mount, with its own credentials)."""
 
-    def __init__(self, emu: Emulator, provider: Provider = "anthropic") -> None:
+    def __init__(self, emu: Emulator, provider: Provider) -> None:
         self.emu = emu
         self.provider = provider
         self.files = emu.stores.files
         self.batches = emu.stores.batches
 
     def _gate(self, request: Request) -> tuple[dict[str, str], Response | None]:
-        ids = self.emu._ids(self.provider)
-        denied = self.emu._authenticate(request, self.provider, "", ids)
-        return self.emu._headers(self.provider, ids), denied
+        host = host_of(self.provider)
+        ids = host.ids()
+        denied = host.authenticate(self.emu, request, b"", "", ids)
+        return host.headers(ids), denied
 
     @staticmethod
     def _base(request: Request) -> str:
@@ -55,7 +57,7 @@ class Surface:
         if not isinstance(params, dict) or not isinstance(params.get("model"), str):
             return {"type": "errored", "error": {"type": "error", "error": {
                 "type": "invalid_request_error", "message": "model: Field required"}}}
-        problem = anthropic_generation_error(params) or self.emu.request_problem("anthropic", params)
+        problem = anthropic_generation_error(params) or self.emu.request_problem(self.provider, params)
         if problem is not None:
             return {"type": "errored", "error": {"type": "error", "error": {
                 "type": "invalid_request_error", "message": problem}}}
@@ -64,7 +66,7 @@ class Surface:
                 "type": "invalid_request_error", "message": "stream: Streaming is not supported in batches"}}}
         model = params["model"]
         digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:24]
-        usage = self.emu._usage("anthropic", model, params)
+        usage = self.emu._usage(self.provider, model, params)
         message = r.anthropic_message(f"msg_emu{digest}", model, params, usage=usage)
         return {"type": "succeeded", "message": message}
 
@@ -227,7 +229,7 @@ class Surface:
         ]
 
     def file_routes(self, prefix: str) -> list[Route]:
-        """The Files API alone, under ``prefix`` (Foundry: /anthropic; its Batches and Models APIs are not served)."""
+        """The Files API alone, under ``prefix`` (for a host whose Batches and Models APIs are not served)."""
         return [
             Route(f"{prefix}/v1/files", self.file_upload, methods=["POST"]),
             Route(f"{prefix}/v1/files", self.file_list, methods=["GET"]),

@@ -1,5 +1,7 @@
-"""The emulator's AWS front door for the Messages API hosts on ``*.api.aws`` (Mantle, Claude Platform on AWS):
-SigV4 checked against the AWS documentation's example pair and the host's own signing name, AWS's error texts.
+"""The emulator's AWS parts, shared by the AWS hosts (Bedrock, Mantle, Claude Platform on AWS): request ids, AWS's
+error envelope (``x-amzn-ErrorType``, ``{"message"}``), the region a request was signed for, and the front door of
+the Messages API hosts on ``*.api.aws``: SigV4 checked against the AWS documentation's example pair and the host's
+own signing name.
 
 Imported only by the emulator (it needs starlette).
 """
@@ -7,10 +9,11 @@ Imported only by the emulator (it needs starlette).
 from __future__ import annotations
 
 import datetime as _dt
+import secrets
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..cloud_credentials import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
@@ -18,6 +21,29 @@ from . import sigv4
 from .aws_hosts import wrong_scope
 
 SIGV4_PREFIX = "aws4-hmac-sha256"
+CORAL = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
+EMULATOR_ACCOUNT = "123456789012"
+
+
+def request_ids() -> dict[str, str]:
+    return {"x-amzn-RequestId": _uuid()}
+
+
+def _uuid() -> str:
+    raw = secrets.token_hex(16)
+    return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+
+
+def region_of(request: Request) -> str | None:
+    """The region a SigV4 request was signed for (the emulator serves every region on one address)."""
+    parsed = sigv4.parse_authorization(request.headers.get("authorization", ""))
+    return parsed.region if parsed else None
+
+
+def end_of_life(ids: dict[str, str]) -> Response:
+    """Bedrock's answer to a model version past its end of life (bedrock-vertex-claudecode.md §4.2)."""
+    return aws_error(404, "ResourceNotFoundException", "This model version has reached the end of its life. Please "
+                     "refer to the AWS documentation for more details.", ids)
 
 
 def is_signed(request: Request) -> bool:
@@ -41,10 +67,9 @@ def signature_problem(request: Request, raw_body: bytes, signing_name: str) -> t
     return (400 if code == "IncompleteSignatureException" else 403), code, message
 
 
-def aws_error(status: int, code: str, message: str, ids: dict[str, str]) -> Response:
-    from ..emulator.clouds import aws_error as bedrock_shaped
-
-    return bedrock_shaped(status, code, message, ids)
+def aws_error(status: int, code: str, message: str, ids: dict[str, str], *, capital: bool = False) -> Response:
+    body = {"Message": message} if capital else {"message": message}
+    return JSONResponse(body, status_code=status, headers={**ids, "x-amzn-ErrorType": code + CORAL})
 
 
 def messages_routes(emulator: Any, name: str, mount: str, host: Any) -> list[Route]:

@@ -134,8 +134,13 @@ class ProviderSpec:
         return None
 
     def emulator_routes(self, emulator: Any) -> list[Any]:
-        """Hook: the starlette routes that serve this provider in the emulator (its package's emulator.py)."""
-        return []
+        """Hook: the starlette routes that serve this provider in the emulator (its package's emulator.py:
+        ``routes(emulator)``; none where it has no such module)."""
+        from . import provider_part
+
+        part = provider_part(self, "emulator")
+        found: list[Any] = part.routes(emulator) if part is not None else []
+        return found
 
     # --- hooks: emulator --------------------------------------------------------------------------------------------
     # (end of emulator hooks)

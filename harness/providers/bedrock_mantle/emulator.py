@@ -9,12 +9,14 @@ refusals as Bedrock does (``x-amzn-ErrorType``, ``{"message"}``) and the Message
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ...emulator.host import Host
 from .. import aws_emulation
 from . import MOUNT, NAME, SIGNING_NAME
 from .models import other_platform_format
@@ -22,11 +24,11 @@ from .models import other_platform_format
 BAD_PREFIX = "bad-"
 
 
-class MantleHost:
-    def ids(self) -> dict[str, str]:
-        from ...emulator.clouds import bedrock_ids
+class MantleHost(Host):
+    name = NAME
 
-        return bedrock_ids()
+    def ids(self) -> dict[str, str]:
+        return aws_emulation.request_ids()
 
     def authenticate(self, emulator: Any, request: Request, raw: bytes, model: str,
                      ids: dict[str, str]) -> Response | None:
@@ -50,6 +52,13 @@ class MantleHost:
         answer: Response | None = emulator._fixture(NAME, "model-id-format", model, ids)
         return answer
 
+    def retired(self, model: str, ids: dict[str, str], headers: dict[str, str],
+                place: Mapping[str, str]) -> Response:
+        return aws_emulation.end_of_life(ids)  # as Bedrock answers a model past its end of life
+
+
+HOST = MantleHost()
+
 
 def routes(emulator: Any) -> list[Route]:
-    return aws_emulation.messages_routes(emulator, NAME, MOUNT, MantleHost())
+    return aws_emulation.messages_routes(emulator, NAME, MOUNT, HOST)

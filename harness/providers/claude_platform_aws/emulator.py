@@ -17,13 +17,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ...emulator.host import Host
 from .. import aws_emulation
 from . import MOUNT, NAME, SIGNING_NAME, WORKSPACE_HEADER
 
 BAD_PREFIX = "bad-"
 
 
-class PlatformHost:
+class PlatformHost(Host):
+    name = NAME
+
     def ids(self) -> dict[str, str]:
         return {"request-id": f"req_emu{secrets.token_hex(12)}"}
 
@@ -52,5 +55,8 @@ class PlatformHost:
         return None  # first-party ids; an unknown one is the generic unknown-model answer
 
 
+HOST = PlatformHost()
+
+
 def routes(emulator: Any) -> list[Route]:
-    return aws_emulation.messages_routes(emulator, NAME, MOUNT, PlatformHost())
+    return aws_emulation.messages_routes(emulator, NAME, MOUNT, HOST)

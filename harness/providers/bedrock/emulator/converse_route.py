@@ -9,26 +9,27 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import eventstream
-from . import clouds, converse
-from .behaviour import plan_anthropic
-from .catalogue import family_of
-from .rules import BEDROCK_PREFIX
-from .validate import anthropic_generation_error
+from .... import eventstream
+from ....emulator.behaviour import plan_anthropic
+from ....emulator.catalogue import family_of
+from ....emulator.rules import BEDROCK_PREFIX
+from ....emulator.validate import anthropic_generation_error
+from ...aws_emulation import aws_error
+from . import HOST, MOUNT, NAME, authenticate_bedrock, control_plane, converse, plausible_model
 
 if TYPE_CHECKING:
-    from .app import Emulator
+    from ....emulator.app import Emulator
 
 
 def converse_routes(emu: Emulator) -> list[Route]:
-    from .app import UNKNOWN_MODEL_PREFIX  # app imports this module
+    from ....emulator.app import UNKNOWN_MODEL_PREFIX
 
     async def endpoint(request: Request) -> Response:
         """Bedrock Converse and ConverseStream: translated to Messages, answered by the same plan, sent back in
         Converse's shapes (errors as Bedrock's ValidationException and friends)."""
         raw = await request.body()
-        ids = emu._ids("bedrock")
-        denied = clouds.authenticate_bedrock(request, raw, ids)
+        ids = HOST.ids()
+        denied = authenticate_bedrock(request, raw, ids)
         if denied is not None:
             return denied
         model = request.path_params["model_id"]
@@ -40,31 +41,31 @@ def converse_routes(emu: Emulator) -> list[Route]:
         except ValueError as invalid:  # ConverseInputError is one
             message = str(invalid) if isinstance(invalid, converse.ConverseInputError) else \
                 "Malformed input request, please reformat your input and try again."
-            return clouds.aws_error(400, "ValidationException", message, ids)
+            return aws_error(400, "ValidationException", message, ids)
         problem = anthropic_generation_error(body)
-        ruled = emu.request_problem("bedrock", body)
+        ruled = emu.request_problem(NAME, body)
         if problem is not None or ruled is not None:
             message = problem if problem is not None else BEDROCK_PREFIX + str(ruled)
-            return clouds.aws_error(400, "ValidationException", message, ids)
-        if model.split(".")[-1].startswith(UNKNOWN_MODEL_PREFIX) or not clouds.plausible_model("bedrock", model):
-            return clouds.aws_error(404, "ResourceNotFoundException", "Could not resolve the foundation model from "
+            return aws_error(400, "ValidationException", message, ids)
+        if model.split(".")[-1].startswith(UNKNOWN_MODEL_PREFIX) or not plausible_model(model):
+            return aws_error(404, "ResourceNotFoundException", "Could not resolve the foundation model from "
                                     f"the provided model identifier: {model}", ids)
-        if clouds.needs_inference_profile(model):
-            answer = emu._fixture("bedrock", "inference-profile-required", model, ids)
+        if control_plane.needs_inference_profile(model):
+            answer = emu._fixture(NAME, "inference-profile-required", model, ids)
             assert answer is not None
             return answer
         for fault in emu._active(request):  # the AWS-error faults apply as on InvokeModel; stream faults do not
             if fault.scope in ("token", "stream") or fault.behaviour not in ("fixture", "slow-first-byte"):
                 continue
-            applied = await emu._apply(fault, request, "bedrock", "message", model, body, ids)
+            applied = await emu._apply(fault, request, NAME, "message", model, body, ids)
             if applied is not None:
                 return applied
         plan = plan_anthropic(body)
-        usage = emu._usage("bedrock", model, body)
+        usage = emu._usage(NAME, model, body)
         if streaming:
             return Response(b"".join(converse.converse_stream(plan, usage)), headers=ids,
                             media_type=eventstream.CONTENT_TYPE)
         return JSONResponse(converse.converse_response(plan, usage), headers=ids)
 
-    return [Route("/bedrock/model/{model_id:path}/converse", endpoint, methods=["POST"]),
-            Route("/bedrock/model/{model_id:path}/converse-stream", endpoint, methods=["POST"])]
+    return [Route(f"{MOUNT}/model/{{model_id:path}}/converse", endpoint, methods=["POST"]),
+            Route(f"{MOUNT}/model/{{model_id:path}}/converse-stream", endpoint, methods=["POST"])]

@@ -21,13 +21,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .behaviour import plan_anthropic
-from .responses import sse
-from .retired import retired_answer
-from .surface import Surface
+from ...emulator.behaviour import plan_anthropic
+from ...emulator.host import host_of
+from ...emulator.responses import sse
+from ...emulator.retired import retired_answer
+from ...emulator.surface import Surface
+from . import ANTHROPIC
+
+NAME = ANTHROPIC.name
 
 if TYPE_CHECKING:
-    from .app import Emulator
+    from ...emulator.app import Emulator
 
 REQUIRED = ("model", "prompt", "max_tokens_to_sample")
 HUMAN, ASSISTANT = "\n\nHuman:", "\n\nAssistant:"
@@ -97,7 +101,7 @@ def completion_stream(completion_id: str, body: dict[str, Any]) -> list[bytes]:
 class TextCompletions:
     def __init__(self, emu: Emulator) -> None:
         self.emu = emu
-        self.surface = Surface(emu)  # the first-party API's credentials and headers
+        self.surface = Surface(emu, NAME)  # the first-party API's credentials and headers
 
     async def create(self, request: Request) -> Response:
         headers, denied = self.surface._gate(request)
@@ -116,7 +120,7 @@ class TextCompletions:
             if unknown is not None:
                 return unknown
         if not self.emu.settings.mock_server:
-            gone = retired_answer(self.surface.provider, model, headers, headers)
+            gone = retired_answer(host_of(NAME), NAME, model, headers, headers, {})
             return gone if gone is not None else _invalid(NOT_ON_THIS_API.format(model=model), headers)
         completion_id = f"compl_emu{secrets.token_hex(12)}"
         if body.get("stream") is True:

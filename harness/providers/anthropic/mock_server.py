@@ -31,13 +31,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import responses as r
-from .catalogue import capabilities, family_of, model_info
-from .stores import BATCH_EXPIRY
-from .surface import Surface
+from ...emulator import responses as r
+from ...emulator.catalogue import capabilities, family_of, model_info
+from ...emulator.stores import BATCH_EXPIRY
+from ...emulator.surface import Surface
+from . import ANTHROPIC
+
+NAME = ANTHROPIC.name
 
 if TYPE_CHECKING:
-    from .app import Emulator
+    from ...emulator.app import Emulator
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 SYNTHESIZED_CUSTOM_ID = "request-1"  # the one request a synthesized batch reports
@@ -80,11 +83,11 @@ def synthesized_result(batch_id: str) -> dict[str, Any]:
 
 class MockServer:
     """The id-addressed routes of the Models, Message Batches and Files APIs, answering an unknown id with a
-    synthesized object and a known one through the ordinary handlers (Surface, Emulator.model_by_id)."""
+    synthesized object and a known one through the ordinary handlers (Surface, the Models API route)."""
 
     def __init__(self, emu: Emulator) -> None:
         self.emu = emu
-        self.surface = Surface(emu)
+        self.surface = Surface(emu, NAME)
 
     def _known_or(self, known: Callable[[str], bool], param: str, ordinary: Endpoint,
                   synthesize: Callable[[Request, str, dict[str, str]], Response]) -> Endpoint:
@@ -140,9 +143,13 @@ class MockServer:
 
     @staticmethod
     def _model_known(model_id: str) -> bool:
-        return model_id in r.ANTHROPIC_MODELS or model_info(model_id) is not None
+        from .emulator import ANTHROPIC_MODELS  # the models this host lists (the emulator imports this module)
+
+        return model_id in ANTHROPIC_MODELS or model_info(model_id) is not None
 
     def routes(self) -> list[Route]:
+        from .emulator import model_by_id
+
         s, batch, file = self.surface, self._batch_known, self._file_known
         path = "/v1/messages/batches/{batch_id}"
         return [
@@ -159,7 +166,7 @@ class MockServer:
             Route("/v1/files/{file_id}/content",
                   self._known_or(file, "file_id", s.file_download, self._file("content")), methods=["GET"]),
             Route("/v1/models/{model_id:path}",
-                  self._known_or(self._model_known, "model_id", self.emu.model_by_id, self._model), methods=["GET"]),
+                  self._known_or(self._model_known, "model_id", model_by_id(self.emu), self._model), methods=["GET"]),
         ]
 
 def mock_server_routes(emu: Emulator) -> list[Route]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import eventstream
-from .behaviour import Plan
+from .... import eventstream
+from ....emulator.behaviour import Plan
 
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
 DOCUMENT_TYPES = {"pdf": "application/pdf", "txt": "text/plain", "md": "text/plain", "html": "text/plain",
