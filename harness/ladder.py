@@ -155,7 +155,8 @@ class Ladder:
         t = self.target
         if t.claude_code_shape is not None:
             return bool(t.claude_code_shape.preconnect)
-        return t.claude_code and t.gateway and t.provider.name == "anthropic"
+        part = t.provider.claude_code_part()  # its claude_code.py says whether Claude Code preconnects
+        return t.claude_code and t.gateway and bool(getattr(part, "GATEWAY_PRECONNECT", False))
 
     async def execute(self) -> TargetRun:
         try:
