@@ -230,11 +230,12 @@ def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts |
             f"ignored by Claude Code {facts.version} on this provider (observed)" if known is not None else \
             f"not observed on this provider with Claude Code {facts.version}"
         used.append(f"betas {betas.value} ← ANTHROPIC_BETAS ({betas.source}), {where}")
-    if known is None:
-        notes.append(f"Claude Code {facts.version}'s requests to {spec.display_name} were not observed "
-                     "(claude_code_facts.toml has no entry for it): the probes are the harness's own requests, "
-                     "not Claude Code's headers, betas and body")
     routes = [(s, p, _select(s, p, Selection(resolved, facts, helper, helper_output))) for s, p in beside]
+    for chosen in [spec, *(other_spec for other_spec, _ in beside)]:
+        if chosen.name not in facts.providers:
+            notes.append(f"Claude Code {facts.version}'s requests to {chosen.display_name} were not observed "
+                         "(claude_code_facts.toml has no entry for it): the probes are the harness's own requests, "
+                         "not Claude Code's headers, betas and body")
     for _, p, other in routes:
         p.select(other)
         notes.extend(other.notes)

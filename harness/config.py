@@ -243,11 +243,9 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
     _validate_url(spec, base_url, allow_http, gateway=gateway)
 
     model = _text(raw, "model") or spec.default_model
-    if model is None:
-        raise ConfigError(
-            f"{spec.display_name} needs the deployment name as the model.",
-            fix="Pass --model with the name shown under Models + endpoints in the Foundry portal.",
-        )
+    if model is None:  # the provider has no default model: its client.py says what to name
+        what, fix = spec.model_required()
+        raise ConfigError(f"{spec.display_name} needs {what} as the model.", fix=fix)
     if not _MODEL_RE.match(model):
         raise ConfigError(
             f"Model name {model!r} contains spaces or characters no provider accepts.",

@@ -93,6 +93,7 @@ def test_beside_bedrock_mantle_format_ids_go_to_mantle_and_the_rest_to_invoke() 
     assert by_model["anthropic.claude-haiku-4-5"]["provider"] == "bedrock-mantle"
     assert {r["region"] for r in cc.raws} == {"us-west-2"}
     assert any("is in its model-id format" in line for line in cc.provenance["claude-code:anthropic.claude-haiku-4-5"])
+    assert any("Amazon Bedrock (Mantle) were not observed" in n for n in cc.notes)
     # only Mantle's switch: the Bedrock-format pin would be refused by Mantle by name; it is sent there as set
     alone = plan(resolve({k: v for k, v in env.items() if k != "CLAUDE_CODE_USE_BEDROCK"}, []), mode="interactive")
     assert {r["provider"] for r in alone.raws} == {"bedrock-mantle"}

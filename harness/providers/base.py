@@ -207,6 +207,12 @@ class ProviderSpec:
         hook = self._client("control_plane_reads", None)
         return () if hook is None else tuple(hook(model))
 
+    def model_required(self) -> tuple[str, str]:
+        """Hook: for a provider without a default model, what the model names and where to find it (client.py
+        ``MODEL_REQUIRED``: what, fix)."""
+        what, fix = self._client("MODEL_REQUIRED", ("a model id", "Pass --model with the model id."))
+        return str(what), str(fix)
+
     def emulated_settings(self) -> Mapping[str, Any]:
         """Hook: target settings an emulated target of this provider gets unless given (a placement the emulator
         serves, a deployment name; client.py ``emulated_settings()``)."""

@@ -7,6 +7,9 @@ from typing import Any
 
 # The Models API and Message Batches are documented as unsupported on Foundry: the full profile sees them refused.
 UNSUPPORTED_PROBES = (("unsupported_models", "/v1/models"), ("unsupported_batches", "/v1/messages/batches"))
+# Foundry has no default model: the model is the user's deployment name.
+MODEL_REQUIRED = ("the deployment name", "Pass --model with the name shown under Models + endpoints in the Foundry "
+                  "portal.")
 EMULATOR_DEPLOYMENT = "claude-sonnet-4-6"  # the deployment name the emulator serves
 
 
