@@ -128,3 +128,27 @@ def test_a_bedrock_format_id_on_mantle_alone_fails_as_mantle_refuses_it(
     capsys.readouterr()
     assert code != 0
     assert read_report(reports)["targets"][0]["provider"] == "bedrock-mantle"
+
+
+def test_beside_bedrock_a_mantle_id_is_signed_for_mantle_against_the_emulator(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CLAUDE_HARNESS_TODAY", "2026-11-22")
+    with RunningEmulator() as emu:
+        reports = _machine(tmp_path, monkeypatch, {
+            "CLAUDE_CODE_USE_BEDROCK": "1", "CLAUDE_CODE_USE_MANTLE": "1", "AWS_REGION": "us-east-1",
+            "ANTHROPIC_BEDROCK_BASE_URL": f"{emu.url}/bedrock",
+            "ANTHROPIC_BEDROCK_MANTLE_BASE_URL": f"{emu.url}/bedrock-mantle/anthropic",
+            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "ANTHROPIC_MODEL": "anthropic.claude-sonnet-4-6"})
+        code = main(["check", "--claude-code", "--retries", "0", "--report-dir", str(reports)])
+    out = capsys.readouterr().out
+    report = read_report(reports)
+    assert code == 0, out
+    [target] = report["targets"]
+    assert target["provider"] == "bedrock-mantle" and target["auth"] == "sigv4"
+    assert "credential ← AWS credentials from the default chain, signed with SigV4 as bedrock-mantle" in \
+        target["provenance"]
+    assert report["usage"]["billable_calls"] == 2  # the message and the stream: Bedrock's tier probes stay unsent
+    assert "start-up probes of Amazon Bedrock's unpinned tiers are not sent" in out
+    assert "wJalrXUtnFEMI" not in (reports / "report.json").read_text()
