@@ -20,7 +20,7 @@ from .claude_code_facts import Facts, all_facts
 from .claude_code_shape import TierProbe
 from .config import Target
 from .errors import ConfigError
-from .providers import PROVIDERS
+from .providers import PROVIDERS, ProviderSpec
 from .redact import Secret
 
 # The tiers Claude Code's aliases resolve to, with the variables that pin them (first found wins within a tier).
@@ -31,13 +31,6 @@ TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fable", ("ANTHROPIC_DEFAULT_FABLE_MODEL",)),
 )
 MODES = ("print", "interactive")
-UNSUPPORTED_SWITCHES = {
-    "CLAUDE_CODE_USE_MANTLE": "Amazon Bedrock (Mantle)", "CLAUDE_CODE_USE_ANTHROPIC_AWS": "Claude Platform on AWS",
-}
-SKIP_AUTH = ("CLAUDE_CODE_SKIP_BEDROCK_AUTH", "CLAUDE_CODE_SKIP_VERTEX_AUTH", "CLAUDE_CODE_SKIP_FOUNDRY_AUTH")
-# Claude Code's own fallbacks when nothing is set (its Bedrock and Vertex docs).
-BEDROCK_DEFAULT_REGION = "us-east-1"
-VERTEX_DEFAULT_REGION = "us-east5"
 
 
 @dataclass(frozen=True)
@@ -129,22 +122,68 @@ class ClaudeCodePlan:
     defaulted: frozenset[str] = frozenset()  # target names whose model is the provider's unpinned default
 
 
+@dataclass
+class Selection:
+    """What a provider's claude_code.py fills in when Claude Code selects it: the target settings, the
+    "setting ← source" lines, notes, per-tier settings (a background model's own region) and the values Claude
+    Code's model templates take ({geo})."""
+
+    resolved: Resolved
+    facts: Facts
+    helper: Value | None = None  # an apiKeyHelper setting
+    helper_output: str | None = None  # its output, where --run-helpers ran it
+    raw: dict[str, Any] = field(default_factory=dict)
+    used: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # tier -> settings that differ
+    second_key_env: str | None = None
+    template_values: dict[str, str] = field(default_factory=lambda: {"geo": "us"})
+
+    def get(self, name: str) -> Value | None:
+        return self.resolved.get(name)
+
+    def take(self, key: str, names: Sequence[str]) -> bool:
+        """The first of ``names`` that is set becomes setting ``key``, with its provenance line."""
+        found = next(((n, v) for n in names if (v := self.resolved.get(n)) is not None), None)
+        if found is None:
+            return False
+        self.raw[key] = found[1].value
+        self.used.append(f"{key} ← {found[0]} ({found[1].source})")
+        return True
+
+
+# A provider's claude_code.py (ProviderSpec.claude_code_part()) says how Claude Code reaches it:
+#   SWITCH      the CLAUDE_CODE_USE_* variable that selects it (None: the provider used when no switch is set)
+#   PRECEDENCE  the lower wins when several switches are set
+#   SKIP_AUTH   its CLAUDE_CODE_SKIP_*_AUTH variable (the gateway adds the credential), where it has one
+#   select(sel) fills the Selection and returns the unpinned main model (None: not documented, not observed);
+#               a module without it is a provider Claude Code can select but this harness cannot check yet
+# and optionally TIER_FALLBACKS (tier -> model where a tier has no observed default), region_variable(model) (a
+# per-model region variable), GATEWAY_PRECONNECT (it preconnects to a gateway's base URL), and ALONGSIDE (the
+# providers it runs beside in one session) with takes(model) (the model ids it takes from them).
+def claude_code_providers() -> list[tuple[ProviderSpec, Any]]:
+    """Each provider Claude Code can select, with its claude_code.py, in precedence order."""
+    found = [(spec, part) for spec in PROVIDERS.values() if (part := spec.claude_code_part()) is not None]
+    return sorted(found, key=lambda pair: int(getattr(pair[1], "PRECEDENCE", 100)))
+
+
 def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts | None = None,
          mode: str = "print") -> ClaudeCodePlan:
     """What Claude Code (the version ``facts`` were observed in) would call in ``mode`` (``print``: ``claude -p``;
     ``interactive``: a session, which also runs background tasks on the haiku tier)."""
     facts = facts or all_facts()[-1]
-    for switch, name in UNSUPPORTED_SWITCHES.items():
-        if _truthy(resolved.get(switch)):
-            source = resolved.values[switch].source
-            provider = next((p.name for p in PROVIDERS.values() if p.display_name == name), None)
-            raise ConfigError(f"Claude Code is set to use {name} ({switch} from {source}); this version of the "
-                              "harness checks Claude Code on the Anthropic API, Microsoft Foundry and "
-                              "Anthropic-format gateways.",
-                              fix=f"Check that endpoint directly with --provider {provider}." if provider else
-                              f"Check it with --provider once {name} is supported.")
-    for switch in SKIP_AUTH:
-        if _truthy(resolved.get(switch)):
+    providers = claude_code_providers()
+    checked = [spec.display_name for spec, part in providers if hasattr(part, "select")]
+    for spec, part in providers:
+        switch = getattr(part, "SWITCH", None)
+        if switch and not hasattr(part, "select") and _truthy(resolved.get(switch)):
+            raise ConfigError(f"Claude Code is set to use {spec.display_name} ({switch} from "
+                              f"{resolved.values[switch].source}); this version of the harness checks Claude Code on "
+                              f"{', '.join(checked)} and Anthropic-format gateways.",
+                              fix=f"Check that endpoint directly with --provider {spec.name}.")
+    for _, part in providers:
+        switch = getattr(part, "SKIP_AUTH", None)
+        if switch and _truthy(resolved.get(switch)):
             raise ConfigError(f"Claude Code sends no cloud credential here ({switch} from "
                               f"{resolved.values[switch].source}): the gateway in front of the provider adds it, so "
                               "what Claude Code reaches is the gateway, with the gateway's own credential.",
@@ -158,68 +197,15 @@ def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts |
         if resolved.get(name) is not None:
             notes.append(f"warning: {name} is set ({resolved.values[name].source}), but Claude Code {facts.version} "
                          f"{why}")
-    second_key: str | None = None
-    used: list[str] = []
-    raw: dict[str, Any] = {}
+    selectable = [(spec, part) for spec, part in providers if hasattr(part, "select")]
+    switched = [(spec, part) for spec, part in selectable
+                if getattr(part, "SWITCH", None) and _truthy(resolved.get(part.SWITCH))]
+    spec, part = switched[0] if switched else next(p for p in selectable if getattr(p[1], "SWITCH", None) is None)
     helper = resolved.settings.get("apiKeyHelper")
-    overrides: dict[str, dict[str, Any]] = {}  # per model role: settings that differ from the provider's
-    if _truthy(resolved.get("CLAUDE_CODE_USE_BEDROCK")):
-        default_model = _bedrock(resolved, raw, used, notes, overrides, facts)
-    elif _truthy(resolved.get("CLAUDE_CODE_USE_VERTEX")):
-        default_model = _vertex(resolved, raw, used, notes, facts)
-    elif _truthy(resolved.get("CLAUDE_CODE_USE_FOUNDRY")):
-        raw["provider"] = "foundry"
-        used.append(f"provider foundry ← CLAUDE_CODE_USE_FOUNDRY ({resolved.values['CLAUDE_CODE_USE_FOUNDRY'].source})")
-        for name, key in (("ANTHROPIC_FOUNDRY_BASE_URL", "base_url"), ("ANTHROPIC_FOUNDRY_RESOURCE", "resource")):
-            found = resolved.get(name)
-            if found is not None:
-                raw[key] = found.value
-                used.append(f"{key} ← {name} ({found.source})")
-        token, key_value = resolved.get("ANTHROPIC_FOUNDRY_AUTH_TOKEN"), resolved.get("ANTHROPIC_FOUNDRY_API_KEY")
-        token_read = "ANTHROPIC_FOUNDRY_AUTH_TOKEN" not in facts.not_read
-        if token is not None and token_read:  # the token wins where Claude Code reads it
-            raw.update(auth="bearer", api_key_env="ANTHROPIC_FOUNDRY_AUTH_TOKEN")
-            used.append(f"credential ← ANTHROPIC_FOUNDRY_AUTH_TOKEN ({token.source}), sent as a bearer token")
-        elif key_value is not None:
-            raw.update(auth="x-api-key", api_key_env="ANTHROPIC_FOUNDRY_API_KEY")
-            used.append(f"credential ← ANTHROPIC_FOUNDRY_API_KEY ({key_value.source}), sent as x-api-key (as "
-                        f"Claude Code {facts.version} sends it, not api-key)")
-        else:
-            raw["auth"] = "entra"
-            used.append("credential ← the Azure default credential chain (no Foundry key is set)")
-        default_model = facts.provider("foundry").main
-    else:
-        raw["provider"] = "anthropic"
-        base = resolved.get("ANTHROPIC_BASE_URL")
-        if base is not None:
-            raw["base_url"] = base.value
-            used.append(f"base_url ← ANTHROPIC_BASE_URL ({base.source})")
-            if "api.anthropic.com" not in base.value:
-                raw["gateway"] = True
-        token, key_value = resolved.get("ANTHROPIC_AUTH_TOKEN"), resolved.get("ANTHROPIC_API_KEY")
-        if token is not None:
-            raw.update(auth="bearer", api_key_env="ANTHROPIC_AUTH_TOKEN")
-            used.append(f"credential ← ANTHROPIC_AUTH_TOKEN ({token.source}), sent as Authorization: Bearer")
-            if key_value is not None:
-                second_key = "ANTHROPIC_API_KEY"
-                used.append(f"credential ← ANTHROPIC_API_KEY ({key_value.source}) too, sent as x-api-key: Claude "
-                            f"Code {facts.version} sends both headers")
-        elif key_value is not None:
-            raw.update(auth="x-api-key", api_key_env="ANTHROPIC_API_KEY")
-            used.append(f"credential ← ANTHROPIC_API_KEY ({key_value.source}), sent as x-api-key")
-        elif helper is not None and helper_output is not None:
-            raw.update(auth="x-api-key", api_key_env="CLAUDE_HARNESS_API_KEY_HELPER_OUTPUT")
-            used.append(f"credential ← the output of apiKeyHelper ({helper.source}), run with --run-helpers")
-        elif helper is not None:
-            raise ConfigError(f"Claude Code would get its key from apiKeyHelper ({helper.source}), which this run "
-                              "did not execute.", fix="Pass --run-helpers to run it, or export ANTHROPIC_API_KEY.",
-                              cause="config.missing-credentials")
-        else:
-            raise ConfigError("Claude Code has no API key or token here (ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN or "
-                              "apiKeyHelper); it would use a claude.ai login, which the harness cannot check.",
-                              fix="Export the key Claude Code should use, or check a provider with --provider.",
-                              cause="config.missing-credentials")
-        default_model = facts.provider("anthropic").main
+    sel = _select(spec, part, Selection(resolved, facts, helper, helper_output, notes=notes))
+    default_model: str | None = part.select(sel)
+    beside = [(s, p) for s, p in switched[1:] if spec.name in getattr(p, "ALONGSIDE", ())]
+    raw, used = sel.raw, sel.used
     headers = resolved.get("ANTHROPIC_CUSTOM_HEADERS")
     if headers is not None:
         pairs = {}
@@ -230,7 +216,7 @@ def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts |
                                   f"{line!r}.", fix="One header per line, as Name: Value.")
             pairs[name.strip()] = value.strip()
         raw["headers"] = pairs
-        used.append(f"headers {', '.join(pairs)} ← ANTHROPIC_CUSTOM_HEADERS ({headers.source})")
+        used.append(header_line := f"headers {', '.join(pairs)} ← ANTHROPIC_CUSTOM_HEADERS ({headers.source})")
     if helper is not None and helper_output is None:
         notes.append(f"apiKeyHelper is set ({helper.source}) but was not run (--run-helpers runs it); the key used "
                      "here is the variable named above")
@@ -238,126 +224,75 @@ def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts |
         if refresh in resolved.settings:
             notes.append(f"{refresh} is set ({resolved.settings[refresh].source}); it is never run by the harness")
     betas = resolved.get("ANTHROPIC_BETAS")
+    known = facts.providers.get(spec.name)
     if betas is not None:
-        where = "appended to its anthropic-beta header" if facts.provider(raw["provider"]).betas_variable else \
-            f"ignored by Claude Code {facts.version} on this provider (observed)"
+        where = "appended to its anthropic-beta header" if known is not None and known.betas_variable else \
+            f"ignored by Claude Code {facts.version} on this provider (observed)" if known is not None else \
+            f"not observed on this provider with Claude Code {facts.version}"
         used.append(f"betas {betas.value} ← ANTHROPIC_BETAS ({betas.source}), {where}")
-    cc = _with_models(raw, used, notes, resolved, default_model, helper, overrides, facts, mode)
-    cc.second_key_env = second_key
+    routes = [(s, p, _select(s, p, Selection(resolved, facts, helper, helper_output))) for s, p in beside]
+    for chosen in [spec, *(other_spec for other_spec, _ in beside)]:
+        if chosen.name not in facts.providers:
+            notes.append(f"Claude Code {facts.version}'s requests to {chosen.display_name} were not observed "
+                         "(claude_code_facts.toml has no entry for it): the probes are the harness's own requests, "
+                         "not Claude Code's headers, betas and body")
+    for _, p, other in routes:
+        p.select(other)
+        notes.extend(other.notes)
+        if headers is not None:  # Claude Code sends them on every request
+            other.raw["headers"] = dict(raw["headers"])
+            other.used.append(header_line)
+    cc = _with_models(sel, spec, part, default_model, routes, mode)
+    cc.second_key_env = sel.second_key_env
     return cc
 
 
-def _take(resolved: Resolved, raw: dict[str, Any], used: list[str], key: str, names: Sequence[str]) -> bool:
-    found = next(((n, v) for n in names if (v := resolved.get(n)) is not None), None)
-    if found is None:
-        return False
-    raw[key] = found[1].value
-    used.append(f"{key} ← {found[0]} ({found[1].source})")
-    return True
+def _select(spec: ProviderSpec, part: Any, sel: Selection) -> Selection:
+    """A selection started for this provider: its name, and the switch that chose it."""
+    sel.raw["provider"] = spec.name
+    switch = getattr(part, "SWITCH", None)
+    if switch and sel.resolved.get(switch) is not None:
+        sel.used.append(f"provider {spec.name} ← {switch} ({sel.resolved.values[switch].source})")
+    return sel
 
 
-def _bedrock(resolved: Resolved, raw: dict[str, Any], used: list[str], notes: list[str],
-             overrides: dict[str, dict[str, Any]], facts: Facts) -> str:
-    raw["provider"] = "bedrock"
-    used.append(f"provider bedrock ← CLAUDE_CODE_USE_BEDROCK ({resolved.values['CLAUDE_CODE_USE_BEDROCK'].source})")
-    if not _take(resolved, raw, used, "region", ("AWS_REGION", "AWS_DEFAULT_REGION")):
-        raw["region"] = BEDROCK_DEFAULT_REGION
-        used.append(f"region ← not set: Claude Code's fallback {BEDROCK_DEFAULT_REGION} (a profile's region in "
-                    "~/.aws is not read here)")
-    if _take(resolved, raw, used, "base_url", ("ANTHROPIC_BEDROCK_BASE_URL",)):
-        raw["gateway"] = True
-    if resolved.get("AWS_BEARER_TOKEN_BEDROCK") is not None:
-        raw.update(auth="bearer", api_key_env="AWS_BEARER_TOKEN_BEDROCK")
-        used.append(f"credential ← AWS_BEARER_TOKEN_BEDROCK ({resolved.values['AWS_BEARER_TOKEN_BEDROCK'].source}), "
-                    "a Bedrock API key sent as a bearer token")
-    else:
-        raw["auth"] = "sigv4"
-        profile = resolved.get("AWS_PROFILE")
-        where = f"profile {profile.value} ({profile.source})" if profile else "the default chain"
-        used.append(f"credential ← AWS credentials from {where}, signed with SigV4")
-    tier = resolved.get("ANTHROPIC_BEDROCK_SERVICE_TIER")
-    if tier is not None:
-        raw.setdefault("headers", {})["X-Amzn-Bedrock-Service-Tier"] = tier.value
-        used.append(f"header X-Amzn-Bedrock-Service-Tier ← ANTHROPIC_BEDROCK_SERVICE_TIER ({tier.source})")
-    small = resolved.get("ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION")
-    if small is not None:
-        overrides["haiku"] = {"region": small.value}
-        notes.append(f"the background (haiku) model is called in {small.value} "
-                     f"(ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION, {small.source})")
-    raw["_geo"] = bedrock_prefix(str(raw["region"]), resolved, facts)
-    return facts.provider("bedrock").main.format(geo=raw["_geo"])
-
-
-def bedrock_prefix(region: str, resolved: Resolved, facts: Facts | None = None) -> str:
-    """Claude Code's cross-region profile prefix for a region (ANTHROPIC_BEDROCK_REGION_PREFIX overrides it in the
-    versions that read it)."""
-    chosen = resolved.get("ANTHROPIC_BEDROCK_REGION_PREFIX")
-    if region.startswith("us-gov-"):
-        return "us-gov"
-    if chosen is not None and "ANTHROPIC_BEDROCK_REGION_PREFIX" not in (facts or all_facts()[-1]).not_read:
-        return chosen.value
-    return next((p for r, p in (("us-", "us"), ("eu-", "eu"), ("ap-", "apac")) if region.startswith(r)), "global")
-
-
-def _vertex(resolved: Resolved, raw: dict[str, Any], used: list[str], notes: list[str], facts: Facts) -> str:
-    raw["provider"] = "vertex"
-    used.append(f"provider vertex ← CLAUDE_CODE_USE_VERTEX ({resolved.values['CLAUDE_CODE_USE_VERTEX'].source})")
-    if not _take(resolved, raw, used, "region", ("CLOUD_ML_REGION",)):
-        raw["region"] = VERTEX_DEFAULT_REGION
-        used.append(f"region ← not set: Claude Code's fallback {VERTEX_DEFAULT_REGION}")
-    # Claude Code lets the Google project variables override ANTHROPIC_VERTEX_PROJECT_ID
-    if not _take(resolved, raw, used, "project", ("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT",
-                                                 "ANTHROPIC_VERTEX_PROJECT_ID")):
-        used.append("project ← the one Application Default Credentials resolve")
-    if _take(resolved, raw, used, "base_url", ("ANTHROPIC_VERTEX_BASE_URL",)):
-        raw["gateway"] = True
-    raw["auth"] = "adc"
-    used.append("credential ← Google Application Default Credentials")
-    return facts.provider("vertex").main
-
-
-def vertex_region_variable(model: str) -> str | None:
-    """The VERTEX_REGION_CLAUDE_* variable Claude Code reads for this model's location, if the model has one."""
-    import re
-
-    name = model.split("@", 1)[0].removeprefix("claude-")
-    old = re.fullmatch(r"(\d)-(\d)-(haiku|sonnet|opus)", name)  # claude-3-5-haiku, claude-3-7-sonnet
-    if old:
-        return f"VERTEX_REGION_CLAUDE_{old[1]}_{old[2]}_{old[3].upper()}"
-    new = re.fullmatch(r"(haiku|sonnet|opus|fable)-(\d)(?:-(\d))?(?:-\d{8})?", name)
-    if new is None:
-        return None
-    family, major, minor = new[1].upper(), new[2], new[3]
-    if family in ("HAIKU", "FABLE"):
-        return f"VERTEX_REGION_CLAUDE_{family}_{major}" + (f"_{minor}" if minor else "")
-    version = f"{major}_{minor}" if minor else (f"{major}_0" if major == "4" else major)
-    return f"VERTEX_REGION_CLAUDE_{version}_{family}"
-
-
-def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolved: Resolved, default_model: str,
-                 helper: Value | None, overrides: Mapping[str, dict[str, Any]], facts: Facts,
-                 mode: str) -> ClaudeCodePlan:
+def _with_models(sel: Selection, spec: ProviderSpec, part: Any, default_model: str | None,
+                 routes: Sequence[tuple[ProviderSpec, Any, Selection]], mode: str) -> ClaudeCodePlan:
     """The models this mode calls: the main one (pinned, an alias of a tier, or the version's default), plus the
     background haiku tier in an interactive session; and on Bedrock and Vertex the start-up probe of each
-    unpinned tier."""
-    provider = str(raw["provider"])
-    known = facts.provider(provider)
-    geo = str(raw.pop("_geo", "us"))
+    unpinned tier. A model another selected provider takes (Mantle beside Bedrock) is called there."""
+    resolved, facts, raw, used, notes = sel.resolved, sel.facts, sel.raw, sel.used, sel.notes
+    provider = spec.name
+    known = facts.providers.get(provider)
+    tiers: Mapping[str, str] = known.tiers if known is not None else {}
+    main_tier = known.main_tier if known is not None else None
+    fallbacks: Mapping[str, str] = getattr(part, "TIER_FALLBACKS", {})
+    switch = getattr(part, "SWITCH", None)
+    chosen_by = f" ({switch} from {resolved.values[switch].source})" if switch and switch in resolved.values else ""
     pinned: dict[str, tuple[str, Value]] = {}
     for tier, names in TIERS:
         found = next(((n, v) for n in names if (v := resolved.get(n)) is not None), None)
         if found is not None:
             pinned[tier] = found
 
-    def tier_model(tier: str) -> tuple[str, str]:
+    def tier_model(tier: str) -> tuple[str | None, str]:
         if tier in pinned:
             name, value = pinned[tier]
             return value.value.removesuffix("[1m]"), f"{name} ({value.source})"
-        template = known.tiers.get(tier)
+        template = tiers.get(tier)
         if template is not None:
-            return template.format(geo=geo), f"not pinned: Claude Code {facts.version}'s {tier} default (observed)"
-        fallback = "claude-haiku-4-5" if provider == "anthropic" and tier == "haiku" else default_model
+            return (template.format(**sel.template_values),
+                    f"not pinned: Claude Code {facts.version}'s {tier} default (observed)")
+        fallback = fallbacks.get(tier, default_model)
+        if fallback is None:
+            return None, f"not pinned, and Claude Code's {tier} default on {spec.display_name} is not documented"
         return fallback, f"not pinned: Claude Code's {tier} default (its docs; not observed)"
+
+    def undocumented(what: str, pin: str) -> ConfigError:
+        return ConfigError(f"Claude Code is set to use {spec.display_name}{chosen_by}, and {what} is not documented "
+                           "and was not observed: the harness cannot tell which model it would call.",
+                           fix=f"Set {pin} to a model id {spec.display_name} serves, or check the endpoint directly "
+                               f"with --provider {provider} --model ID.")
 
     roles: dict[str, list[str]] = {}  # model -> roles and where each came from
     extra: dict[str, dict[str, Any]] = {}  # model -> per-model settings (a region of its own)
@@ -368,24 +303,33 @@ def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolve
         name, value = main
         chosen = value.value.removesuffix("[1m]")
         if chosen in dict(TIERS):  # an alias: the tier's pinned model or its default
-            model, why = tier_model(chosen)
-            roles[model] = [f"main ← {name} ({value.source}): the {chosen} alias, {why}"]
+            aliased, why = tier_model(chosen)
+            if aliased is None:
+                raise undocumented(f"its {chosen} default there ({name} is the {chosen} alias)",
+                                   f"ANTHROPIC_DEFAULT_{chosen.upper()}_MODEL")
+            roles[aliased] = [f"main ← {name} ({value.source}): the {chosen} alias, {why}"]
         else:
             roles[chosen] = [f"main ← {name} ({value.source})"]
-    elif known.main_tier in pinned:  # the default is a tier's model, and that tier is pinned
-        model, why = tier_model(known.main_tier)
-        roles[model] = [f"main ← not pinned: Claude Code {facts.version} uses the {known.main_tier} tier on "
-                        f"{provider}, {why}"]
+    elif main_tier is not None and main_tier in pinned:  # the default is a tier's model, and that tier is pinned
+        tiered, why = tier_model(main_tier)
+        roles[str(tiered)] = [f"main ← not pinned: Claude Code {facts.version} uses the {main_tier} tier on "
+                              f"{provider}, {why}"]
+    elif default_model is None:
+        raise undocumented("its default model there", "ANTHROPIC_MODEL (or the model setting)")
     else:
-        reported = f", reported as {known.main_reported}" if known.main_reported else ""
+        reported = f", reported as {known.main_reported}" if known is not None and known.main_reported else ""
         roles[default_model] = [f"main ← not pinned: Claude Code {facts.version}'s default on {provider} "
                                 f"({default_model}{reported}; observed with claude -p)"]
     main_model = next(iter(roles))
     calls = facts.print_calls if mode == "print" else facts.interactive_calls
     for tier in (t for t in calls if t != "main"):
         model, why = tier_model(tier)
+        if model is None:
+            notes.append(f"the {tier} tier (background tasks, interactive sessions) is not checked: {why}; pin "
+                         f"ANTHROPIC_DEFAULT_{tier.upper()}_MODEL to check it")
+            continue
         roles.setdefault(model, []).append(f"{tier} (background tasks, interactive sessions) ← {why}")
-        extra[model] = {**extra.get(model, {}), **overrides.get(tier, {})}
+        extra[model] = {**extra.get(model, {}), **sel.overrides.get(tier, {})}
     for tier, (name, value) in pinned.items():
         if tier not in calls:
             called = ("is called only in interactive sessions (background tasks); --claude-code-mode interactive "
@@ -393,21 +337,30 @@ def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolve
                 "is chosen (--model, /model)"
             notes.append(f"{name} ({value.value}, {value.source}) is not called by claude -p (Claude Code "
                          f"{facts.version}, observed): it {called}")
-    probes = tuple(TierProbe(tier, template.format(geo=geo)) for tier, template in known.tiers.items()
+    probes = tuple(TierProbe(tier, template.format(**sel.template_values)) for tier, template in tiers.items()
                    if tier not in pinned)
     raws, provenance = [], {}
     for model, reasons in roles.items():
         name = f"claude-code:{model}"
-        target = {**raw, "name": name, "model": model, "claude_code": True, **extra.get(model, {})}
+        route = next(((s, p, other) for s, p, other in routes if p.takes(model)), None)
+        here, lines_used, owner, owner_part = (raw, used, spec, part) if route is None else \
+            (route[2].raw, [*route[2].used, f"endpoint ← {route[0].display_name}: {model} is in its model-id format, "
+                            f"and Claude Code sends those there when both providers are selected"], route[0],
+             route[1])
+        target = {**here, "name": name, "model": model, "claude_code": True, **extra.get(model, {})}
         lines = [f"mode ← {mode} ({'claude -p' if mode == 'print' else 'an interactive session'}); facts of "
-                 f"Claude Code {facts.version}", *used, *reasons]
-        if target.get("region") != raw.get("region"):
+                 f"Claude Code {facts.version}", *lines_used, *reasons]
+        if target.get("region") != here.get("region"):
             lines.append(f"region for this model ← {target['region']} (ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION)")
-        variable = vertex_region_variable(model) if raw.get("provider") == "vertex" else None
+        region_variable = getattr(owner_part, "region_variable", None)
+        variable = region_variable(model) if region_variable is not None else None
         region = resolved.get(variable) if variable else None
         if region is not None:
             target["region"] = region.value
             lines.append(f"region for this model ← {variable} ({region.source})")
+        if owner is not spec and model == main_model and probes:
+            notes.append(f"the main model {model} is called on {owner.display_name}: Claude Code's start-up probes "
+                         f"of {spec.display_name}'s unpinned tiers are not sent here (not observed with both)")
         raws.append(target)
         provenance[name] = lines
     tier_probes = {f"claude-code:{main_model}": probes} if probes else {}
@@ -415,9 +368,9 @@ def _with_models(raw: dict[str, Any], used: list[str], notes: list[str], resolve
         notes.append(f"Claude Code {facts.version} probes each unpinned tier at start-up with one billable "
                      f"max_tokens 1 call ({', '.join(f'{p.tier} {p.model}' for p in probes)}); pin "
                      "ANTHROPIC_DEFAULT_OPUS_MODEL / _SONNET_ / _HAIKU_MODEL to models you can call to skip them")
-    defaulted = frozenset({f"claude-code:{default_model}"} if main is None and known.main_tier not in pinned
+    defaulted = frozenset({f"claude-code:{default_model}"} if main is None and main_tier not in pinned
                           else ())
-    return ClaudeCodePlan(raws, provenance, notes, helper, facts, tier_probes, defaulted=defaulted)
+    return ClaudeCodePlan(raws, provenance, notes, sel.helper, facts, tier_probes, defaulted=defaulted)
 
 
 def attach_shapes(targets: Sequence[Target], cc: ClaudeCodePlan, values: Mapping[str, str]) -> list[Target]:
@@ -435,4 +388,5 @@ def attach_shapes(targets: Sequence[Target], cc: ClaudeCodePlan, values: Mapping
                                                      tier_probes=cc.tier_probes.get(t.id, ()),
                                                      second_credential=second,
                                                      default_model=t.id in cc.defaulted))
+            if t.provider.name in facts.providers else t  # no observed facts: the harness's own requests
             for t in targets]

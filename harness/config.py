@@ -195,12 +195,11 @@ def sdk_target(spec: ProviderSpec, env: Mapping[str, str]) -> tuple[dict[str, An
         why.append("credential ← the AWS credential chain"
                    + (f" (profile {env['AWS_PROFILE']})" if env.get("AWS_PROFILE") else "") + ", signed with SigV4")
         return raw, why
-    if spec.name == "vertex" and not env.get(spec.key_env):
-        why.append("credential ← Google Application Default Credentials")
-        return raw, why
-    if spec.name == "anthropic" and not env.get(spec.key_env) and env.get("ANTHROPIC_AUTH_TOKEN"):
-        raw.update(auth="bearer", api_key_env="ANTHROPIC_AUTH_TOKEN")
-        why.append("credential ← ANTHROPIC_AUTH_TOKEN (environment), sent as Authorization: Bearer")
+    fallback = None if env.get(spec.key_env) else spec.sdk_credential(env)  # e.g. Google ADC, a bearer token
+    if fallback is not None:
+        settings, said = fallback
+        raw.update(settings)
+        why.append(said)
     elif env.get(spec.key_env):
         why.append(f"credential ← {spec.key_env} (environment)")
     return raw, why
@@ -244,11 +243,9 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
     _validate_url(spec, base_url, allow_http, gateway=gateway)
 
     model = _text(raw, "model") or spec.default_model
-    if model is None:
-        raise ConfigError(
-            f"{spec.display_name} needs the deployment name as the model.",
-            fix="Pass --model with the name shown under Models + endpoints in the Foundry portal.",
-        )
+    if model is None:  # the provider has no default model: its client.py says what to name
+        what, fix = spec.model_required()
+        raise ConfigError(f"{spec.display_name} needs {what} as the model.", fix=fix)
     if not _MODEL_RE.match(model):
         raise ConfigError(
             f"Model name {model!r} contains spaces or characters no provider accepts.",
@@ -372,10 +369,15 @@ def _aws_keys(auth: str, env: Mapping[str, str]) -> tuple[Secret, Secret, Secret
             Secret(token.strip(), kind="AWS session token", source="$AWS_SESSION_TOKEN") if token else None)
 
 
-# auth mode -> (module, extra, what it brings, the distribution to install). The fix names the distribution
-# itself: the extra of a project installed from a checkout cannot be fetched from the package index by name.
-EXTRAS = {"sigv4": ("botocore", "bedrock", "the AWS credential chain (profiles, SSO, roles)", "botocore"),
-          "adc": ("google.auth", "vertex", "Google Application Default Credentials", "google-auth")}
+def auth_extras() -> dict[str, tuple[str, str, str, str]]:
+    """Auth mode -> (module, extra, what it brings, the distribution to install), from the providers' client
+    modules. The fix names the distribution itself: the extra of a project installed from a checkout cannot be
+    fetched from the package index by name."""
+    found: dict[str, tuple[str, str, str, str]] = {}
+    for spec in PROVIDERS.values():
+        for mode, extra in spec.auth_extras().items():
+            found.setdefault(mode, extra)
+    return found
 
 
 def extra_installed(module: str) -> bool:
@@ -388,9 +390,10 @@ def extra_installed(module: str) -> bool:
 
 
 def _require_extra(spec: ProviderSpec, auth: str, aws_keys: object) -> None:
-    if auth not in EXTRAS or (auth == "sigv4" and aws_keys is not None):
+    extras = auth_extras()
+    if auth not in extras or (auth == "sigv4" and aws_keys is not None):
         return  # keys in the environment are signed without botocore
-    module, extra, what, distribution = EXTRAS[auth]
+    module, extra, what, distribution = extras[auth]
     if not extra_installed(module):
         raise ConfigError(
             f"{spec.display_name} with --auth {auth} needs {what}, from the optional extra [{extra}], "
@@ -591,14 +594,16 @@ def _extra_headers(spec: ProviderSpec, raw: Mapping[str, Any], env: Mapping[str,
                    ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     headers: list[tuple[str, str]] = []
     sources: list[tuple[str, str]] = []
-    referer = _text(raw, "http_referer")
-    title = _text(raw, "x_title")
-    if (referer or title) and spec.name != "openrouter":
-        raise ConfigError("--http-referer and --x-title are OpenRouter attribution headers.")
-    if referer:
-        headers.append(("HTTP-Referer", referer))
-    if title:
-        headers.append(("X-Title", title))
+    owned = dict(spec.attribution_headers())
+    attribution = {key: p for p in PROVIDERS.values() for key, _ in p.attribution_headers()}
+    if any(_text(raw, key) for key in attribution if key not in owned):
+        flags = " and ".join(f"--{key.replace('_', '-')}" for key in attribution)
+        owners = ", ".join(dict.fromkeys(p.display_name for p in attribution.values()))
+        raise ConfigError(f"{flags} are {owners} attribution headers.")
+    for key, header in owned.items():
+        value = _text(raw, key)
+        if value:
+            headers.append((header, value))
     extra = raw.get("headers") or {}
     if not isinstance(extra, Mapping):
         raise ConfigError("Setting 'headers' must be a table of header names to values.")

@@ -9,18 +9,15 @@ from . import constants
 from .cloud_credentials import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
 from .config import Target, build_targets
 from .emulator import FAULTS, fault_applies
-from .emulator.clouds import EMULATOR_PROJECT
 from .errors import HarnessError
 from .providers import PROVIDERS
 
 EMULATOR_KEY_ENV = "CLAUDE_HARNESS_EMULATOR_KEY"
 EMULATOR_KEY = "emulator-key-0000"
-EMULATOR_DEPLOYMENT = "claude-sonnet-4-6"
-TOKEN_FAULTS = frozenset({"expired-token", "wrong-audience", "token-endpoint-down"})
+TOKEN_FAULTS = frozenset({"expired-token", "wrong-audience", "token-endpoint-down"})  # faults of Entra tokens
 IN_PROCESS_BASES = {p.name: "http://emulator.invalid" + p.emulator_mount
                     for p in PROVIDERS.values() if p.emulator_mount is not None}
-# Where the clouds' targets point in the emulator, and the credentials it accepts (the AWS docs' example pair).
-CLOUD_PLACEMENT = {"bedrock": {"region": "us-east-1"}, "vertex": {"region": "us-east5", "project": EMULATOR_PROJECT}}
+# The credentials the emulator accepts for SigV4 (the AWS docs' example pair).
 EMULATOR_AWS_ENV = {"AWS_ACCESS_KEY_ID": EMULATOR_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": EMULATOR_SECRET_KEY}
 
 
@@ -41,7 +38,7 @@ def emulated_providers(faults: frozenset[str], flags: Mapping[str, Any]) -> list
             raise HarnessError(f"Auth mode {auth!r} is not available for any provider.",
                                fix="Use --auth with one of the modes `claude-harness check --help` lists.")
     if flags.get("auth") == "entra" or faults & TOKEN_FAULTS:
-        providers = [p for p in providers if p == "foundry"]
+        providers = [p for p in providers if "entra" in PROVIDERS[p].auth_modes]
     providers = [p for p in providers if p in PROVIDERS and all(fault_applies(FAULTS[f], p) for f in faults)]
     if not providers:
         raise HarnessError(
@@ -67,11 +64,9 @@ def emulated_targets(
         raw: dict[str, Any] = {k: v for k, v in flags.items()
                                if k != "provider" and (regional or k not in ("region", "project"))}
         raw.update(provider=provider, name=f"emulated-{provider}", base_url=bases[provider])
-        if provider == "foundry":
-            raw.setdefault("model", EMULATOR_DEPLOYMENT)
-        for key, value in CLOUD_PLACEMENT.get(provider, {}).items():
-            raw.setdefault(key, value)
         spec = PROVIDERS[provider]
+        for key, value in spec.emulated_settings().items():  # a placement the emulator serves, a deployment
+            raw.setdefault(key, value)
         if spec.signing_name:
             raw.setdefault("region", "us-east-1")  # the emulator accepts a signature for any region
         for setting in spec.header_settings:  # e.g. the workspace id Claude Platform on AWS requires
@@ -82,11 +77,11 @@ def emulated_targets(
             raw["auth"] = "entra"
         elif spec.signing_name and raw.get("auth", "sigv4") == "sigv4":
             raw["auth"] = "sigv4"  # signed with the example key pair, as a real AWS client would sign
-        elif provider == "vertex" and raw.get("auth") == "adc":
+        elif raw.get("auth") == "adc":
             pass  # google-auth's own chain, pointed at the emulator's metadata server by the caller
         else:
             raw.setdefault("api_key_env", EMULATOR_KEY_ENV)
-            if provider == "vertex":
+            if spec.default_auth == "adc":
                 raw["auth"] = "bearer"  # a static access token: no google-auth needed
         if faults & {"slow-first-byte", "slow-stream"}:
             raw.setdefault("timeout", 1.0)

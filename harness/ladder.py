@@ -14,8 +14,8 @@ import contextlib
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import httpx
 
@@ -47,7 +47,6 @@ from .lifecycle import Lifecycle, from_models_api, lifecycle_today, lookup, mode
 from .observation import Observation
 from .probe import Prober, ProbeRequest
 from .providers import Placement, ProbeKind
-from .providers.bedrock import control_url, foundation_model_id, is_profile
 from .providers.gateways import detect_gateway
 from .providers.sigv4 import AwsKeys
 from .reproduce import curl_command, sdk_snippet
@@ -156,7 +155,8 @@ class Ladder:
         t = self.target
         if t.claude_code_shape is not None:
             return bool(t.claude_code_shape.preconnect)
-        return t.claude_code and t.gateway and t.provider.name == "anthropic"
+        part = t.provider.claude_code_part()  # its claude_code.py says whether Claude Code preconnects
+        return t.claude_code and t.gateway and bool(getattr(part, "GATEWAY_PRECONNECT", False))
 
     async def execute(self) -> TargetRun:
         try:
@@ -293,23 +293,15 @@ class Ladder:
         reads: dict[str, Any] = {}
         if t.auth == "sigv4":
             reads["identity"] = await self._start(self._after(after, self._ask_caller_identity))
-        if spec.name == "anthropic":
-            path = f"/v1/models/{quote(t.model, safe='')}"
-            reads["model_info"] = await self._start(
-                self._after(after, lambda: self._authed("model_info", "GET", path, None)))
-        if spec.control_plane:
-            base = control_url(t.base_url)
-            known = foundation_model_id(t.model)
-            if known is not None:
-                model_id = quote(known, safe=":")
-                reads["availability"] = await self._start(self._after(after, lambda: self._authed(
-                    "availability", "GET", f"/foundation-model-availability/{model_id}", None, base=base)))
-                reads["foundation_model"] = await self._start(self._after(after, lambda: self._authed(
-                    "foundation_model", "GET", f"/foundation-models/{model_id}", None, base=base)))
-            if is_profile(t.model):
-                profile_path = f"/inference-profiles/{quote(t.model, safe='')}"
-                reads["inference_profile"] = await self._start(self._after(after, lambda: self._authed(
-                    "inference_profile", "GET", profile_path, None, base=base)))
+        info_path = spec.model_info_path(t.model)  # a free read of the model's metadata, where there is one
+        if info_path is not None:
+            read_info = partial(self._authed, "model_info", "GET", info_path, None)
+            reads["model_info"] = await self._start(self._after(after, read_info))
+        if spec.control_plane:  # the provider's free reads of whether the model may be used
+            base = spec.control_base(t.base_url)
+            for name, path in spec.control_plane_reads(t.model):
+                read = partial(self._authed, name, "GET", path, None, base=base)
+                reads[name] = await self._start(self._after(after, read))
         return reads
 
     @staticmethod
@@ -399,7 +391,7 @@ class Ladder:
         if shape.list_profiles:
             path = "/inference-profiles?type=SYSTEM_DEFINED"
             sent.append(("list_profiles", await self._start(
-                self._authed("list_profiles", "GET", path, None, base=control_url(t.base_url)))))
+                self._authed("list_profiles", "GET", path, None, base=t.provider.control_base(t.base_url)))))
         for tier in shape.tier_probes:
             body = message_body(t.provider.wire, tier.model, 1, stream=False)
             sent.append((tier.tier, await self._start(self._api(tier.probe, "message", body, model=tier.model))))
@@ -458,13 +450,12 @@ class Ladder:
             "bad_key", "POST", t.base_url + self._path("message", t.model), {**base_headers(t), **bad_auth},
             spec.body("message", message_body(spec.wire, t.model, 1, stream=False), t.anthropic_version),
             auth=signer))
-        unknown = f"anthropic/{UNKNOWN_MODEL}" if spec.name == "openrouter" else UNKNOWN_MODEL
+        unknown = spec.unknown_model_id(UNKNOWN_MODEL)
         sent_bad_model = await self._start(self._api(
             "bad_model", "message", message_body(spec.wire, unknown, 1, stream=False), model=unknown))
         sent_unsupported: list[Sent] = []
-        if spec.name == "foundry":
-            for name, path in (("unsupported_models", "/v1/models"), ("unsupported_batches", "/v1/messages/batches")):
-                sent_unsupported.append(await self._start(self._authed(name, "GET", path, None)))
+        for name, path in spec.unsupported_probes():  # endpoints the provider documents as unsupported
+            sent_unsupported.append(await self._start(self._authed(name, "GET", path, None)))
         truncated, bad_key, bad_model = await sent_truncated, await sent_bad_key, await sent_bad_model
         unsupported = [await sent for sent in sent_unsupported]
         observed = Observed(

@@ -24,7 +24,6 @@ from .emulator.app import SCOPE_KINDS
 from .emulator.faults import FAULTS
 from .errors import HarnessError
 from .probe import PROBE_EXTENSION, TARGET_EXTENSION
-from .providers.bedrock import control_url
 from .resources import fill, fixtures_dir, load_error_fixture
 
 
@@ -110,7 +109,7 @@ def replay_router(target: Target, fault: str | None = None) -> respx.Router:
 
     base = target.base_url
     router.post(url__startswith=base).mock(side_effect=api)
-    control_base = control_url(base)
+    control_base = spec.control_base(base)
     if spec.control_plane:
         router.get(url__startswith=control_base + "/").mock(side_effect=control)
     if spec.key_info_path:
@@ -247,8 +246,9 @@ def recording_router(target: Target, directory: Path) -> Any:
                 return "stream"
             return "truncated" if body.get("max_tokens") == 3 else "message"
         named: dict[str | None, str] = {spec.count_tokens_path: "count_tokens", spec.key_info_path: "key_info"}
-        if spec.name == "foundry":
-            named.update({"/v1/models": "unsupported_models", "/v1/messages/batches": "unsupported_batches"})
+        unsupported = {path: name for name, path in spec.unsupported_probes()}
+        if unsupported:
+            named.update(unsupported)
         elif spec.models_path:
             named[spec.models_path] = "models"
         return named.get(path) or "unknown"

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .config import Target
+from .providers import provider_part
 from .redact import SENSITIVE_HEADERS, is_secret_header
 
 
@@ -56,42 +57,18 @@ def curl_command(target: Target, method: str, url: str, headers: Mapping[str, st
 
 
 def sdk_snippet(target: Target, *, stream: bool) -> str | None:
-    """The same request with the official SDK, as the seeds show it; secrets stay in the environment."""
+    """The same request with the official SDK, as the seeds show it; secrets stay in the environment. A provider
+    package's reproduce.py says how its SDK is called (``sdk_snippet(target, *, stream)``); an Anthropic-format
+    endpoint without one gets the anthropic client with its base URL."""
     hooked = target.provider.sdk_snippet(target, stream=stream)  # a provider package's own client
     if hooked is not None:
         return hooked
+    part = provider_part(target.provider, "reproduce")
+    if part is not None and hasattr(part, "sdk_snippet"):
+        return str(part.sdk_snippet(target, stream=stream))
     var = target.secret_env or target.provider.key_env
     call = "stream=True, " if stream else ""
     prompt = 'messages=[{"role": "user", "content": "Hello!"}]'
-    if target.provider.name == "foundry":
-        if target.auth == "entra":
-            head = [
-                "from anthropic import AnthropicFoundry",
-                "from azure.identity import DefaultAzureCredential, get_bearer_token_provider",
-                f'provider = get_bearer_token_provider(DefaultAzureCredential(), "{target.entra_scope}")',
-                f'client = AnthropicFoundry(base_url="{target.base_url}/", azure_ad_token_provider=provider)',
-            ]
-        else:
-            head = [
-                "import os",
-                "from anthropic import AnthropicFoundry",
-                f'client = AnthropicFoundry(base_url="{target.base_url}/", api_key=os.environ["{var}"])',
-            ]
-        create = f'client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{prompt})'
-        return "\n".join([*head, f"print({create})"])
-    if target.provider.name == "openrouter":
-        pairs = [f'"{n}": os.environ["{header_placeholder(target, n)[1:]}"]' if is_secret_header(n) else f"{n!r}: {v!r}"
-                 for n, v in target.extra_headers]
-        extra = f", default_headers={{{', '.join(pairs)}}}" if pairs else ""
-        return "\n".join([
-            "import os",
-            "from openai import OpenAI",
-            f'client = OpenAI(base_url="{target.base_url}", api_key=os.environ["{var}"]{extra})',
-            f'print(client.chat.completions.create(model="{target.model}", max_tokens={target.max_tokens}, '
-            f"{call}{prompt}))",
-        ])
-    if target.provider.regional:
-        return _cloud_snippet(target, var, call, prompt)
     key_arg = "auth_token" if target.auth == "bearer" else "api_key"
     return "\n".join([
         "import os",
@@ -99,22 +76,3 @@ def sdk_snippet(target: Target, *, stream: bool) -> str | None:
         f'client = Anthropic(base_url="{target.base_url}", {key_arg}=os.environ["{var}"])',
         f'print(client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{prompt}))',
     ])
-
-
-def _cloud_snippet(target: Target, var: str, call: str, prompt: str) -> str:
-    """AnthropicBedrock / AnthropicVertex, sending the dialect string the harness sent (SDK 2.x sends its own)."""
-    base = f', base_url="{target.base_url}"' if target.base_url != target.provider.base_url_for(target.placement) \
-        else ""
-    if target.provider.name == "bedrock":
-        auth = f', api_key=os.environ["{var}"]' if target.auth == "bearer" else ""
-        client = f'client = AnthropicBedrock(aws_region="{target.region}"{auth}{base})'
-        head = ["import os", "from anthropic import AnthropicBedrock", client]
-    else:
-        auth = f', access_token=os.environ["{var}"]' if target.auth == "bearer" else ""
-        project = f', project_id="{target.project}"' if target.project else ""
-        client = f'client = AnthropicVertex(region="{target.region}"{project}{auth}{base})'
-        head = ["import os", "from anthropic import AnthropicVertex", client]
-    dialect = f'extra_body={{"anthropic_version": "{target.anthropic_version}"}}, '
-    create = (f'client.messages.create(model="{target.model}", max_tokens={target.max_tokens}, {call}{dialect}'
-              f"{prompt})")
-    return "\n".join([*head, f"print({create})"])

@@ -122,7 +122,7 @@ def test_bedrock_region_credential_prefix_and_the_background_models_own_region()
 
 
 def test_vertex_project_precedence_and_per_model_regions() -> None:
-    from harness.claude_code import vertex_region_variable
+    from harness.providers.vertex.claude_code import region_variable as vertex_region_variable
 
     env = {"CLAUDE_CODE_USE_VERTEX": "1", "CLOUD_ML_REGION": "global", "ANTHROPIC_VERTEX_PROJECT_ID": "from-anthropic",
            "GOOGLE_CLOUD_PROJECT": "from-google", "ANTHROPIC_MODEL": "claude-sonnet-4-5@20250929",

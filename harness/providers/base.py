@@ -13,6 +13,7 @@ calls), so adding such a provider is one package plus one registry line.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -154,6 +155,76 @@ class ProviderSpec:
     # (end of diagnosis and checks hooks)
 
     # --- hooks: client side -----------------------------------------------------------------------------------------
+    # Each asks the provider package's client.py (found by provider_part; a provider without one gets the default),
+    # so a provider adds client behaviour in its own folder, not by a keyword argument here.
+    def _client(self, name: str, default: Any) -> Any:
+        from . import provider_part
+
+        module = provider_part(self, "client")
+        return getattr(module, name, default) if module is not None else default
+
+    def claude_code_part(self) -> Any:
+        """Hook: the provider's claude_code.py (how Claude Code selects and configures it), or None where Claude Code
+        has no way to reach it (``harness.claude_code`` documents what the module provides)."""
+        from . import provider_part
+
+        return provider_part(self, "claude_code")
+
+    def sdk_credential(self, env: Mapping[str, str]) -> tuple[dict[str, Any], str] | None:
+        """Hook: the credential the official SDK falls back to when ``key_env`` is unset, as (target settings, how
+        the provenance names it); None: no fallback (client.py ``sdk_credential(env)``)."""
+        hook = self._client("sdk_credential", None)
+        return None if hook is None else hook(env)
+
+    def auth_extras(self) -> Mapping[str, tuple[str, str, str, str]]:
+        """Hook: auth mode -> (module, the package extra, what it brings, the distribution) for an optional
+        dependency the auth mode needs (client.py ``AUTH_EXTRAS``)."""
+        return dict(self._client("AUTH_EXTRAS", {}))
+
+    def attribution_headers(self) -> tuple[tuple[str, str], ...]:
+        """Hook: (target setting, header) of the optional attribution headers the provider reads (client.py
+        ``ATTRIBUTION_HEADERS``); the setting is refused for every other provider."""
+        return tuple(self._client("ATTRIBUTION_HEADERS", ()))
+
+    def model_info_path(self, model: str) -> str | None:
+        """Hook: a free read of one model's metadata (client.py ``MODEL_INFO_PATH``, ``{model}`` quoted); None: none."""
+        from urllib.parse import quote
+
+        template = self._client("MODEL_INFO_PATH", None)
+        return None if template is None else str(template).format(model=quote(model, safe=""))
+
+    def unknown_model_id(self, model: str) -> str:
+        """Hook: a model id the provider cannot know, in the provider's spelling (client.py ``unknown_model_id``)."""
+        hook = self._client("unknown_model_id", None)
+        return model if hook is None else str(hook(model))
+
+    def unsupported_probes(self) -> tuple[tuple[str, str], ...]:
+        """Hook: (probe name, path) of endpoints the provider documents as unsupported, asked with GET in the full
+        profile to see them refused (client.py ``UNSUPPORTED_PROBES``)."""
+        return tuple(self._client("UNSUPPORTED_PROBES", ()))
+
+    def control_base(self, base_url: str) -> str:
+        """Hook: the base URL of the control plane beside this base URL (client.py ``control_url``)."""
+        hook = self._client("control_url", None)
+        return base_url if hook is None else str(hook(base_url))
+
+    def control_plane_reads(self, model: str) -> tuple[tuple[str, str], ...]:
+        """Hook: (probe, path under the control plane) of the free reads that say whether the model may be used,
+        for a provider with ``control_plane`` (client.py ``control_plane_reads(model)``)."""
+        hook = self._client("control_plane_reads", None)
+        return () if hook is None else tuple(hook(model))
+
+    def model_required(self) -> tuple[str, str]:
+        """Hook: for a provider without a default model, what the model names and where to find it (client.py
+        ``MODEL_REQUIRED``: what, fix)."""
+        what, fix = self._client("MODEL_REQUIRED", ("a model id", "Pass --model with the model id."))
+        return str(what), str(fix)
+
+    def emulated_settings(self) -> Mapping[str, Any]:
+        """Hook: target settings an emulated target of this provider gets unless given (a placement the emulator
+        serves, a deployment name; client.py ``emulated_settings()``)."""
+        hook = self._client("emulated_settings", None)
+        return {} if hook is None else dict(hook())
     # (end of client side hooks)
 
     @property
