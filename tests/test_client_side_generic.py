@@ -1,18 +1,9 @@
-"""The client side's generic modules name no provider (the integrator's scanner, tests/provider_names.py), and every
-provider Claude Code can select says how through its package's claude_code.py."""
+"""Every provider Claude Code can select says how through its package's claude_code.py."""
 
 from __future__ import annotations
 
 from harness.claude_code import claude_code_providers
 from harness.providers import PROVIDERS
-from tests.provider_names import report
-
-CLIENT_SIDE = {"harness/emulated.py", "harness/claude_code.py", "harness/config.py", "harness/ladder.py",
-               "harness/reproduce.py", "harness/replay.py", "harness/cli.py", "harness/commands.py"}
-
-
-def test_the_client_sides_generic_modules_name_no_provider() -> None:
-    assert {module: hits for module, hits in report().items() if module in CLIENT_SIDE} == {}
 
 
 def test_each_claude_code_switch_is_one_providers_and_exactly_one_provider_is_the_default() -> None:

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from ..lifecycle import all_models, lookup
+from ..lifecycle import all_models, first_party
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -95,7 +95,7 @@ def capabilities(family: Family) -> dict[str, Any]:
 
 def model_info(model: str) -> dict[str, Any] | None:
     """GET /v1/models/{id}: the ModelInfo for an id the lifecycle data names, or None (404)."""
-    info = lookup("anthropic", model)
+    info = first_party(model)
     if info.status == "unknown":
         return None
     family = family_of(model)

@@ -128,13 +128,13 @@ def anthropic_error_event(error_type: str, message: str) -> bytes:
 def model_details(model: str) -> dict[str, Any]:
     """Models retrieve: limits and capabilities from the catalogue where it knows the id, and the lifecycle fields
     judged as of today from the same data as model.lifecycle."""
-    from ..lifecycle import lifecycle_today, lookup
+    from ..lifecycle import first_party, lifecycle_today
     from .catalogue import model_info
 
     listed = model_info(model)
     out: dict[str, Any] = dict(listed) if listed is not None else {
         "id": model, "type": "model", "display_name": model, "created_at": "2025-10-01T00:00:00Z"}
-    info = lookup("anthropic", model)
+    info = first_party(model)
     if info.status != "unknown":
         out["lifecycle"] = info.status_on(lifecycle_today())
         out["retires_at"] = f"{info.retires.isoformat()}T00:00:00Z" if info.retires else None
