@@ -60,9 +60,6 @@ def sdk_snippet(target: Target, *, stream: bool) -> str | None:
     """The same request with the official SDK, as the seeds show it; secrets stay in the environment. A provider
     package's reproduce.py says how its SDK is called (``sdk_snippet(target, *, stream)``); an Anthropic-format
     endpoint without one gets the anthropic client with its base URL."""
-    hooked = target.provider.sdk_snippet(target, stream=stream)  # a provider package's own client
-    if hooked is not None:
-        return hooked
     part = provider_part(target.provider, "reproduce")
     if part is not None and hasattr(part, "sdk_snippet"):
         return str(part.sdk_snippet(target, stream=stream))

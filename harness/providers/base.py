@@ -1,14 +1,13 @@
 """What the harness knows about one provider: data, plus the few behaviours that differ between providers.
 
-A provider is a plug-in: its module builds a ``ProviderSpec`` (or a subclass overriding the methods below) and
-owns how each probe's request is addressed and shaped, where its endpoint is by default, and how its streams are
-framed. Credentials live in ``harness.auth`` (one source per auth mode), error shapes in
-``harness.diagnosis.shapes``, emulator routes in ``harness.emulator``: each keyed by the provider's name. The
-ladder, the checks, the diagnosis and the reports never branch on a provider's name for these.
-
-The newer providers (``bedrock_mantle/``, ``claude_platform_aws/``) are packages that hold everything true of their
-host; generic code reaches them only through the hooks marked "hook" below (a field it reads or a method it
-calls), so adding such a provider is one package plus one registry line.
+Every provider is a package, ``harness/providers/<name>/``, holding everything true of its host: its
+``ProviderSpec`` (in ``__init__.py``: endpoints, variables, auth modes, paths, and the behaviours below) and, each
+optional, one module or data file per concern that generic code finds with ``provider_part(spec, concern)``:
+``emulator.py`` (+ ``emulator.toml``), ``lifecycle.py``, ``diagnosis.py`` / ``diagnosis.toml``,
+``fingerprints.toml``, ``client.py``, ``claude_code.py``, ``reproduce.py``, ``features.py``. Generic code (the
+ladder, checks, diagnosis, reports, emulator core, CLI, plugin) reads the fields and calls the hooks marked "hook"
+below and never names a provider (tests/test_provider_layout.py holds it), so adding a provider is one package
+plus one registry line; docs/design.md walks through it.
 """
 
 from __future__ import annotations
@@ -117,16 +116,12 @@ class ProviderSpec:
         return self.default_base_url
 
     def lifecycle_id(self, model: str) -> str | None:
-        """Hook: the first-party id behind this provider's model id, for the lifecycle table (None: the table's own
-        per-provider mapping applies)."""
+        """Hook: the first-party id behind this provider's model id, for the lifecycle table (None: the provider's
+        lifecycle module maps it, or the id is first-party already)."""
         return None
 
     def sts_url(self, base_url: str, region: str | None) -> str | None:
         """Hook: where STS GetCallerIdentity answers for a SigV4 target on this host (None: not asked)."""
-        return None
-
-    def sdk_snippet(self, target: Any, *, stream: bool) -> str | None:
-        """Hook: the request with the official SDK (None: reproduce.py's generic snippets apply)."""
         return None
 
     def credential_error_schema(self, auth: str) -> str | None:

@@ -38,11 +38,6 @@ class BedrockMantleSpec(ProviderSpec):
     def sts_url(self, base_url: str, region: str | None) -> str | None:
         return aws_hosts.sts_url(base_url, region, HOST_PREFIX, MOUNT)
 
-    def sdk_snippet(self, target: Any, *, stream: bool) -> str | None:
-        from .reproduce import sdk_snippet
-
-        return sdk_snippet(target, stream=stream)
-
     def credential_error_schema(self, auth: str) -> str | None:
         return "BedrockError"  # signatures and Bedrock API keys are checked by AWS, as on bedrock-runtime
 

@@ -42,11 +42,6 @@ class ClaudePlatformAwsSpec(ProviderSpec):
     def sts_url(self, base_url: str, region: str | None) -> str | None:
         return aws_hosts.sts_url(base_url, region, HOST_PREFIX, MOUNT)
 
-    def sdk_snippet(self, target: Any, *, stream: bool) -> str | None:
-        from .reproduce import sdk_snippet
-
-        return sdk_snippet(target, stream=stream)
-
     def credential_error_schema(self, auth: str) -> str | None:
         return "BedrockError" if auth == "sigv4" else None  # AWS checks signatures; Anthropic checks API keys
 
