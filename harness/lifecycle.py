@@ -10,7 +10,8 @@ provider without one is judged on the first-party ids and Anthropic's schedule:
 - ``SCHEDULE`` / ``SCHEDULE_KEY``: whose dates apply on it and the row's table holding them (default: Anthropic's);
 - ``canonical_model(model)``: the first-party id behind one of its ids (the spec's ``lifecycle_id`` hook first);
 - ``find(model, row_of)``: the row of one of its ids, asking ``row_of(column, id)`` (column None: the first-party
-  ids); default: the first-party ids. ``listed_ids(first_party, row)``: what ``models`` lists for a row;
+  ids); default: the first-party ids. ``listed_ids(first_party, row)``: what ``models`` lists for a row
+  (``LISTS_RETIRED = False``: without the rows retired as of the day listed);
 - ``UNKNOWN_NOTE``: what an id the data lacks may be; ``FIRST_PARTY_NAMES``: its column holds first-party names,
   so a first-party lookup searches it too; ``DEPLOYMENT_NAMES``: the model field names a deployment (a reply's
   model cannot be compared); ``reply_first_party(name)`` / ``respelling(name)``: reading a reply's model id when
@@ -306,6 +307,8 @@ def listing(today: date, platforms: tuple[str, ...] | None = None) -> list[Liste
     for platform in platforms if platforms is not None else listed_platforms():
         rows = [Listed(platform, m, _platform_entry(row, m, platform)) for row in _data()[0]
                 for m in _platform_ids(row, platform)]
+        if not getattr(_part(platform), "LISTS_RETIRED", True):  # ids derived for a lineup the data lacks
+            rows = [item for item in rows if item.info.status_on(today) != "retired"]
 
         def key(item: Listed) -> tuple[int, int, str]:
             status = item.info.status_on(today)
