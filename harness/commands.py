@@ -324,7 +324,7 @@ def _check_live(args: argparse.Namespace, env: Mapping[str, str], options: RunOp
         for target in report["targets"]:
             target["provenance"] = provenance.get(target["id"], [])
         return report
-    targets = build_targets(raws, env)
+    targets = build_targets(raws, env, source=args.config)
     return run_and_report(targets, mode="live", options=options, record_to=args.record)
 
 

@@ -216,6 +216,9 @@ def no_target_error() -> ConfigError:
     )
 
 
+PROVIDER_FIX = f"Use --provider with one of: {', '.join(PROVIDERS)} (in a TOML target: provider = \"NAME\")."
+
+
 def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: str) -> Target:
     """Validate one target description (flags or a TOML table) against the environment."""
     unknown = sorted(set(raw) - TARGET_KEYS)
@@ -223,12 +226,10 @@ def build_target(raw: Mapping[str, Any], env: Mapping[str, str], *, default_id: 
         raise ConfigError(f"Unknown target settings: {', '.join(unknown)}.")
     provider_name = _text(raw, "provider")
     if provider_name is None:
-        raise ConfigError("No provider given.", fix=f"Use --provider with one of: {', '.join(PROVIDERS)}.")
+        raise ConfigError("No provider given.", fix=PROVIDER_FIX)
     spec = PROVIDERS.get(provider_name.lower())
     if spec is None:
-        raise ConfigError(
-            f"Unknown provider {provider_name!r}.", fix=f"Use --provider with one of: {', '.join(PROVIDERS)}."
-        )
+        raise ConfigError(f"Unknown provider {provider_name!r}.", fix=PROVIDER_FIX)
     target_id = _text(raw, "name") or default_id
     allow_http = _flag(raw, "allow_insecure_http")
     gateway = _flag(raw, "gateway")
@@ -405,9 +406,19 @@ def _require_extra(spec: ProviderSpec, auth: str, aws_keys: object) -> None:
 
 
 def build_targets(
-    raws: Sequence[Mapping[str, Any]], env: Mapping[str, str]
+    raws: Sequence[Mapping[str, Any]], env: Mapping[str, str], *, source: Path | None = None
 ) -> list[Target]:
-    targets = [build_target(raw, env, default_id=f"t{i}") for i, raw in enumerate(raws, start=1)]
+    """The targets, in order; ``source``: the TOML file they were read from, named with the target in an error."""
+    targets = []
+    for i, raw in enumerate(raws, start=1):
+        try:
+            targets.append(build_target(raw, env, default_id=f"t{i}"))
+        except ConfigError as exc:
+            if source is None:
+                raise
+            name = raw.get("name")
+            where = f"Config file {source}, target {i}" + (f" ({name!r})" if isinstance(name, str) else "")
+            raise ConfigError(f"{where}: {exc.problem}", fix=exc.fix, cause=exc.cause) from None
     seen: set[str] = set()
     for target in targets:
         if target.id in seen:

@@ -204,3 +204,19 @@ def test_unwritable_github_step_summary_is_a_warning(tmp_path: Path, capsys: pyt
     captured = capsys.readouterr()
     assert code == 0 and "Traceback" not in captured.err
     assert "::warning" in captured.err and "GITHUB_STEP_SUMMARY" in captured.err
+
+
+@pytest.mark.parametrize(("second", "problem"), [
+    ('name = "eu"\nprovider = "anthropic"\nmodel = 5', "target 2 ('eu'): Setting 'model' must be a string"),
+    ('name = "eu"\nprovider = "nope"', "target 2 ('eu'): Unknown provider 'nope'. Use --provider with one of"),
+    ('provider = "anthropic"\nmax_tokens = 16.9', "target 2: Setting 'max_tokens' must be a whole number"),
+])
+def test_a_toml_error_names_the_file_and_the_target(second: str, problem: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "k1234")
+    config = tmp_path / "t.toml"
+    config.write_text(f'[[targets]]\nname = "us"\nprovider = "anthropic"\n\n[[targets]]\n{second}\n')
+    code, err = run(["--config", str(config)], tmp_path, capsys)
+    assert code == 2 and f"Config file {config}, {problem}" in err, err
+    assert not (tmp_path / "out").exists()
