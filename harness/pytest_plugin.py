@@ -120,7 +120,7 @@ def _session(config: pytest.Config) -> HarnessSession:
             raise HarnessError("--harness-config and per-target options (--harness-provider, …) are alternatives.",
                                fix="Put the settings in the TOML file, or drop --harness-config.")
         raws = [_apply_flags(raw, flags) for raw in load_toml_targets(args.config)]
-        return HarnessSession(build_targets(raws, env), "live", options=options)
+        return HarnessSession(build_targets(raws, env, source=args.config), "live", options=options)
     if "provider" in flags:
         return HarnessSession(build_targets([flags], env), "live", options=options)
     providers = infer_providers(env)

@@ -53,7 +53,7 @@ def serve_targets(path: Path, env: Mapping[str, str], default_interval: float) -
         intervals.append(float(value))
     from .service import ServeTarget
 
-    targets = build_targets(raws, env)
+    targets = build_targets(raws, env, source=path)
     return {t.id: ServeTarget(t, interval) for t, interval in zip(targets, intervals, strict=True)}
 
 
