@@ -179,6 +179,17 @@ def test_check_exports_a_one_off_run(provider: str, expected: str, receiver: Rec
     assert {a["gen_ai.system"] for a, _, _ in points} == {expected}
 
 
+def test_feature_probes_that_generate_are_genai_operations_too(receiver: Receiver, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # tools: two generations; count-tokens: a feature probe that does not generate (no max_tokens), not counted
+    code = main(["check", "--mocked", "--provider", "anthropic", "--features", "tools,count-tokens",
+                 "--otlp-endpoint", receiver.url, "--report-dir", str(tmp_path / "r")])
+    assert code == 0, capsys.readouterr()
+    points = receiver.points("gen_ai.client.operation.duration")
+    assert sum(count for _, count, _ in points) == 2 + 2  # the message and the stream, then the tool round trip
+    assert {a["gen_ai.request.model"] for a, _, _ in points} == {"claude-haiku-4-5"}
+
+
 def test_the_standard_variable_turns_export_on(receiver: Receiver, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.url)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..ladder import TargetRun
+from ..features.run import BILLABLE_PREFIX as FEATURE_PROBE_PREFIX
+from ..ladder import TIER_PROBE_PREFIX, TargetRun
 from ..providers import ProviderSpec
 from ..wire import read_message, read_stream, usage_counts
 
@@ -59,15 +60,26 @@ def base_attributes(run: TargetRun, *, latest: bool) -> dict[str, Any]:
     return out
 
 
+def _is_generation(name: str, body: Any) -> bool:
+    """The ladder's generation rungs, and Claude Code's tier probes and feature probes that generate (a body with
+    max_tokens: not a count_tokens, a listing or the negative probes)."""
+    if name in GENERATIONS:
+        return True
+    return name.startswith((TIER_PROBE_PREFIX, FEATURE_PROBE_PREFIX)) and isinstance(body, dict) \
+        and "max_tokens" in body
+
+
 def generations(run: TargetRun, *, latest: bool) -> list[Generation]:
     """The generation requests the probe sent (none for module=free or a cached answer)."""
     wire = run.target.provider.wire
     found = []
-    for name in GENERATIONS:
-        obs = run.observations.get(name)
-        if obs is None:
+    for name, obs in run.observations.items():
+        if not _is_generation(name, obs.request_body):
             continue
         attributes = base_attributes(run, latest=latest)
+        asked = obs.request_body.get("model") if isinstance(obs.request_body, dict) else None
+        if isinstance(asked, str) and asked:  # a tier probe asks for its tier's model (the clouds: in the path)
+            attributes["gen_ai.request.model"] = asked
         error = _error_type(run, name)
         if error is not None:
             attributes["error.type"] = error
