@@ -30,11 +30,12 @@ import uvicorn
 
 from harness.emulated import emulated_targets
 from harness.emulator import EmulatorSettings, create_app
+from harness.providers import PROVIDERS as REGISTRY
 from harness.runner import RunOptions, run_and_report
 
-PROVIDERS = ("anthropic", "foundry", "openrouter", "bedrock", "vertex")
-BASES = {"anthropic": "", "foundry": "/anthropic", "openrouter": "/api/v1", "bedrock": "/bedrock",
-         "vertex": "/vertex/v1"}
+PROVIDERS = tuple(REGISTRY)  # every provider, where the emulator serves it
+BASES = {name: spec.emulator_mount or "" for name, spec in REGISTRY.items()}
+WIDTH = max(len(name) for name in PROVIDERS)
 # The generating calls, by the end of their path (count_tokens first: Vertex's also ends in :rawPredict).
 FREE_SUFFIXES = ("/count_tokens", "/count-tokens", "count-tokens:rawPredict")
 BILLABLE_SUFFIXES = ("/v1/messages", "/chat/completions", "/invoke", "/invoke-with-response-stream", ":rawPredict",
@@ -112,13 +113,13 @@ def main() -> int:
     floor_is = "one billable call" if rounds == 1 else "two billable calls in a row"
     print(f"{args.profile} check, free calls {args.free_ms:g} ms, billable {args.billable_ms:g} ms to first byte; "
           f"floor {floor:.2f} s ({floor_is} + one free round trip); medians of {args.repeats}")
-    print(f"{'provider':<12} {'one after another':>22} {'side by side (default)':>26}")
+    print(f"{'provider':<{WIDTH}} {'one after another':>22} {'side by side (default)':>26}")
     worst = 0.0
     for provider in PROVIDERS:
         before = statistics.median(samples[provider, "one after another"])
         after = statistics.median(samples[provider, "side by side (default)"])
         worst = max(worst, after / floor)
-        print(f"{provider:<12} {before:>8.2f} s {before / floor:>6.2f}x floor {after:>10.2f} s "
+        print(f"{provider:<{WIDTH}} {before:>8.2f} s {before / floor:>6.2f}x floor {after:>10.2f} s "
               f"{after / floor:>6.2f}x floor")
     print(f"worst side-by-side ratio: {worst:.2f}x floor" + (" (target <= 1.3x)" if rounds == 1 else ""))
     return 0
