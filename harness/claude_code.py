@@ -205,6 +205,10 @@ def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts |
     sel = _select(spec, part, Selection(resolved, facts, helper, helper_output, notes=notes))
     default_model: str | None = part.select(sel)
     beside = [(s, p) for s, p in switched[1:] if spec.name in getattr(p, "ALONGSIDE", ())]
+    for losing, _ in switched[1:]:  # a switch that loses to the chosen one, and is not routed beside it
+        if not any(losing is b for b, _ in beside):
+            notes.append(f"{_switch_of(losing, switched)} is set too: the check follows {spec.display_name} "
+                         f"and sends nothing to {losing.display_name}")
     raw, used = sel.raw, sel.used
     headers = resolved.get("ANTHROPIC_CUSTOM_HEADERS")
     if headers is not None:
@@ -215,7 +219,7 @@ def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts |
                 raise ConfigError(f"ANTHROPIC_CUSTOM_HEADERS ({headers.source}) has a line that is not Name: Value: "
                                   f"{line!r}.", fix="One header per line, as Name: Value.")
             pairs[name.strip()] = value.strip()
-        raw["headers"] = pairs
+        raw.setdefault("headers", {}).update(pairs)  # beside a provider's own headers (Bedrock's service tier)
         used.append(header_line := f"headers {', '.join(pairs)} ← ANTHROPIC_CUSTOM_HEADERS ({headers.source})")
     if helper is not None and helper_output is None:
         notes.append(f"apiKeyHelper is set ({helper.source}) but was not run (--run-helpers runs it); the key used "
@@ -240,11 +244,15 @@ def plan(resolved: Resolved, *, helper_output: str | None = None, facts: Facts |
         p.select(other)
         notes.extend(other.notes)
         if headers is not None:  # Claude Code sends them on every request
-            other.raw["headers"] = dict(raw["headers"])
+            other.raw.setdefault("headers", {}).update(pairs)
             other.used.append(header_line)
     cc = _with_models(sel, spec, part, default_model, routes, mode)
     cc.second_key_env = sel.second_key_env
     return cc
+
+
+def _switch_of(spec: ProviderSpec, switched: list[tuple[ProviderSpec, Any]]) -> str:
+    return str(next(part.SWITCH for s, part in switched if s is spec))
 
 
 def _select(spec: ProviderSpec, part: Any, sel: Selection) -> Selection:

@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {constants.VERSION}")
     sub = parser.add_subparsers(dest="command", required=True)
+    parser.set_defaults(subcommands=sub.choices)  # main() names the subcommand an unknown flag was given to
 
     check = sub.add_parser("check", help="run the checks against one or more targets and write reports")
     check.add_argument("--provider", help=f"one of: {', '.join(PROVIDERS)}")
@@ -180,9 +181,12 @@ def _explain(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, unknown = parser.parse_known_args(argv)
-    if unknown:  # name the subcommand and show its usage, not the top level's
-        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        subparsers.choices[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    if unknown:  # a subcommand's unknown flag: its own usage, not the top level's
+        given = list(sys.argv[1:] if argv is None else argv)
+        before = given.index(args.command) if args.command in given else len(given)
+        if any(flag in given[:before] for flag in unknown):
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        parser.get_default("subcommands")[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     written: list[Path] = []  # report files this run has written, so Ctrl-C knows whether one is still owed
     try:
         if args.command == "explain":

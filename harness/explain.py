@@ -117,7 +117,7 @@ def claude_code_result(text: str) -> tuple[str, int | None] | None:
 # body pasted without its status line still says which status it was.
 _ENVELOPE_STATUS = {"invalid_request_error": 400, "authentication_error": 401, "billing_error": 402,
                     "permission_error": 403, "not_found_error": 404, "request_too_large": 413,
-                    "rate_limit_error": 429, "api_error": 500, "overloaded_error": 529}
+                    "rate_limit_error": 429, "api_error": 500, "timeout_error": 504, "overloaded_error": 529}
 
 
 def _envelope_status(body: Any) -> int | None:

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 TICK_S = 0.005
 MIN_STALL_MS = 20.0  # shorter delays are a loaded machine's ordinary jitter
 EXPLAINING_STALL_MS = 50.0  # a stall this long as the events were read can hide a stream's spread
+READ_WINDOW_MS = 20.0  # a stall that ended this close to the events' arrival ended "as they were read"
 MAX_KEPT = 64
 
 
@@ -25,7 +26,7 @@ class StallWatch:
         self._clock = clock
         self._tick_s = tick_s
         self.stalls: list[tuple[float, float]] = []  # (ended at ms, lasted ms)
-        self._tick_from = start
+        self._tick_from = start  # watching() restarts it; set here so the attribute always exists
 
     async def _watch(self) -> None:
         while True:
@@ -60,7 +61,8 @@ def stall_explains(stalls: list[tuple[float, float]] | list[list[float]], first_
                    span_ms: float) -> bool:
     """Whether the prober's own stalls explain events read together: a long stall that ended as they were read, or
     a loop stalled for a quarter of the wait or more."""
-    if any(first_ms - MIN_STALL_MS <= ended <= last_ms + MIN_STALL_MS and lasted >= max(EXPLAINING_STALL_MS, span_ms)
+    longest = max(EXPLAINING_STALL_MS, span_ms)
+    if any(first_ms - READ_WINDOW_MS <= ended <= last_ms + READ_WINDOW_MS and lasted >= longest
            for ended, lasted in stalls):
         return True
     return sum(lasted for ended, lasted in stalls if ended <= last_ms) >= BUSY_SHARE * last_ms

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,16 @@ def make_tls_files(folder: Path) -> tuple[Path, Path]:
     key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return cert_file, key_file
+
+
+_HELD: list[socket.socket] = []
+
+
+def dead_port() -> int:
+    """A loopback port nothing listens on, and nothing else can take while this process runs: bound, never
+    listening (a connection to it is refused), held open. A port found free and let go can be taken by another
+    test's server before it is used."""
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    _HELD.append(held)
+    return int(held.getsockname()[1])

@@ -61,6 +61,7 @@ def test_events_read_together_after_the_probers_own_stall_are_not_called_buffere
     obs.details["loop_stalls"] = stalls
     verdict = judge_buffering(obs, COMPLETED, "full")
     assert (verdict.cause == "stream.buffered") is judged
+    assert judged or (verdict.passed and "buffering on the path was not judged" in verdict.message)
 
 
 def test_the_stall_watch_sees_a_blocked_event_loop() -> None:

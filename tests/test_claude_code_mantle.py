@@ -152,3 +152,20 @@ def test_beside_bedrock_a_mantle_id_is_signed_for_mantle_against_the_emulator(
     assert report["usage"]["billable_calls"] == 2  # the message and the stream: Bedrock's tier probes stay unsent
     assert "start-up probes of Amazon Bedrock's unpinned tiers are not sent" in out
     assert "wJalrXUtnFEMI" not in (reports / "report.json").read_text()
+
+
+def test_a_switch_that_loses_and_is_not_routed_beside_the_winner_is_named() -> None:
+    env = {"CLAUDE_CODE_USE_VERTEX": "1", "CLAUDE_CODE_USE_MANTLE": "1", "ANTHROPIC_VERTEX_PROJECT_ID": "p",
+           "CLOUD_ML_REGION": "us-east5", "ANTHROPIC_MODEL": "claude-sonnet-4-6"}
+    cc = plan(resolve(env, []))
+    assert [raw["provider"] for raw in cc.raws] == ["vertex"]
+    assert "CLAUDE_CODE_USE_MANTLE is set too: the check follows Google Vertex AI and sends nothing to Amazon " \
+           "Bedrock (Mantle)" in cc.notes
+
+
+def test_custom_headers_join_the_providers_own_headers() -> None:
+    env = {"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_REGION": "us-east-1", "AWS_BEARER_TOKEN_BEDROCK": KEY,
+           "ANTHROPIC_BEDROCK_SERVICE_TIER": "priority", "ANTHROPIC_CUSTOM_HEADERS": "X-Team: search",
+           "ANTHROPIC_MODEL": "us.anthropic.claude-sonnet-4-6"}
+    [raw] = plan(resolve(env, [])).raws
+    assert raw["headers"] == {"X-Amzn-Bedrock-Service-Tier": "priority", "X-Team": "search"}

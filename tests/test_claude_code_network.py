@@ -4,7 +4,6 @@ from, applies them to the probes, and flags a settings-file NODE_EXTRA_CA_CERTS 
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from harness.claude_code_network import network_settings
 from harness.cli import main
 from harness.emulator import EmulatorSettings, RunningEmulator
 from tests.certs import make_ca, make_leaf
-from tests.helpers import read_report
+from tests.helpers import dead_port, read_report
 
 
 def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Path:
@@ -29,15 +28,9 @@ def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str
     return tmp_path / "reports"
 
 
-def _dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_a_settings_file_proxy_is_applied_reported_and_never_shows_its_password(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    port = _dead_port()
+    port = dead_port()
     with RunningEmulator() as emu:
         reports = _machine(tmp_path, monkeypatch, {
             "ANTHROPIC_BASE_URL": emu.url, "ANTHROPIC_API_KEY": "k-claude-code-123456",

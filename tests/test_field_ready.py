@@ -352,3 +352,10 @@ def test_an_unknown_flag_shows_the_subcommands_usage(command: str, needed: list[
     assert exited.value.code == 2
     assert f"usage: claude-harness {command}" in err
     assert f"claude-harness {command}: error: unrecognized arguments: --no-such-flag" in err
+
+
+def test_an_unknown_flag_before_the_subcommand_is_the_top_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--no-such-flag", "check"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and "claude-harness: error: unrecognized arguments: --no-such-flag" in err

@@ -27,3 +27,11 @@ def test_every_provider_is_a_package_with_its_emulator(name: str) -> None:
     assert emulator is not None and callable(emulator.routes)  # the emulator serves every provider
     assert spec.emulator_mount is not None
     assert provider_part(spec, "no_such_concern") is None  # a concern a package leaves out falls back to defaults
+
+
+def test_every_fault_a_host_offers_is_a_fault() -> None:
+    from harness.emulator.faults import FAULTS
+    from harness.emulator.host import host_of
+
+    for name in PROVIDERS:
+        assert host_of(name).offered_faults <= set(FAULTS), name  # a typo in emulator.toml would drop a fault

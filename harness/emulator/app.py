@@ -28,7 +28,7 @@ from .caching import PromptCache
 from .catalogue import family_of
 from .faults import FAULTS, Fault
 from .gateway import in_front
-from .host import SSE_MEDIA, Host, host_of, hosts, invalid
+from .host import SSE_MEDIA, UNKNOWN_MODEL_PREFIX, Host, host_of, hosts, invalid
 from .retired import retired_answer
 from .rules import Rejection, rejection
 from .stores import Stores
@@ -39,7 +39,6 @@ Provider = str  # a name in harness.providers.PROVIDERS
 Kind = Literal["count_tokens", "message", "stream", "key", "models"]
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 FAULT_HEADER = "x-emulator-fault"
-UNKNOWN_MODEL_PREFIX = "nonexistent-"  # a model starting with this is answered as not found
 SCOPE_KINDS: dict[str, set[str]] = {
     "auth": {"count_tokens", "message", "stream", "key", "models"},
     "generate": {"count_tokens", "message", "stream"},

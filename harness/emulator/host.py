@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 SSE_MEDIA = "text/event-stream; charset=utf-8"
 BAD_CREDENTIAL_PREFIX = "bad-"  # a key or token starting with this is rejected with the provider's 401
+UNKNOWN_MODEL_PREFIX = "nonexistent-"  # a model starting with this is answered as not found
 
 
 def invalid(message: str) -> Response:
@@ -170,8 +171,10 @@ class Host:
 
 def emulator_data(package: str | None) -> dict[str, Any]:
     """A provider package's ``emulator.toml``: the data its emulator.py reads (the faults it offers, the models it
-    lists, the dialects it accepts)."""
-    text = resources.files(package or __package__ or "").joinpath("emulator.toml").read_text(encoding="utf-8")
+    lists, the dialects it accepts). ``package``: the caller's ``__package__``."""
+    if not package:
+        raise ValueError("emulator_data needs the provider package's name (__package__)")
+    text = resources.files(package).joinpath("emulator.toml").read_text(encoding="utf-8")
     data: dict[str, Any] = tomllib.loads(text)
     return data
 

@@ -91,14 +91,6 @@ class ProviderSpec:
     emulator_note: str = ""
     otel_name: str | None = None  # hook: gen_ai.provider.name in OpenTelemetry (serve/genai.py)
     steps_like: str | None = None  # hook: the provider whose labelled catalogue steps and sources fit it too
-    # fields: emulator (hooks with defaults)
-    # (end of emulator fields)
-    # fields: lifecycle and models (hooks with defaults)
-    # (end of lifecycle and models fields)
-    # fields: diagnosis and checks (hooks with defaults)
-    # (end of diagnosis and checks fields)
-    # fields: client side (hooks with defaults)
-    # (end of client side fields)
 
     # --- behaviours a provider module may override -----------------------------------------------------------
     def path(self, kind: ProbeKind, model: str, placement: Placement) -> str:
@@ -138,20 +130,11 @@ class ProviderSpec:
         found: list[Any] = part.routes(emulator) if part is not None else []
         return found
 
-    # --- hooks: emulator --------------------------------------------------------------------------------------------
-    # (end of emulator hooks)
-
-    # --- hooks: lifecycle and models --------------------------------------------------------------------------------
-    # (end of lifecycle and models hooks)
-
-    # --- hooks: diagnosis and checks --------------------------------------------------------------------------------
-    # None here: a provider's diagnosis.toml (data) and diagnosis.py (unauthorized, read_pasted) in its package,
+    # Diagnosis needs no hook here: a provider's diagnosis.toml (data) and diagnosis.py (unauthorized, read_pasted),
     # read by harness/diagnosis/provider_facts.py, hold what the diagnosis and the checks ask of it.
-    # (end of diagnosis and checks hooks)
 
-    # --- hooks: client side -----------------------------------------------------------------------------------------
-    # Each asks the provider package's client.py (found by provider_part; a provider without one gets the default),
-    # so a provider adds client behaviour in its own folder, not by a keyword argument here.
+    # Client-side hooks: each asks the provider package's client.py (found by provider_part; a provider without one
+    # gets the default), so a provider adds client behaviour in its own folder, not by a keyword argument here.
     def _client(self, name: str, default: Any) -> Any:
         from . import provider_part
 
@@ -220,7 +203,6 @@ class ProviderSpec:
         serves, a deployment name; client.py ``emulated_settings()``)."""
         hook = self._client("emulated_settings", None)
         return {} if hook is None else dict(hook())
-    # (end of client side hooks)
 
     @property
     def regional(self) -> bool:

@@ -31,6 +31,7 @@ from harness.emulator import EmulatorSettings, RunningEmulator
 from harness.report import build_report
 from harness.runner import RunOptions, run_targets
 from tests.certs import make_ca, make_leaf
+from tests.helpers import dead_port
 
 KEY = "sk-ant-middlebox-test-key-0001"
 PROXY_USER, PROXY_PASSWORD = "alice", "proxy-secret-77"
@@ -155,7 +156,7 @@ visible_hostname middlebox-test
 # --- cases --------------------------------------------------------------------------------------------------------
 
 def cases() -> list[Case]:
-    dead = f"http://127.0.0.1:{free_port()}"
+    dead = f"http://127.0.0.1:{dead_port()}"  # a free port could be taken by another test's server before use
     return [
         # squid as the forward proxy: plain http (HTTP_PROXY) and CONNECT to the TLS emulator (HTTPS_PROXY)
         Case("squid", "healthy-http", None, 0, env={"HTTP_PROXY": "{squid-open}"}),

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ...emulator.behaviour import plan_anthropic
-from ...emulator.host import host_of
+from ...emulator.host import UNKNOWN_MODEL_PREFIX, host_of
 from ...emulator.responses import sse
 from ...emulator.retired import retired_answer
 from ...emulator.surface import Surface
@@ -115,7 +115,7 @@ class TextCompletions:
         if problem is not None:
             return _invalid(problem, headers)
         model = body["model"]
-        if model.startswith("nonexistent-"):  # the emulator's documented unknown model, as on /v1/messages
+        if model.startswith(UNKNOWN_MODEL_PREFIX):  # the emulator's documented unknown model, as on /v1/messages
             unknown = self.emu._fixture(self.surface.provider, "unknown-model", model, headers)
             if unknown is not None:
                 return unknown

@@ -105,9 +105,11 @@ class MockServer:
     def _now(self) -> str:
         return self.emu.stores.batches.timestamp()
 
-    def _expiry(self) -> str:
+    def _created_and_expiry(self) -> tuple[str, str]:
+        """Both from one reading of the clock: a batch expires exactly BATCH_EXPIRY after it was created."""
         batches = self.emu.stores.batches
-        return batches.timestamp(batches.clock() + BATCH_EXPIRY.total_seconds())
+        now = batches.clock()
+        return batches.timestamp(now), batches.timestamp(now + BATCH_EXPIRY.total_seconds())
 
     def _batch(self, action: str) -> Callable[[Request, str, dict[str, str]], Response]:
         def answer(request: Request, batch_id: str, headers: dict[str, str]) -> Response:
@@ -117,7 +119,7 @@ class MockServer:
                 line = json.dumps(synthesized_result(batch_id), separators=(",", ":")) + "\n"
                 return Response(line, headers=headers, media_type="application/binary")
             base = str(request.base_url).rstrip("/")
-            return JSONResponse(synthesized_batch(batch_id, base, self._now(), self._expiry(),
+            return JSONResponse(synthesized_batch(batch_id, base, *self._created_and_expiry(),
                                                   canceling=action == "cancel"), headers=headers)
 
         return answer

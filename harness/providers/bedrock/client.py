@@ -8,15 +8,14 @@ from urllib.parse import quote
 
 from . import control_url, foundation_model_id, is_profile
 
+__all__ = ["AUTH_EXTRAS", "control_plane_reads", "control_url", "emulated_settings"]
+
 # auth mode -> (module, extra, what it brings, the distribution to install)
 AUTH_EXTRAS = {"sigv4": ("botocore", "bedrock", "the AWS credential chain (profiles, SSO, roles)", "botocore")}
 
 
 def emulated_settings() -> dict[str, Any]:
     return {"region": "us-east-1"}
-
-
-__all__ = ["AUTH_EXTRAS", "control_plane_reads", "control_url", "emulated_settings"]
 
 
 def control_plane_reads(model: str) -> tuple[tuple[str, str], ...]:

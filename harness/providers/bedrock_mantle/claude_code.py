@@ -6,8 +6,9 @@ Facts (``shared/docs/bedrock-vertex-claudecode.md`` §3.1: ``CLAUDE_CODE_USE_MAN
 are ``anthropic.claude-…`` with no geo prefix and no version suffix). DOCS ``claude-code/amazon-bedrock.md``, "Use
 the Mantle endpoint": it "uses the same AWS credentials" as Bedrock (the AWS chain, or a Bedrock API key in
 ``AWS_BEARER_TOKEN_BEDROCK``); the region is "resolved with the same precedence as Amazon Bedrock" (``AWS_REGION``,
-``AWS_DEFAULT_REGION``, then us-east-1); through a gateway Claude Code sends "without SigV4 signatures or
-``x-api-key`` headers", so an API key goes in ``x-api-key``.
+``AWS_DEFAULT_REGION``, then us-east-1). Sent directly, a Bedrock API key goes in ``x-api-key`` (Anthropic's
+Mantle page; the SDK's ``AnthropicBedrockMantle`` sends ``Authorization: Bearer``); only behind a gateway that signs
+(``CLAUDE_CODE_SKIP_MANTLE_AUTH``) does Claude Code send "without SigV4 signatures or ``x-api-key`` headers".
 
 Not documented and not observed: Claude Code's default models on Mantle (§3.2's defaults table has no Mantle row;
 the page says to set the model with ``--model``), its start-up calls, and the headers, betas and body it sends there

@@ -25,7 +25,7 @@ from .... import eventstream
 from ....cloud_credentials import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
 from ....emulator import responses as r
 from ....emulator.clouds import dialect_problem
-from ....emulator.host import BAD_CREDENTIAL_PREFIX, Host, emulator_data
+from ....emulator.host import BAD_CREDENTIAL_PREFIX, UNKNOWN_MODEL_PREFIX, Host, emulator_data
 from ....emulator.rules import BEDROCK_PREFIX
 from ... import aws_emulation, sigv4
 from ...aws_emulation import EMULATOR_ACCOUNT, aws_error
@@ -173,8 +173,6 @@ HOST = BedrockHost()
 def control(emulator: Emulator) -> Any:
     async def endpoint(request: Request) -> Response:
         """GetFoundationModelAvailability, GetFoundationModel, GetInferenceProfile and ListInferenceProfiles."""
-        from ....emulator.app import UNKNOWN_MODEL_PREFIX
-
         ids = HOST.ids()
         denied = authenticate_bedrock(request, b"", ids)
         if denied is not None:

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from .... import eventstream
 from ....emulator.behaviour import plan_anthropic
 from ....emulator.catalogue import family_of
+from ....emulator.host import UNKNOWN_MODEL_PREFIX
 from ....emulator.rules import BEDROCK_PREFIX
 from ....emulator.validate import anthropic_generation_error
 from ...aws_emulation import aws_error
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 
 
 def converse_routes(emu: Emulator) -> list[Route]:
-    from ....emulator.app import UNKNOWN_MODEL_PREFIX
-
     async def endpoint(request: Request) -> Response:
         """Bedrock Converse and ConverseStream: translated to Messages, answered by the same plan, sent back in
         Converse's shapes (errors as Bedrock's ValidationException and friends)."""
