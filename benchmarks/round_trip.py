@@ -60,7 +60,9 @@ def with_route_latency(app: Any, free_s: float, billable_s: float) -> Any:
 @contextmanager
 def stand_in(free_s: float, billable_s: float) -> Iterator[str]:
     """The emulator behind the per-route delay, on a free loopback port; yields its URL."""
-    app = with_route_latency(create_app(EmulatorSettings()), free_s, billable_s)
+    # streams paced as a real endpoint generates them (unpaced, the whole stream would arrive at once after the
+    # route delay, which the full profile rightly calls buffered)
+    app = with_route_latency(create_app(EmulatorSettings(tokens_per_second=500)), free_s, billable_s)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off",
                                            access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
