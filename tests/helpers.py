@@ -71,3 +71,18 @@ def dead_port() -> int:
     held.bind(("127.0.0.1", 0))
     _HELD.append(held)
     return int(held.getsockname()[1])
+
+
+def claude_code_machine(tmp_path: Path, monkeypatch: Any, env: dict[str, str], *, no_claude: bool = True) -> Path:
+    """A machine whose only Claude Code configuration is ``env`` in the user settings file (HOME and the working
+    folder under tmp_path); ``no_claude``: no claude binary on PATH, so the newest facts apply. Returns where the
+    reports go."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    (home / ".claude").mkdir(parents=True)
+    (work / ".claude").mkdir(parents=True)
+    (home / ".claude" / "settings.json").write_text(json.dumps({"env": env}))
+    monkeypatch.setenv("HOME", str(home))
+    if no_claude:
+        monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.chdir(work)
+    return tmp_path / "reports"

@@ -12,20 +12,13 @@ from harness.claude_code import parse_settings, plan, resolve
 from harness.cli import main
 from harness.emulator import RunningEmulator
 from harness.errors import ConfigError
-from tests.helpers import read_report
+from tests.helpers import claude_code_machine, read_report
 
 KEY = "ABSK-claude-code-mantle-123456"
 
 
 def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Path:
-    home, work = tmp_path / "home", tmp_path / "work"
-    (home / ".claude").mkdir(parents=True)
-    (work / ".claude").mkdir(parents=True)
-    (home / ".claude" / "settings.json").write_text(json.dumps({"env": env}))
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("PATH", "/nonexistent")  # no claude binary: the newest facts apply
-    monkeypatch.chdir(work)
-    return tmp_path / "reports"
+    return claude_code_machine(tmp_path, monkeypatch, env)
 
 
 def test_mantle_reads_the_aws_region_its_base_url_and_a_bedrock_api_key_sent_as_x_api_key() -> None:

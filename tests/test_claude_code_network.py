@@ -12,20 +12,15 @@ from harness.claude_code_network import network_settings
 from harness.cli import main
 from harness.emulator import EmulatorSettings, RunningEmulator
 from tests.certs import make_ca, make_leaf
-from tests.helpers import dead_port, read_report
+from tests.helpers import claude_code_machine, dead_port, read_report
 
 
 def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Path:
-    home, work = tmp_path / "home", tmp_path / "work"
-    (home / ".claude").mkdir(parents=True)
-    (work / ".claude").mkdir(parents=True)
-    (home / ".claude" / "settings.json").write_text(json.dumps({"env": env}))
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.chdir(work)
+    reports = claude_code_machine(tmp_path, monkeypatch, env, no_claude=False)
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
                  "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "ANTHROPIC_API_KEY"):
         monkeypatch.delenv(name, raising=False)
-    return tmp_path / "reports"
+    return reports
 
 
 def test_a_settings_file_proxy_is_applied_reported_and_never_shows_its_password(

@@ -13,7 +13,7 @@ from harness.cli import main
 from harness.config import build_targets
 from harness.emulator import RunningEmulator
 from harness.errors import ConfigError
-from tests.helpers import read_report
+from tests.helpers import claude_code_machine, read_report
 
 KEY = "sk-ant-claude-code-platform-aws-123456"
 WORKSPACE = "wrkspc_01ABCDEFGHIJKLMN"
@@ -23,14 +23,7 @@ BASE = {"CLAUDE_CODE_USE_ANTHROPIC_AWS": "1", "ANTHROPIC_AWS_WORKSPACE_ID": WORK
 
 
 def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Path:
-    home, work = tmp_path / "home", tmp_path / "work"
-    (home / ".claude").mkdir(parents=True)
-    (work / ".claude").mkdir(parents=True)
-    (home / ".claude" / "settings.json").write_text(json.dumps({"env": env}))
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("PATH", "/nonexistent")  # no claude binary: the newest facts apply
-    monkeypatch.chdir(work)
-    return tmp_path / "reports"
+    return claude_code_machine(tmp_path, monkeypatch, env)
 
 
 def test_the_switch_reads_the_region_the_workspace_id_and_a_workspace_api_key_sent_as_x_api_key() -> None:
