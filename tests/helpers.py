@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import socket
@@ -61,6 +62,7 @@ def make_tls_files(folder: Path) -> tuple[Path, Path]:
 
 
 _HELD: list[socket.socket] = []
+atexit.register(lambda: [held.close() for held in _HELD])  # closed at exit, not left to the garbage collector
 
 
 def dead_port() -> int:
