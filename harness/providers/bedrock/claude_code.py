@@ -40,10 +40,7 @@ def select(sel: Any) -> str:
         raw.update(auth="bearer", api_key_env="AWS_BEARER_TOKEN_BEDROCK")
         used.append(f"credential ← AWS_BEARER_TOKEN_BEDROCK ({token.source}), a Bedrock API key sent as a bearer token")
     else:
-        raw["auth"] = "sigv4"
-        profile = sel.get("AWS_PROFILE")
-        where = f"profile {profile.value} ({profile.source})" if profile else "the default chain"
-        used.append(f"credential ← AWS credentials from {where}, signed with SigV4")
+        sign_from_aws_chain(sel)
     tier = sel.get("ANTHROPIC_BEDROCK_SERVICE_TIER")
     if tier is not None:
         raw.setdefault("headers", {})["X-Amzn-Bedrock-Service-Tier"] = tier.value
@@ -62,3 +59,13 @@ def profile_prefix(region: str, resolved: Any, facts: Any) -> str:
     if chosen is not None and "ANTHROPIC_BEDROCK_REGION_PREFIX" not in facts.not_read:
         return str(chosen.value)
     return next((p for r, p in (("us-", "us"), ("eu-", "eu"), ("ap-", "apac")) if region.startswith(r)), "global")
+
+
+def sign_from_aws_chain(sel: Any, signing_name: str | None = None) -> None:
+    """SigV4 from the AWS credential chain (a named profile, else the default chain), as Claude Code signs for
+    Bedrock, Mantle and Claude Platform on AWS."""
+    sel.raw["auth"] = "sigv4"
+    profile = sel.get("AWS_PROFILE")
+    where = f"profile {profile.value} ({profile.source})" if profile else "the default chain"
+    sel.used.append(f"credential ← AWS credentials from {where}, signed with SigV4"
+                    + (f" as {signing_name}" if signing_name else ""))

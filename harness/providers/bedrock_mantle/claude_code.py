@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bedrock.claude_code import aws_region, background_region
+from ..bedrock.claude_code import aws_region, background_region, sign_from_aws_chain
 from . import SIGNING_NAME
 from .models import format_problem
 
@@ -42,10 +42,7 @@ def select(sel: Any) -> str | None:
         used.append(f"credential ← {KEY_ENV} ({key.source}), a Bedrock API key sent as x-api-key (Claude Code's "
                     "Mantle docs; not observed)")
     else:
-        raw["auth"] = "sigv4"
-        profile = sel.get("AWS_PROFILE")
-        where = f"profile {profile.value} ({profile.source})" if profile else "the default chain"
-        used.append(f"credential ← AWS credentials from {where}, signed with SigV4 as {SIGNING_NAME}")
+        sign_from_aws_chain(sel, SIGNING_NAME)
     background_region(sel)
     return None  # Claude Code's default model on Mantle is not documented: the model must be pinned
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..bedrock.claude_code import sign_from_aws_chain
 from . import SIGNING_NAME, WORKSPACE_ENV
 
 SWITCH = "CLAUDE_CODE_USE_ANTHROPIC_AWS"
@@ -54,10 +55,7 @@ def select(sel: Any) -> str | None:
         used.append(f"credential ← {KEY_ENV} ({key.source}), a workspace API key sent as x-api-key; it takes "
                     "precedence over SigV4, so AWS credentials are ignored (Claude Code's docs; not observed)")
     else:
-        raw["auth"] = "sigv4"
-        profile = sel.get("AWS_PROFILE")
-        where = f"profile {profile.value} ({profile.source})" if profile else "the default chain"
-        used.append(f"credential ← AWS credentials from {where}, signed with SigV4 as {SIGNING_NAME}")
+        sign_from_aws_chain(sel, SIGNING_NAME)
     token = sel.get("ANTHROPIC_AUTH_TOKEN")
     if token is not None:
         sel.notes.append(f"ANTHROPIC_AUTH_TOKEN is set ({token.source}); Claude Code's page documents it only as the "
